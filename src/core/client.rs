@@ -1,0 +1,291 @@
+//! The client: configuration, transport and the request pipeline (build → sign → send → classify).
+
+use std::time::SystemTime;
+
+use base64::engine::general_purpose::STANDARD as B64;
+use base64::Engine;
+
+use super::config::ClientConfig;
+use super::endpoint::query_string;
+use super::error::{fail, Error, ErrorKind, Result, ServiceError};
+use super::http::{Body, Headers, Response, Transport};
+use super::model::xml;
+use super::signing::{self, SignableRequest};
+use super::validate;
+
+/// An OSS client. Immutable and safe to share between threads; requests on one client reuse connections.
+#[derive(Debug)]
+pub struct Client {
+    config: ClientConfig,
+    transport: Transport,
+    pid: u32,
+}
+
+/// One OSS request before signing.
+#[derive(Debug)]
+pub struct OssRequest<'a> {
+    /// HTTP method.
+    pub method: &'static str,
+    /// Bucket (validated by the caller).
+    pub bucket: &'a str,
+    /// Raw object key (validated by the caller).
+    pub key: &'a str,
+    /// Query parameters, decoded.
+    pub query: Vec<(String, String)>,
+    /// Headers so far (the signer adds Date, token and Authorization).
+    pub headers: Headers,
+    /// The body.
+    pub body: Body,
+    /// True when `x-oss-callback` is set: a 203 then means CallbackFailed.
+    pub carries_callback: bool,
+}
+
+/// Options a caller may add to any request.
+#[derive(Debug, Clone, Default)]
+pub struct RequestOptions {
+    /// Extra headers (`Content-Type`, `Cache-Control`, `x-oss-meta-*`, `x-oss-storage-class`, `Date`, …).
+    pub headers: Vec<(String, String)>,
+    /// Extra query parameters (`max-parts`, `part-number-marker`, …).
+    pub query: Vec<(String, String)>,
+    /// For file uploads: compute and send Content-MD5 (reads the file twice).
+    pub check_md5: bool,
+}
+
+/// Headers the library computes itself and a caller may not set.
+const RESERVED_HEADERS: &[&str] = &[
+    "content-length",
+    "host",
+    "transfer-encoding",
+    "authorization",
+    "connection",
+];
+
+impl RequestOptions {
+    /// Adds a header.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.headers.push((name.to_string(), value.to_string()));
+        self
+    }
+
+    /// The caller's headers, checked: no reserved names, no CR/LF; values trimmed; empty values dropped
+    /// (as the SDK does; unlike the SDK, `"0"` is kept).
+    pub fn checked_headers(&self) -> Result<Headers> {
+        let mut h = Headers::new();
+        for (name, value) in &self.headers {
+            validate::header(name, value)?;
+            if RESERVED_HEADERS.contains(&name.to_ascii_lowercase().as_str()) {
+                return fail(
+                    ErrorKind::InvalidHeader,
+                    format!("header {name} is set by the library and cannot be overridden"),
+                );
+            }
+            let value = value.trim();
+            if !value.is_empty() {
+                h.set(name, value);
+            }
+        }
+        Ok(h)
+    }
+
+    /// The caller's query parameters, checked.
+    pub fn checked_query(&self) -> Result<Vec<(String, String)>> {
+        for (k, v) in &self.query {
+            validate::query_param(k, v)?;
+        }
+        Ok(self.query.clone())
+    }
+}
+
+impl Client {
+    /// Builds a client from a checked configuration.
+    pub fn new(config: ClientConfig) -> Result<Client> {
+        let transport = Transport::new(&config.transport)?;
+        Ok(Client {
+            config,
+            transport,
+            pid: std::process::id(),
+        })
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &ClientConfig {
+        &self.config
+    }
+
+    /// True when this process created the client (false in a forked child).
+    pub fn in_creating_process(&self) -> bool {
+        self.pid == std::process::id()
+    }
+
+    /// Fails fast in a forked child: the parent's connection pool and runtime thread do not exist there.
+    pub fn check_process(&self) -> Result<()> {
+        if self.in_creating_process() {
+            Ok(())
+        } else {
+            fail(
+                ErrorKind::WrongProcess,
+                format!(
+                    "this client was created in process {} and cannot be used in process {} (after fork); create a new client",
+                    self.pid,
+                    std::process::id()
+                ),
+            )
+        }
+    }
+
+    /// Signs and sends `req`, then turns non-success answers into errors.
+    pub fn execute(&self, mut req: OssRequest<'_>) -> Result<Response> {
+        self.check_process()?;
+        let url = self
+            .config
+            .endpoint
+            .url_for(req.bucket, req.key, &query_string(&req.query));
+        let mut signable = SignableRequest {
+            method: req.method,
+            bucket: req.bucket,
+            key: req.key,
+            query: &req.query,
+            headers: &mut req.headers,
+        };
+        signing::sign(
+            &mut signable,
+            &self.config.credentials,
+            &self.config.signature,
+            SystemTime::now(),
+        );
+        let resp = self
+            .transport
+            .send(req.method, &url, &req.headers, &req.body)
+            .map_err(|e| e.with_attempts(1))?;
+        classify(resp, req.carries_callback).map_err(|e| e.with_attempts(1))
+    }
+}
+
+/// 2xx is success, except 203 on a request that carried a callback (the object is stored, the callback failed).
+fn classify(resp: Response, carries_callback: bool) -> Result<Response> {
+    let ok = (200..300).contains(&resp.status) && !(carries_callback && resp.status == 203);
+    if ok {
+        return Ok(resp);
+    }
+    let kind = if resp.status == 203 {
+        ErrorKind::CallbackFailed
+    } else {
+        ErrorKind::Service
+    };
+    Err(Error::service(kind, service_error(resp)))
+}
+
+/// Code, message and host id from the error XML (or from the base64 `x-oss-err` header when the body is empty).
+fn service_error(resp: Response) -> ServiceError {
+    let xml_bytes = if resp.body.is_empty() {
+        resp.header("x-oss-err")
+            .and_then(|h| B64.decode(h.trim()).ok())
+            .unwrap_or_default()
+    } else {
+        resp.body.clone()
+    };
+    let root = xml::parse(&xml_bytes);
+    let field = |name: &str| -> String {
+        if let Some(t) = root.as_ref().and_then(|r| r.child_text(name)) {
+            return t.to_string();
+        }
+        let text = String::from_utf8_lossy(&xml_bytes);
+        let (open, close) = (format!("<{name}>"), format!("</{name}>"));
+        text.find(&open)
+            .and_then(|s| {
+                text[s + open.len()..]
+                    .find(&close)
+                    .map(|e| text[s + open.len()..s + open.len() + e].to_string())
+            })
+            .unwrap_or_default()
+    };
+    ServiceError {
+        code: field("Code"),
+        message: field("Message"),
+        host_id: field("HostId"),
+        response: resp,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn resp(status: u16, body: &str) -> Response {
+        Response {
+            status,
+            headers: vec![
+                ("x-oss-request-id".into(), "RID".into()),
+                ("etag".into(), "\"E\"".into()),
+            ],
+            body: body.as_bytes().to_vec(),
+            ..Response::default()
+        }
+    }
+
+    #[test]
+    fn callback_failed_only_with_a_callback() {
+        let xml = "<?xml version=\"1.0\"?><Error><Code>CallbackFailed</Code><Message>Error status : 502.</Message><HostId>h</HostId></Error>";
+        assert!(classify(resp(203, xml), false).is_ok());
+        let e = classify(resp(203, xml), true).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::CallbackFailed);
+        assert_eq!(
+            e.message(),
+            "CallbackFailed: Error status : 502. RequestId: RID"
+        );
+        let s = e.service_error().unwrap();
+        assert_eq!(
+            (s.code.as_str(), s.host_id.as_str()),
+            ("CallbackFailed", "h")
+        );
+        assert_eq!(s.response.etag(), Some("\"E\""));
+    }
+
+    #[test]
+    fn service_errors_fall_back_to_substrings_and_headers() {
+        let e = classify(
+            resp(
+                403,
+                "<Error><Code>AccessDenied</Code><Message>no &</Message>",
+            ),
+            false,
+        )
+        .unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Service);
+        assert_eq!(e.service_error().unwrap().code, "AccessDenied");
+        assert_eq!(e.service_error().unwrap().message, "no &");
+        let e = classify(resp(404, ""), false).unwrap_err();
+        assert_eq!(e.message(), ":  RequestId: RID");
+        let mut r = resp(400, "");
+        r.headers.push((
+            "x-oss-err".into(),
+            B64.encode("<Error><Code>InvalidDigest</Code></Error>"),
+        ));
+        assert_eq!(
+            classify(r, false)
+                .unwrap_err()
+                .service_error()
+                .unwrap()
+                .code,
+            "InvalidDigest"
+        );
+    }
+
+    #[test]
+    fn reserved_headers_are_refused() {
+        let o = RequestOptions::default().header("Content-Length", "3");
+        assert_eq!(
+            o.checked_headers().unwrap_err().kind(),
+            ErrorKind::InvalidHeader
+        );
+        let o = RequestOptions::default()
+            .header("x-oss-meta-n", "0")
+            .header("x-oss-meta-e", "  ")
+            .header("Cache-Control", " no-cache ");
+        let h = o.checked_headers().unwrap();
+        assert_eq!(
+            h.iter().collect::<Vec<_>>(),
+            vec![("x-oss-meta-n", "0"), ("Cache-Control", "no-cache")]
+        );
+    }
+}

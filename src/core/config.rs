@@ -1,0 +1,377 @@
+//! Client configuration: string keys (with the aliases PHP and environment users know) parsed and checked in
+//! one place, so the C and PHP surfaces stay a thin `set(key, value)`.
+
+use std::net::IpAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use super::credentials::{Credentials, Secret};
+use super::endpoint::Endpoint;
+use super::error::{fail, Error, ErrorKind, Result};
+use super::http::TransportConfig;
+use super::signing::{Scope, SignatureVersion};
+
+/// A configuration key. Each accepts a few spellings (see [`ConfigKey::parse`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConfigKey {
+    /// `endpoint`: `http(s)://host[:port]`.
+    Endpoint,
+    /// `access_key_id`.
+    AccessKeyId,
+    /// `access_key_secret`.
+    AccessKeySecret,
+    /// `security_token`: STS token.
+    SecurityToken,
+    /// `region`: required for V4.
+    Region,
+    /// `signature_version`: `v1` (default) or `v4`.
+    SignatureVersion,
+    /// `cloudbox_id`: V4 region for cloud boxes, product `oss-cloudbox`.
+    CloudboxId,
+    /// `cname`: the endpoint is a custom domain bound to the bucket.
+    Cname,
+    /// `path_style`: force `endpoint/bucket/key` URLs.
+    PathStyle,
+    /// `connect_timeout_ms` (default 10000; 0 = no limit).
+    ConnectTimeoutMs,
+    /// `timeout_ms`: total per request (default 0 = no limit).
+    TimeoutMs,
+    /// `proxy`: proxy URL.
+    Proxy,
+    /// `ca_cert_file`: extra PEM CA bundle.
+    CaCertFile,
+    /// `resolve`: `host=ip[,host=ip…]` pins names to addresses.
+    Resolve,
+    /// `user_agent`.
+    UserAgent,
+}
+
+impl ConfigKey {
+    /// Parses a key name (case-insensitive; `-` and `_` are interchangeable).
+    pub fn parse(name: &str) -> Option<ConfigKey> {
+        let n = name.trim().to_ascii_lowercase().replace('-', "_");
+        Some(match n.as_str() {
+            "endpoint" | "oss_endpoint" => ConfigKey::Endpoint,
+            "access_key_id" | "accesskeyid" | "oss_access_key_id" => ConfigKey::AccessKeyId,
+            "access_key_secret" | "accesskeysecret" | "oss_access_key_secret" => {
+                ConfigKey::AccessKeySecret
+            }
+            "security_token" | "securitytoken" | "sts_token" | "oss_session_token" => {
+                ConfigKey::SecurityToken
+            }
+            "region" | "oss_region" => ConfigKey::Region,
+            "signature_version" | "signatureversion" => ConfigKey::SignatureVersion,
+            "cloudbox_id" | "cloudboxid" => ConfigKey::CloudboxId,
+            "cname" | "is_cname" | "iscname" => ConfigKey::Cname,
+            "path_style" | "forcepathstyle" | "force_path_style" => ConfigKey::PathStyle,
+            "connect_timeout_ms" => ConfigKey::ConnectTimeoutMs,
+            "timeout_ms" => ConfigKey::TimeoutMs,
+            "proxy" | "request_proxy" => ConfigKey::Proxy,
+            "ca_cert_file" | "ca_file" => ConfigKey::CaCertFile,
+            "resolve" => ConfigKey::Resolve,
+            "user_agent" => ConfigKey::UserAgent,
+            _ => return None,
+        })
+    }
+}
+
+/// Collects raw key/value pairs; every value is checked by [`ConfigBuilder::build`]. Values are held as
+/// secrets (wiped on drop) because some of them are.
+#[derive(Debug, Default)]
+pub struct ConfigBuilder {
+    values: Vec<(String, Secret)>,
+}
+
+/// A checked configuration.
+#[derive(Debug, Clone)]
+pub struct ClientConfig {
+    /// Parsed endpoint.
+    pub endpoint: Endpoint,
+    /// Credentials.
+    pub credentials: Credentials,
+    /// Signature to produce.
+    pub signature: SignatureVersion,
+    /// Transport settings.
+    pub transport: TransportConfig,
+}
+
+impl ConfigBuilder {
+    /// An empty builder.
+    pub fn new() -> Self {
+        ConfigBuilder::default()
+    }
+
+    /// Records `key = value`; a later value for the same key wins.
+    pub fn set(&mut self, key: &str, value: &str) -> &mut Self {
+        self.values.push((key.to_string(), Secret::new(value)));
+        self
+    }
+
+    /// Checks everything and returns the configuration, or the first problem found.
+    pub fn build(&self) -> Result<ClientConfig> {
+        let mut raw: Vec<(ConfigKey, &str)> = Vec::new();
+        for (k, v) in &self.values {
+            let key = ConfigKey::parse(k).ok_or_else(|| {
+                Error::new(
+                    ErrorKind::InvalidConfig,
+                    format!("unknown configuration key {k:?}"),
+                )
+            })?;
+            raw.retain(|(old, _)| *old != key);
+            raw.push((key, v.expose()));
+        }
+        let get = |k: ConfigKey| raw.iter().find(|(key, _)| *key == k).map(|(_, v)| *v);
+
+        let endpoint = get(ConfigKey::Endpoint).unwrap_or("");
+        if endpoint.trim().is_empty() {
+            return fail(ErrorKind::InvalidConfig, "endpoint is empty");
+        }
+        let cname = parse_bool(ConfigKey::Cname, get(ConfigKey::Cname))?;
+        let path_style = parse_bool(ConfigKey::PathStyle, get(ConfigKey::PathStyle))?;
+        let endpoint = Endpoint::parse(endpoint, cname, path_style)?;
+        let credentials = Credentials::new(
+            get(ConfigKey::AccessKeyId).unwrap_or(""),
+            get(ConfigKey::AccessKeySecret).unwrap_or(""),
+            get(ConfigKey::SecurityToken),
+        )?;
+        let signature = match get(ConfigKey::SignatureVersion)
+            .map(|v| v.trim().to_ascii_lowercase())
+            .as_deref()
+        {
+            None | Some("") | Some("v1") => SignatureVersion::V1,
+            Some("v4") => {
+                let region = get(ConfigKey::Region).unwrap_or("").trim();
+                let cloudbox = get(ConfigKey::CloudboxId).unwrap_or("").trim();
+                let scope = if !cloudbox.is_empty() {
+                    Scope {
+                        region: cloudbox.to_string(),
+                        product: "oss-cloudbox".into(),
+                    }
+                } else if !region.is_empty() {
+                    Scope {
+                        region: region.to_string(),
+                        product: "oss".into(),
+                    }
+                } else {
+                    return fail(
+                        ErrorKind::InvalidConfig,
+                        "region is required for signature version v4",
+                    );
+                };
+                if scope.region.contains(['/', '\r', '\n']) {
+                    return fail(ErrorKind::InvalidConfig, "region is invalid");
+                }
+                SignatureVersion::V4(scope)
+            }
+            Some(other) => {
+                return fail(
+                    ErrorKind::InvalidConfig,
+                    format!("signature_version {other:?} is not v1 or v4"),
+                )
+            }
+        };
+        let transport = TransportConfig {
+            connect_timeout: parse_ms(
+                ConfigKey::ConnectTimeoutMs,
+                get(ConfigKey::ConnectTimeoutMs),
+                Some(Duration::from_secs(10)),
+            )?,
+            timeout: parse_ms(ConfigKey::TimeoutMs, get(ConfigKey::TimeoutMs), None)?,
+            proxy: get(ConfigKey::Proxy)
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+                .map(String::from),
+            ca_cert_file: get(ConfigKey::CaCertFile)
+                .filter(|p| !p.is_empty())
+                .map(PathBuf::from),
+            resolve: parse_resolve(get(ConfigKey::Resolve).unwrap_or(""))?,
+            user_agent: match get(ConfigKey::UserAgent) {
+                Some(ua) if !ua.contains(['\r', '\n']) => ua.to_string(),
+                Some(_) => return fail(ErrorKind::InvalidConfig, "user_agent contains CR or LF"),
+                None => format!("ossrs/{}", env!("CARGO_PKG_VERSION")),
+            },
+        };
+        Ok(ClientConfig {
+            endpoint,
+            credentials,
+            signature,
+            transport,
+        })
+    }
+}
+
+fn parse_bool(key: ConfigKey, v: Option<&str>) -> Result<bool> {
+    match v.map(|s| s.trim().to_ascii_lowercase()).as_deref() {
+        None | Some("") | Some("0") | Some("false") | Some("no") | Some("off") => Ok(false),
+        Some("1") | Some("true") | Some("yes") | Some("on") => Ok(true),
+        Some(other) => fail(
+            ErrorKind::InvalidConfig,
+            format!("{key:?} expects true or false, got {other:?}"),
+        ),
+    }
+}
+
+fn parse_ms(
+    key: ConfigKey,
+    v: Option<&str>,
+    default: Option<Duration>,
+) -> Result<Option<Duration>> {
+    match v.map(str::trim) {
+        None | Some("") => Ok(default),
+        Some(s) => match s.parse::<u64>() {
+            Ok(0) => Ok(None),
+            Ok(ms) => Ok(Some(Duration::from_millis(ms))),
+            Err(_) => fail(
+                ErrorKind::InvalidConfig,
+                format!("{key:?} expects milliseconds, got {s:?}"),
+            ),
+        },
+    }
+}
+
+fn parse_resolve(v: &str) -> Result<Vec<(String, IpAddr)>> {
+    v.split(',')
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+        .map(|entry| {
+            let (host, ip) = entry.split_once('=').ok_or_else(|| {
+                Error::new(
+                    ErrorKind::InvalidConfig,
+                    format!("resolve entry {entry:?} is not host=ip"),
+                )
+            })?;
+            let ip = ip.trim().parse::<IpAddr>().map_err(|_| {
+                Error::new(
+                    ErrorKind::InvalidConfig,
+                    format!("resolve entry {entry:?} has no valid IP"),
+                )
+            })?;
+            Ok((host.trim().to_string(), ip))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::endpoint::HostType;
+
+    fn builder(pairs: &[(&str, &str)]) -> ConfigBuilder {
+        let mut b = ConfigBuilder::new();
+        for (k, v) in pairs {
+            b.set(k, v);
+        }
+        b
+    }
+
+    #[test]
+    fn minimal_and_aliases() {
+        let c = builder(&[
+            ("endpoint", "http://127.0.0.1:1"),
+            ("accessKeyId", "ak"),
+            ("OSS_ACCESS_KEY_SECRET", "sk"),
+        ])
+        .build()
+        .unwrap();
+        assert_eq!(c.endpoint.host_type, HostType::Ip);
+        assert_eq!(c.signature, SignatureVersion::V1);
+        assert_eq!(c.transport.connect_timeout, Some(Duration::from_secs(10)));
+        assert_eq!(c.transport.timeout, None);
+    }
+
+    #[test]
+    fn v4_needs_a_region() {
+        let base = [
+            ("endpoint", "oss.example.com"),
+            ("access_key_id", "ak"),
+            ("access_key_secret", "sk"),
+            ("signature_version", "v4"),
+        ];
+        assert_eq!(
+            builder(&base).build().unwrap_err().kind(),
+            ErrorKind::InvalidConfig
+        );
+        let mut b = builder(&base);
+        b.set("region", "cn-hangzhou");
+        assert_eq!(
+            b.build().unwrap().signature,
+            SignatureVersion::V4(Scope {
+                region: "cn-hangzhou".into(),
+                product: "oss".into()
+            })
+        );
+        b.set("cloudBoxId", "cb-1");
+        assert_eq!(
+            b.build().unwrap().signature,
+            SignatureVersion::V4(Scope {
+                region: "cb-1".into(),
+                product: "oss-cloudbox".into()
+            })
+        );
+    }
+
+    #[test]
+    fn errors_name_the_problem_without_the_secret() {
+        let e = builder(&[
+            ("endpoint", "h"),
+            ("access_key_id", "ak"),
+            ("access_key_secret", "TOPSECRET"),
+            ("bogus", "1"),
+        ])
+        .build()
+        .unwrap_err();
+        assert!(e.message().contains("bogus") && !e.message().contains("TOPSECRET"));
+        let e = builder(&[
+            ("endpoint", "h"),
+            ("access_key_id", "ak"),
+            ("access_key_secret", "s"),
+            ("timeout_ms", "soon"),
+        ])
+        .build()
+        .unwrap_err();
+        assert!(e.message().contains("milliseconds"));
+        let e = builder(&[
+            ("endpoint", "h"),
+            ("access_key_id", "ak"),
+            ("access_key_secret", "s"),
+            ("cname", "maybe"),
+        ])
+        .build()
+        .unwrap_err();
+        assert!(e.message().contains("true or false"));
+        assert_eq!(
+            builder(&[("access_key_id", "ak")])
+                .build()
+                .unwrap_err()
+                .message(),
+            "endpoint is empty"
+        );
+        let e = builder(&[
+            ("endpoint", "h"),
+            ("access_key_id", "ak"),
+            ("access_key_secret", "s"),
+            ("resolve", "bkt.localhost=nope"),
+        ])
+        .build()
+        .unwrap_err();
+        assert!(e.message().contains("resolve"));
+    }
+
+    #[test]
+    fn later_values_win() {
+        let c = builder(&[
+            ("endpoint", "a.com"),
+            ("endpoint", "127.0.0.1"),
+            ("access_key_id", "ak"),
+            ("access_key_secret", "s"),
+            ("resolve", "bkt.localhost=127.0.0.1"),
+        ])
+        .build()
+        .unwrap();
+        assert_eq!(c.endpoint.host, "127.0.0.1");
+        assert_eq!(
+            c.transport.resolve,
+            vec![("bkt.localhost".to_string(), "127.0.0.1".parse().unwrap())]
+        );
+    }
+}

@@ -1,0 +1,12 @@
+//! HTTP plumbing: the request and response types and the transport that sends them.
+
+mod body;
+pub use body::{file_error, file_size};
+mod headers;
+mod response;
+mod transport;
+
+pub use body::Body;
+pub use headers::Headers;
+pub use response::Response;
+pub use transport::{Transport, TransportConfig};

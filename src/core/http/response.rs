@@ -1,0 +1,47 @@
+//! What came back from the server, kept whole so that callers can see every header and the raw body.
+
+use std::time::Duration;
+
+/// A complete HTTP response plus the facts about the exchange that the PHP SDK exposes in `info`.
+#[derive(Debug, Clone, Default)]
+pub struct Response {
+    /// Request method (`PUT`).
+    pub method: String,
+    /// The URL requested.
+    pub url: String,
+    /// HTTP status code.
+    pub status: u16,
+    /// Response headers in server order, names lower-cased, values as text (lossy for non-UTF-8 bytes).
+    pub headers: Vec<(String, String)>,
+    /// The raw body (for a callback upload: the callback server's reply).
+    pub body: Vec<u8>,
+    /// Time from sending the request to having read the whole body.
+    pub total_time: Duration,
+    /// Request body bytes sent.
+    pub bytes_sent: u64,
+}
+
+impl Response {
+    /// The first header named `name` (case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The `x-oss-request-id` header.
+    pub fn request_id(&self) -> Option<&str> {
+        self.header("x-oss-request-id")
+    }
+
+    /// The `ETag` header exactly as sent (quotes kept).
+    pub fn etag(&self) -> Option<&str> {
+        self.header("etag")
+    }
+
+    /// The `Content-Type` header.
+    pub fn content_type(&self) -> Option<&str> {
+        self.header("content-type")
+    }
+}

@@ -1,0 +1,189 @@
+//! The transport: one reqwest blocking client per ossrs client (keep-alive pool, rustls with the ring provider,
+//! so the library never loads a second OpenSSL into the host process).
+
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use once_cell::sync::OnceCell;
+use reqwest::blocking::{Body as ReqBody, Client};
+use reqwest::{Certificate, Method, Proxy};
+
+use super::body::{file_error, RangeReader};
+use super::{Body, Headers, Response};
+use crate::core::error::{fail, Error, ErrorKind, Result};
+
+/// Transport settings, all validated when the transport is built.
+#[derive(Debug, Clone, Default)]
+pub struct TransportConfig {
+    /// Connect timeout (None = no limit).
+    pub connect_timeout: Option<Duration>,
+    /// Total timeout for one request (None = no limit).
+    pub timeout: Option<Duration>,
+    /// Proxy URL (`http://user:pass@host:port`); the scheme is that of the proxy itself.
+    pub proxy: Option<String>,
+    /// Extra PEM CA certificate(s) trusted in addition to the system store.
+    pub ca_cert_file: Option<PathBuf>,
+    /// Host names pinned to addresses (like curl's `--resolve`).
+    pub resolve: Vec<(String, IpAddr)>,
+    /// User-Agent header.
+    pub user_agent: String,
+}
+
+/// Sends requests; cheap to share between threads.
+#[derive(Debug, Clone)]
+pub struct Transport {
+    client: Client,
+}
+
+fn install_crypto_provider() {
+    static DONE: OnceCell<()> = OnceCell::new();
+    DONE.get_or_init(|| {
+        // Another component of the process may have installed a provider already; that one is kept.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    });
+}
+
+impl Transport {
+    /// Builds the HTTP client. TLS certificates are always verified.
+    pub fn new(cfg: &TransportConfig) -> Result<Transport> {
+        install_crypto_provider();
+        let mut b = Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(cfg.user_agent.clone())
+            .pool_idle_timeout(Duration::from_secs(30))
+            .tcp_nodelay(true)
+            .timeout(cfg.timeout)
+            .no_proxy();
+        if let Some(t) = cfg.connect_timeout {
+            b = b.connect_timeout(t);
+        }
+        if let Some(p) = &cfg.proxy {
+            let proxy = Proxy::all(p).map_err(|e| {
+                Error::new(
+                    ErrorKind::InvalidConfig,
+                    format!("proxy is invalid: {}", chain(&e)),
+                )
+            })?;
+            b = b.proxy(proxy);
+        }
+        if let Some(path) = &cfg.ca_cert_file {
+            let pem = std::fs::read(path).map_err(|e| file_error(path, &e))?;
+            let certs = Certificate::from_pem_bundle(&pem).map_err(|e| {
+                Error::new(
+                    ErrorKind::InvalidConfig,
+                    format!(
+                        "{} holds no usable PEM certificate: {}",
+                        path.display(),
+                        chain(&e)
+                    ),
+                )
+            })?;
+            if certs.is_empty() {
+                return fail(
+                    ErrorKind::InvalidConfig,
+                    format!("{} holds no PEM certificate", path.display()),
+                );
+            }
+            b = b.tls_certs_merge(certs);
+        }
+        for (host, ip) in &cfg.resolve {
+            b = b.resolve(host, SocketAddr::new(*ip, 0));
+        }
+        let client = b.build().map_err(|e| {
+            Error::new(
+                ErrorKind::InvalidConfig,
+                format!("cannot build the HTTP client: {}", chain(&e)),
+            )
+        })?;
+        Ok(Transport { client })
+    }
+
+    /// Sends one request and reads the whole response. Never retries.
+    pub fn send(
+        &self,
+        method: &str,
+        url: &str,
+        headers: &Headers,
+        body: &Body,
+    ) -> Result<Response> {
+        let m = Method::from_bytes(method.as_bytes())
+            .map_err(|_| Error::new(ErrorKind::InvalidArgument, "bad HTTP method"))?;
+        let mut rb = self.client.request(m, url);
+        for (n, v) in headers.iter() {
+            rb = rb.header(n, v);
+        }
+        let file_failure = Arc::new(Mutex::new(None));
+        rb = match body {
+            Body::Empty => rb.body(Vec::new()),
+            Body::Bytes(b) => rb.body(b.clone()),
+            Body::File { path, offset, len } => {
+                let reader = RangeReader::open(path, *offset, *len, file_failure.clone())?;
+                rb.body(ReqBody::sized(reader, *len))
+            }
+        };
+        let start = Instant::now();
+        let outcome = rb.send().and_then(|resp| {
+            let status = resp.status().as_u16();
+            let headers = resp
+                .headers()
+                .iter()
+                .map(|(n, v)| {
+                    (
+                        n.as_str().to_string(),
+                        String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                    )
+                })
+                .collect();
+            resp.bytes().map(|b| (status, headers, b.to_vec()))
+        });
+        match outcome {
+            Ok((status, headers, body_bytes)) => Ok(Response {
+                method: method.to_string(),
+                url: url.to_string(),
+                status,
+                headers,
+                body: body_bytes,
+                total_time: start.elapsed(),
+                bytes_sent: body.len(),
+            }),
+            Err(e) => {
+                if let Some(file_err) = file_failure
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .take()
+                {
+                    return Err(file_err);
+                }
+                Err(transport_error(&e))
+            }
+        }
+    }
+}
+
+fn transport_error(e: &reqwest::Error) -> Error {
+    let kind = if e.is_timeout() {
+        ErrorKind::Timeout
+    } else if e.is_connect() {
+        ErrorKind::Connect
+    } else {
+        ErrorKind::Transport
+    };
+    Error::new(kind, chain(e))
+}
+
+/// The whole `source()` chain: reqwest's own Display only says "error sending request".
+fn chain(e: &dyn std::error::Error) -> String {
+    let mut s = e.to_string();
+    let mut cur = e.source();
+    while let Some(c) = cur {
+        let text = c.to_string();
+        if !s.contains(&text) {
+            s.push_str(": ");
+            s.push_str(&text);
+        }
+        cur = c.source();
+    }
+    s
+}

@@ -1,0 +1,4 @@
+//! Wire models: XML bodies and callback parameters.
+
+pub mod callback;
+pub mod xml;

@@ -1,0 +1,120 @@
+//! Content-MD5 values (base64 of the raw 16-byte MD5), from memory or streamed from a file range.
+
+use std::fs::File;
+use std::io::{Read, Seek, SeekFrom};
+use std::path::Path;
+
+use base64::engine::general_purpose::STANDARD as B64;
+use base64::Engine;
+use md5::{Digest, Md5};
+
+use crate::core::error::{fail, ErrorKind, Result};
+use crate::core::http::{file_error, file_size};
+
+/// Content-MD5 of bytes in memory.
+pub fn content_md5(data: &[u8]) -> String {
+    B64.encode(Md5::digest(data))
+}
+
+/// Content-MD5 of `len` bytes of `path` from `offset`, read in 64 KiB chunks (never the whole file).
+/// Errors: missing or unreadable file, a range outside the file.
+pub fn file_content_md5(path: &Path, offset: u64, len: u64) -> Result<String> {
+    let size = file_size(path)?;
+    if offset.checked_add(len).is_none_or(|end| end > size) {
+        return fail(
+            ErrorKind::RangeOutOfFile,
+            format!(
+                "range {offset}+{len} lies outside {} ({size} bytes)",
+                path.display()
+            ),
+        );
+    }
+    let mut f = File::open(path).map_err(|e| file_error(path, &e))?;
+    f.seek(SeekFrom::Start(offset))
+        .map_err(|e| file_error(path, &e))?;
+    let mut hasher = Md5::new();
+    let mut buf = vec![0u8; 64 * 1024];
+    let mut left = len;
+    while left > 0 {
+        let want = buf.len().min(usize::try_from(left).unwrap_or(usize::MAX));
+        let n = f.read(&mut buf[..want]).map_err(|e| file_error(path, &e))?;
+        if n == 0 {
+            return fail(
+                ErrorKind::Io,
+                format!("{} shrank while it was being read", path.display()),
+            );
+        }
+        hasher.update(&buf[..n]);
+        left -= n as u64;
+    }
+    Ok(B64.encode(hasher.finalize()))
+}
+
+/// `OssUtil::getMd5SumForFile($file, $from, $to)`: the inclusive range `[from, to]`, `""` when out of range
+/// (`from` or `to` negative or at/after the end, or a span over 5 GiB), the MD5 of `""` when `to < from`.
+pub fn md5_for_file_range_inclusive(path: &Path, from: i64, to: i64) -> Result<String> {
+    const MAX_SPAN: i64 = 5_368_709_120;
+    let size = file_size(path)?;
+    let size = i64::try_from(size).unwrap_or(i64::MAX);
+    if to.saturating_sub(from) > MAX_SPAN || from < 0 || to < 0 || from >= size || to >= size {
+        return Ok(String::new());
+    }
+    if to < from {
+        return Ok(content_md5(b""));
+    }
+    file_content_md5(path, from as u64, (to - from + 1) as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn matches_the_sdk_check_values() {
+        let dir = std::env::temp_dir().join(format!("ossrs-digest-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let f = dir.join("f250000");
+        std::fs::write(
+            &f,
+            (0..250_000u32).map(|i| (i % 251) as u8).collect::<Vec<_>>(),
+        )
+        .unwrap();
+        assert_eq!(
+            md5_for_file_range_inclusive(&f, 0, 9).unwrap(),
+            "xWvVSA9uVBPLYqCtlmZhOg=="
+        );
+        assert_eq!(
+            md5_for_file_range_inclusive(&f, 0, 102_399).unwrap(),
+            "Gg+BVH5bounEpLlKdHMZkw=="
+        );
+        assert_eq!(
+            md5_for_file_range_inclusive(&f, 102_400, 204_799).unwrap(),
+            "3dFR5475+Xbj6AoievVhgA=="
+        );
+        assert_eq!(
+            md5_for_file_range_inclusive(&f, 204_800, 249_999).unwrap(),
+            "xSEe6UvQBoqgi9zgyv/RvA=="
+        );
+        assert_eq!(
+            md5_for_file_range_inclusive(&f, 249_990, 250_000).unwrap(),
+            ""
+        );
+        assert_eq!(md5_for_file_range_inclusive(&f, -1, 5).unwrap(), "");
+        assert_eq!(
+            md5_for_file_range_inclusive(&f, 5, 4).unwrap(),
+            "1B2M2Y8AsgTpgAmY7PhCfg=="
+        );
+        assert_eq!(
+            file_content_md5(&f, 249_990, 11).unwrap_err().kind(),
+            ErrorKind::RangeOutOfFile
+        );
+        assert_eq!(
+            md5_for_file_range_inclusive(&dir.join("nope"), 0, 1)
+                .unwrap_err()
+                .kind(),
+            ErrorKind::FileNotFound
+        );
+        assert_eq!(content_md5(b"random content"), "xTMZXcQlNQMHGhnULwjodw==");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

@@ -1,0 +1,40 @@
+//! OSS operations, one file per family, all as methods on [`Client`](super::client::Client).
+
+mod digest;
+mod multipart;
+mod object;
+mod put_object;
+
+pub use digest::{content_md5, file_content_md5, md5_for_file_range_inclusive};
+pub use multipart::{InitiateResult, ListPartsResult, PartInfo};
+
+use super::client::RequestOptions;
+use super::error::Result;
+use super::http::Headers;
+use super::mime;
+
+/// The Content-Type for an upload: the caller's, else inferred from the object name, else the default.
+/// Like the SDK, form-urlencoded is rewritten to octet-stream.
+fn upload_headers(key: &str, opts: &RequestOptions, infer: bool) -> Result<Headers> {
+    let user = opts.checked_headers()?;
+    let mut h = Headers::new();
+    let inferred = if infer { mime::for_name(key) } else { None };
+    let ct = user
+        .get("Content-Type")
+        .map(str::to_string)
+        .unwrap_or_else(|| inferred.unwrap_or(mime::DEFAULT_CONTENT_TYPE).to_string());
+    h.set(
+        "Content-Type",
+        if ct == "application/x-www-form-urlencoded" {
+            mime::DEFAULT_CONTENT_TYPE.to_string()
+        } else {
+            ct
+        },
+    );
+    for (n, v) in user.iter() {
+        if !n.eq_ignore_ascii_case("Content-Type") {
+            h.set(n, v);
+        }
+    }
+    Ok(h)
+}

@@ -1,0 +1,313 @@
+//! Multipart upload, one call per OSS API (`php-sdk-behaviour.md` §6): initiate, upload part, complete,
+//! abort and list parts.
+
+use std::path::Path;
+
+use bytes::Bytes;
+
+use super::digest::content_md5;
+use super::upload_headers;
+use crate::core::client::{Client, OssRequest, RequestOptions};
+use crate::core::error::{fail, ErrorKind, Result};
+use crate::core::http::{Body, Headers, Response};
+use crate::core::model::callback;
+use crate::core::model::xml::{self, CompletePart};
+use crate::core::validate;
+
+/// The answer to InitiateMultipartUpload.
+#[derive(Debug, Clone)]
+pub struct InitiateResult {
+    /// The upload id.
+    pub upload_id: String,
+    /// The whole response.
+    pub response: Response,
+}
+
+/// One uploaded part as ListParts reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartInfo {
+    /// Part number.
+    pub part_number: u32,
+    /// ETag as the server sent it (quotes kept).
+    pub etag: String,
+    /// Size in bytes.
+    pub size: u64,
+    /// Last-modified time as the server wrote it.
+    pub last_modified: String,
+}
+
+/// The answer to ListParts.
+#[derive(Debug, Clone)]
+pub struct ListPartsResult {
+    /// Parts in server order.
+    pub parts: Vec<PartInfo>,
+    /// More parts follow (ask again with `part-number-marker` = `next_part_number_marker`).
+    pub is_truncated: bool,
+    /// Marker for the next page.
+    pub next_part_number_marker: u32,
+    /// The whole response.
+    pub response: Response,
+}
+
+fn upload_id_query(upload_id: &str) -> Vec<(String, String)> {
+    vec![("uploadId".to_string(), upload_id.to_string())]
+}
+
+fn check_target(bucket: &str, key: &str, upload_id: Option<&str>) -> Result<()> {
+    validate::object(key)?;
+    validate::bucket(bucket)?;
+    upload_id.map_or(Ok(()), validate::upload_id)
+}
+
+fn check_content_md5(md5: &str) -> Result<()> {
+    use base64::Engine;
+    match base64::engine::general_purpose::STANDARD.decode(md5) {
+        Ok(raw) if raw.len() == 16 => Ok(()),
+        _ => fail(
+            ErrorKind::InvalidArgument,
+            format!("Content-MD5 {md5:?} is not the base64 of a 16-byte MD5"),
+        ),
+    }
+}
+
+impl Client {
+    /// InitiateMultipartUpload: `POST ?uploads` with an empty body (its Content-MD5 is sent, as the SDK does).
+    pub fn initiate_multipart_upload(
+        &self,
+        bucket: &str,
+        key: &str,
+        opts: &RequestOptions,
+    ) -> Result<InitiateResult> {
+        check_target(bucket, key, None)?;
+        let mut headers = upload_headers(key, opts, true)?;
+        headers.set("Content-Md5", content_md5(b""));
+        let mut query = opts.checked_query()?;
+        query.push(("uploads".into(), String::new()));
+        let response = self.execute(OssRequest {
+            method: "POST",
+            bucket,
+            key,
+            query,
+            headers,
+            body: Body::Empty,
+            carries_callback: false,
+        })?;
+        let upload_id = xml::parse(&response.body)
+            .and_then(|root| root.child_text("UploadId").map(str::to_string))
+            .filter(|id| !id.is_empty());
+        match upload_id {
+            Some(upload_id) => Ok(InitiateResult {
+                upload_id,
+                response,
+            }),
+            None => fail(ErrorKind::InvalidResponse, "cannot get UploadId"),
+        }
+    }
+
+    /// UploadPart from memory. `content_md5` (base64) is sent when given; none is computed, as in the SDK.
+    #[allow(clippy::too_many_arguments)]
+    pub fn upload_part(
+        &self,
+        bucket: &str,
+        key: &str,
+        upload_id: &str,
+        part_number: u32,
+        data: Bytes,
+        content_md5: Option<&str>,
+        opts: &RequestOptions,
+    ) -> Result<Response> {
+        self.part(
+            bucket,
+            key,
+            upload_id,
+            part_number,
+            || Ok(Body::Bytes(data)),
+            content_md5,
+            opts,
+        )
+    }
+
+    /// UploadPart from `len` bytes of `path` at `offset`, streamed from disk. The range must lie inside the file.
+    #[allow(clippy::too_many_arguments)]
+    pub fn upload_part_from_file(
+        &self,
+        bucket: &str,
+        key: &str,
+        upload_id: &str,
+        part_number: u32,
+        path: &Path,
+        offset: u64,
+        len: u64,
+        content_md5: Option<&str>,
+        opts: &RequestOptions,
+    ) -> Result<Response> {
+        self.part(
+            bucket,
+            key,
+            upload_id,
+            part_number,
+            || Body::file_range(path, offset, Some(len)),
+            content_md5,
+            opts,
+        )
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn part(
+        &self,
+        bucket: &str,
+        key: &str,
+        upload_id: &str,
+        part_number: u32,
+        body: impl FnOnce() -> Result<Body>,
+        content_md5: Option<&str>,
+        opts: &RequestOptions,
+    ) -> Result<Response> {
+        check_target(bucket, key, Some(upload_id))?;
+        validate::part_number(part_number)?;
+        let mut headers = upload_headers(key, opts, false)?;
+        if let Some(md5) = content_md5.filter(|m| !m.is_empty()) {
+            check_content_md5(md5)?;
+            headers.set("Content-Md5", md5);
+        }
+        let body = body()?;
+        let mut query = opts.checked_query()?;
+        query.push(("partNumber".into(), part_number.to_string()));
+        query.push(("uploadId".into(), upload_id.to_string()));
+        let response = self.execute(OssRequest {
+            method: "PUT",
+            bucket,
+            key,
+            query,
+            headers,
+            body,
+            carries_callback: false,
+        })?;
+        if response.etag().is_none() {
+            return fail(ErrorKind::InvalidResponse, "cannot get ETag");
+        }
+        Ok(response)
+    }
+
+    /// CompleteMultipartUpload with the parts in the order given, and an optional callback (where OSS runs it).
+    #[allow(clippy::too_many_arguments)]
+    pub fn complete_multipart_upload(
+        &self,
+        bucket: &str,
+        key: &str,
+        upload_id: &str,
+        parts: &[CompletePart],
+        callback: Option<&str>,
+        callback_var: Option<&str>,
+        opts: &RequestOptions,
+    ) -> Result<Response> {
+        check_target(bucket, key, Some(upload_id))?;
+        for p in parts {
+            validate::part_number(p.part_number)?;
+        }
+        let cb = callback::encode(callback, callback_var)?;
+        let body = xml::complete_multipart_body(parts).into_bytes();
+        let mut headers = opts.checked_headers()?;
+        headers.set("Content-Type", "application/xml");
+        headers.set("Content-Md5", content_md5(&body));
+        if let Some(cb) = &cb {
+            headers.set("x-oss-callback", cb.callback.clone());
+            if let Some(v) = &cb.callback_var {
+                headers.set("x-oss-callback-var", v.clone());
+            }
+        }
+        let mut query = opts.checked_query()?;
+        query.extend(upload_id_query(upload_id));
+        self.execute(OssRequest {
+            method: "POST",
+            bucket,
+            key,
+            query,
+            headers,
+            body: Body::Bytes(Bytes::from(body)),
+            carries_callback: cb.is_some(),
+        })
+    }
+
+    /// AbortMultipartUpload (`DELETE ?uploadId`).
+    pub fn abort_multipart_upload(
+        &self,
+        bucket: &str,
+        key: &str,
+        upload_id: &str,
+        opts: &RequestOptions,
+    ) -> Result<Response> {
+        check_target(bucket, key, Some(upload_id))?;
+        let mut query = opts.checked_query()?;
+        query.extend(upload_id_query(upload_id));
+        let headers = opts.checked_headers()?;
+        self.execute(OssRequest {
+            method: "DELETE",
+            bucket,
+            key,
+            query,
+            headers,
+            body: Body::Empty,
+            carries_callback: false,
+        })
+    }
+
+    /// ListParts (`GET ?uploadId`); `max-parts` and `part-number-marker` go in the options' query.
+    pub fn list_parts(
+        &self,
+        bucket: &str,
+        key: &str,
+        upload_id: &str,
+        opts: &RequestOptions,
+    ) -> Result<ListPartsResult> {
+        check_target(bucket, key, Some(upload_id))?;
+        let mut query = opts.checked_query()?;
+        query.extend(upload_id_query(upload_id));
+        let headers: Headers = opts.checked_headers()?;
+        let response = self.execute(OssRequest {
+            method: "GET",
+            bucket,
+            key,
+            query,
+            headers,
+            body: Body::Empty,
+            carries_callback: false,
+        })?;
+        let Some(root) = xml::parse(&response.body).filter(|r| r.name == "ListPartsResult") else {
+            return fail(
+                ErrorKind::InvalidResponse,
+                "ListParts answer is not a ListPartsResult document",
+            );
+        };
+        let mut parts = Vec::new();
+        for p in root.children_named("Part") {
+            let number = p
+                .child_text("PartNumber")
+                .and_then(|n| n.trim().parse().ok());
+            let size = p.child_text("Size").and_then(|n| n.trim().parse().ok());
+            let (Some(part_number), Some(size)) = (number, size) else {
+                return fail(
+                    ErrorKind::InvalidResponse,
+                    "ListParts answer has a Part without a valid PartNumber or Size",
+                );
+            };
+            parts.push(PartInfo {
+                part_number,
+                etag: p.child_text("ETag").unwrap_or("").to_string(),
+                size,
+                last_modified: p.child_text("LastModified").unwrap_or("").to_string(),
+            });
+        }
+        Ok(ListPartsResult {
+            parts,
+            is_truncated: root
+                .child_text("IsTruncated")
+                .is_some_and(|t| t.trim() == "true"),
+            next_part_number_marker: root
+                .child_text("NextPartNumberMarker")
+                .and_then(|n| n.trim().parse().ok())
+                .unwrap_or(0),
+            response,
+        })
+    }
+}

@@ -1,0 +1,95 @@
+//! PutObject, with or without an upload callback (`php-sdk-behaviour.md` §5).
+
+use std::path::Path;
+
+use bytes::Bytes;
+
+use super::digest::{content_md5, file_content_md5};
+use super::upload_headers;
+use crate::core::client::{Client, OssRequest, RequestOptions};
+use crate::core::error::Result;
+use crate::core::http::{Body, Response};
+use crate::core::model::callback;
+use crate::core::validate;
+
+impl Client {
+    /// Uploads `data` as `bucket/key`. Content-MD5 is always sent; `callback` / `callback_var` are the JSON
+    /// texts, sent base64-encoded byte-for-byte. With a callback, a 203 answer is a `CallbackFailed` error.
+    pub fn put_object(
+        &self,
+        bucket: &str,
+        key: &str,
+        data: Bytes,
+        callback: Option<&str>,
+        callback_var: Option<&str>,
+        opts: &RequestOptions,
+    ) -> Result<Response> {
+        let md5 = content_md5(&data);
+        self.put(
+            bucket,
+            key,
+            Body::Bytes(data),
+            Some(md5),
+            callback,
+            callback_var,
+            opts,
+        )
+    }
+
+    /// Uploads the file at `path` as `bucket/key`, streaming it. Content-MD5 is sent when the options carry one
+    /// or ask for `check_md5` (the file is then read twice).
+    pub fn put_object_from_file(
+        &self,
+        bucket: &str,
+        key: &str,
+        path: &Path,
+        callback: Option<&str>,
+        callback_var: Option<&str>,
+        opts: &RequestOptions,
+    ) -> Result<Response> {
+        validate::object(key)?;
+        validate::bucket(bucket)?;
+        let body = Body::file_range(path, 0, None)?;
+        let md5 = if opts.check_md5 {
+            Some(file_content_md5(path, 0, body.len())?)
+        } else {
+            None
+        };
+        self.put(bucket, key, body, md5, callback, callback_var, opts)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn put(
+        &self,
+        bucket: &str,
+        key: &str,
+        body: Body,
+        md5: Option<String>,
+        callback: Option<&str>,
+        callback_var: Option<&str>,
+        opts: &RequestOptions,
+    ) -> Result<Response> {
+        validate::object(key)?;
+        validate::bucket(bucket)?;
+        let cb = callback::encode(callback, callback_var)?;
+        let mut headers = upload_headers(key, opts, true)?;
+        if let Some(md5) = md5 {
+            headers.set("Content-Md5", md5);
+        }
+        if let Some(cb) = &cb {
+            headers.set("x-oss-callback", cb.callback.clone());
+            if let Some(v) = &cb.callback_var {
+                headers.set("x-oss-callback-var", v.clone());
+            }
+        }
+        self.execute(OssRequest {
+            method: "PUT",
+            bucket,
+            key,
+            query: opts.checked_query()?,
+            headers,
+            body,
+            carries_callback: cb.is_some(),
+        })
+    }
+}
