@@ -36,6 +36,8 @@ pub enum ErrorKind {
     InvalidHandle,
     /// The client was created in another process (used after fork).
     WrongProcess,
+    /// A caller-supplied output buffer is too small.
+    InsufficientSize,
     /// A panic was caught at the C boundary.
     Panic,
     /// A local file does not exist.

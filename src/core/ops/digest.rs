@@ -50,21 +50,6 @@ pub fn file_content_md5(path: &Path, offset: u64, len: u64) -> Result<String> {
     Ok(B64.encode(hasher.finalize()))
 }
 
-/// `OssUtil::getMd5SumForFile($file, $from, $to)`: the inclusive range `[from, to]`, `""` when out of range
-/// (`from` or `to` negative or at/after the end, or a span over 5 GiB), the MD5 of `""` when `to < from`.
-pub fn md5_for_file_range_inclusive(path: &Path, from: i64, to: i64) -> Result<String> {
-    const MAX_SPAN: i64 = 5_368_709_120;
-    let size = file_size(path)?;
-    let size = i64::try_from(size).unwrap_or(i64::MAX);
-    if to.saturating_sub(from) > MAX_SPAN || from < 0 || to < 0 || from >= size || to >= size {
-        return Ok(String::new());
-    }
-    if to < from {
-        return Ok(content_md5(b""));
-    }
-    file_content_md5(path, from as u64, (to - from + 1) as u64)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -80,28 +65,23 @@ mod tests {
         )
         .unwrap();
         assert_eq!(
-            md5_for_file_range_inclusive(&f, 0, 9).unwrap(),
+            file_content_md5(&f, 0, 10).unwrap(),
             "xWvVSA9uVBPLYqCtlmZhOg=="
         );
         assert_eq!(
-            md5_for_file_range_inclusive(&f, 0, 102_399).unwrap(),
+            file_content_md5(&f, 0, 102_400).unwrap(),
             "Gg+BVH5bounEpLlKdHMZkw=="
         );
         assert_eq!(
-            md5_for_file_range_inclusive(&f, 102_400, 204_799).unwrap(),
+            file_content_md5(&f, 102_400, 102_400).unwrap(),
             "3dFR5475+Xbj6AoievVhgA=="
         );
         assert_eq!(
-            md5_for_file_range_inclusive(&f, 204_800, 249_999).unwrap(),
+            file_content_md5(&f, 204_800, 45_200).unwrap(),
             "xSEe6UvQBoqgi9zgyv/RvA=="
         );
         assert_eq!(
-            md5_for_file_range_inclusive(&f, 249_990, 250_000).unwrap(),
-            ""
-        );
-        assert_eq!(md5_for_file_range_inclusive(&f, -1, 5).unwrap(), "");
-        assert_eq!(
-            md5_for_file_range_inclusive(&f, 5, 4).unwrap(),
+            file_content_md5(&f, 250_000, 0).unwrap(),
             "1B2M2Y8AsgTpgAmY7PhCfg=="
         );
         assert_eq!(
@@ -109,7 +89,11 @@ mod tests {
             ErrorKind::RangeOutOfFile
         );
         assert_eq!(
-            md5_for_file_range_inclusive(&dir.join("nope"), 0, 1)
+            file_content_md5(&f, u64::MAX, 2).unwrap_err().kind(),
+            ErrorKind::RangeOutOfFile
+        );
+        assert_eq!(
+            file_content_md5(&dir.join("nope"), 0, 1)
                 .unwrap_err()
                 .kind(),
             ErrorKind::FileNotFound

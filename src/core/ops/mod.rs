@@ -5,7 +5,7 @@ mod multipart;
 mod object;
 mod put_object;
 
-pub use digest::{content_md5, file_content_md5, md5_for_file_range_inclusive};
+pub use digest::{content_md5, file_content_md5};
 pub use multipart::{InitiateResult, ListPartsResult, PartInfo};
 
 use super::client::RequestOptions;

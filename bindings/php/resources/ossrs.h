@@ -1,0 +1,272 @@
+#define FFI_SCOPE "OSSRS"
+#define FFI_LIB "libossrs.so"
+
+/* ossrs 0.1.0: generated from the same sources as include/ossrs.h. Do not edit. */
+
+typedef enum oss_result {
+  OSS_RESULT_OK = 0,
+  OSS_RESULT_NULL_PARAMETER = 100,
+  OSS_RESULT_INVALID_UTF8 = 101,
+  OSS_RESULT_INVALID_ARGUMENT = 102,
+  OSS_RESULT_INVALID_BUCKET_NAME = 103,
+  OSS_RESULT_INVALID_OBJECT_NAME = 104,
+  OSS_RESULT_INVALID_PART_NUMBER = 105,
+  OSS_RESULT_INVALID_CALLBACK = 106,
+  OSS_RESULT_INVALID_HEADER = 107,
+  OSS_RESULT_INVALID_ENDPOINT = 108,
+  OSS_RESULT_INVALID_CONFIG = 109,
+  OSS_RESULT_ALREADY_USED = 110,
+  OSS_RESULT_INVALID_HANDLE = 111,
+  OSS_RESULT_WRONG_PROCESS = 112,
+  OSS_RESULT_INSUFFICIENT_SIZE = 113,
+  OSS_RESULT_PANIC = 199,
+  OSS_RESULT_FILE_NOT_FOUND = 200,
+  OSS_RESULT_FILE_UNREADABLE = 201,
+  OSS_RESULT_RANGE_OUT_OF_FILE = 202,
+  OSS_RESULT_IO = 203,
+  OSS_RESULT_CONNECT = 300,
+  OSS_RESULT_TIMEOUT = 301,
+  OSS_RESULT_TRANSPORT = 302,
+  OSS_RESULT_SERVICE_ERROR = 400,
+  OSS_RESULT_CALLBACK_FAILED = 401,
+  OSS_RESULT_INVALID_RESPONSE = 402,
+} oss_result;
+
+typedef struct oss_client oss_client;
+
+typedef struct oss_config_builder oss_config_builder;
+
+typedef struct oss_error oss_error;
+
+typedef struct oss_options oss_options;
+
+typedef struct oss_response oss_response;
+
+typedef struct oss_part {
+  uint32_t part_number;
+  const char *etag;
+} oss_part;
+
+void oss_client_free(const struct oss_client *client);
+
+struct oss_config_builder *oss_config_builder_new(void);
+
+enum oss_result oss_config_builder_set(struct oss_config_builder *builder,
+                                       const char *key,
+                                       const char *value,
+                                       struct oss_error **error_out);
+
+enum oss_result oss_config_builder_build(struct oss_config_builder *builder,
+                                         const struct oss_client **client_out,
+                                         struct oss_error **error_out);
+
+void oss_config_builder_free(struct oss_config_builder *builder);
+
+enum oss_result oss_content_md5(const void *data,
+                                size_t len,
+                                char *md5_out,
+                                size_t md5_out_len,
+                                struct oss_error **error_out);
+
+enum oss_result oss_file_content_md5(const char *path,
+                                     uint64_t offset,
+                                     uint64_t length,
+                                     char *md5_out,
+                                     size_t md5_out_len,
+                                     struct oss_error **error_out);
+
+enum oss_result oss_error_result(const struct oss_error *error);
+
+const char *oss_error_message(const struct oss_error *error);
+
+uint16_t oss_error_http_status(const struct oss_error *error);
+
+const char *oss_error_code(const struct oss_error *error);
+
+const char *oss_error_oss_message(const struct oss_error *error);
+
+const char *oss_error_request_id(const struct oss_error *error);
+
+const char *oss_error_host_id(const struct oss_error *error);
+
+const uint8_t *oss_error_body(const struct oss_error *error);
+
+size_t oss_error_body_len(const struct oss_error *error);
+
+const struct oss_response *oss_error_response(const struct oss_error *error);
+
+uint32_t oss_error_attempts(const struct oss_error *error);
+
+void oss_error_free(struct oss_error *error);
+
+enum oss_result oss_initiate_multipart_upload(const struct oss_client *client,
+                                              const char *bucket,
+                                              const char *object,
+                                              const struct oss_options *options,
+                                              struct oss_response **response_out,
+                                              struct oss_error **error_out);
+
+enum oss_result oss_upload_part(const struct oss_client *client,
+                                const char *bucket,
+                                const char *object,
+                                const char *upload_id,
+                                uint32_t part_number,
+                                const void *data,
+                                size_t len,
+                                const char *content_md5,
+                                const struct oss_options *options,
+                                struct oss_response **response_out,
+                                struct oss_error **error_out);
+
+enum oss_result oss_upload_part_from_file(const struct oss_client *client,
+                                          const char *bucket,
+                                          const char *object,
+                                          const char *upload_id,
+                                          uint32_t part_number,
+                                          const char *path,
+                                          uint64_t offset,
+                                          uint64_t length,
+                                          const char *content_md5,
+                                          const struct oss_options *options,
+                                          struct oss_response **response_out,
+                                          struct oss_error **error_out);
+
+enum oss_result oss_complete_multipart_upload(const struct oss_client *client,
+                                              const char *bucket,
+                                              const char *object,
+                                              const char *upload_id,
+                                              const struct oss_part *parts,
+                                              size_t part_count,
+                                              const char *callback,
+                                              const char *callback_var,
+                                              const struct oss_options *options,
+                                              struct oss_response **response_out,
+                                              struct oss_error **error_out);
+
+enum oss_result oss_abort_multipart_upload(const struct oss_client *client,
+                                           const char *bucket,
+                                           const char *object,
+                                           const char *upload_id,
+                                           const struct oss_options *options,
+                                           struct oss_response **response_out,
+                                           struct oss_error **error_out);
+
+enum oss_result oss_list_parts(const struct oss_client *client,
+                               const char *bucket,
+                               const char *object,
+                               const char *upload_id,
+                               const struct oss_options *options,
+                               struct oss_response **response_out,
+                               struct oss_error **error_out);
+
+enum oss_result oss_get_object(const struct oss_client *client,
+                               const char *bucket,
+                               const char *object,
+                               const struct oss_options *options,
+                               struct oss_response **response_out,
+                               struct oss_error **error_out);
+
+enum oss_result oss_head_object(const struct oss_client *client,
+                                const char *bucket,
+                                const char *object,
+                                const struct oss_options *options,
+                                struct oss_response **response_out,
+                                struct oss_error **error_out);
+
+enum oss_result oss_delete_object(const struct oss_client *client,
+                                  const char *bucket,
+                                  const char *object,
+                                  const struct oss_options *options,
+                                  struct oss_response **response_out,
+                                  struct oss_error **error_out);
+
+struct oss_options *oss_options_new(void);
+
+enum oss_result oss_options_set_header(struct oss_options *options,
+                                       const char *name,
+                                       const char *value,
+                                       struct oss_error **error_out);
+
+enum oss_result oss_options_set_query(struct oss_options *options,
+                                      const char *name,
+                                      const char *value,
+                                      struct oss_error **error_out);
+
+enum oss_result oss_options_set_check_md5(struct oss_options *options,
+                                          bool enabled,
+                                          struct oss_error **error_out);
+
+void oss_options_free(struct oss_options *options);
+
+enum oss_result oss_put_object_with_callback(const struct oss_client *client,
+                                             const char *bucket,
+                                             const char *object,
+                                             const void *data,
+                                             size_t len,
+                                             const char *callback,
+                                             const char *callback_var,
+                                             const struct oss_options *options,
+                                             struct oss_response **response_out,
+                                             struct oss_error **error_out);
+
+enum oss_result oss_put_object_from_file_with_callback(const struct oss_client *client,
+                                                       const char *bucket,
+                                                       const char *object,
+                                                       const char *path,
+                                                       const char *callback,
+                                                       const char *callback_var,
+                                                       const struct oss_options *options,
+                                                       struct oss_response **response_out,
+                                                       struct oss_error **error_out);
+
+uint16_t oss_response_status(const struct oss_response *response);
+
+size_t oss_response_header_count(const struct oss_response *response);
+
+const char *oss_response_header_name(const struct oss_response *response,
+                                     size_t index);
+
+const char *oss_response_header_value(const struct oss_response *response,
+                                      size_t index);
+
+const char *oss_response_header(const struct oss_response *response,
+                                const char *name);
+
+const char *oss_response_request_id(const struct oss_response *response);
+
+const char *oss_response_etag(const struct oss_response *response);
+
+const uint8_t *oss_response_body(const struct oss_response *response);
+
+size_t oss_response_body_len(const struct oss_response *response);
+
+const char *oss_response_url(const struct oss_response *response);
+
+const char *oss_response_method(const struct oss_response *response);
+
+uint64_t oss_response_total_time_us(const struct oss_response *response);
+
+uint64_t oss_response_bytes_sent(const struct oss_response *response);
+
+const char *oss_response_upload_id(const struct oss_response *response);
+
+size_t oss_response_part_count(const struct oss_response *response);
+
+uint32_t oss_response_part_number(const struct oss_response *response,
+                                  size_t index);
+
+const char *oss_response_part_etag(const struct oss_response *response,
+                                   size_t index);
+
+uint64_t oss_response_part_size(const struct oss_response *response,
+                                size_t index);
+
+bool oss_response_parts_truncated(const struct oss_response *response);
+
+uint32_t oss_response_next_part_number_marker(const struct oss_response *response);
+
+void oss_response_free(struct oss_response *response);
+
+const char *oss_result_message(enum oss_result result);
+
+const char *oss_version(void);

@@ -1,0 +1,110 @@
+//! `oss_config_builder`: collects string settings and builds a client.
+
+use std::ffi::c_char;
+use std::ptr;
+
+use super::cast::{free_box, handle_mut_arg, str_arg};
+use super::client::{oss_client, register};
+use super::error::oss_error;
+use super::panic::{call, guard};
+use super::result::oss_result;
+use crate::core::{Client, ConfigBuilder, Error, ErrorKind};
+
+/// Client settings as `key = value` strings, checked all at once by `oss_config_builder_build`.
+///
+/// Keys (aliases in brackets): `endpoint`, `access_key_id` [accessKeyId, OSS_ACCESS_KEY_ID], `access_key_secret`
+/// [accessKeySecret, OSS_ACCESS_KEY_SECRET], `security_token` [securityToken, sts_token, OSS_SESSION_TOKEN],
+/// `region`, `signature_version` (`v1` default, `v4` needs `region`), `cloudbox_id`, `cname` (bool),
+/// `path_style` [forcePathStyle] (bool), `connect_timeout_ms` (default 10000, 0 = none), `timeout_ms`
+/// (default 0 = none), `proxy`, `ca_cert_file` (extra PEM CA; TLS is always verified), `resolve`
+/// (`host=ip[,host=ip]`), `user_agent`.
+///
+/// Methods: `oss_config_builder_new`, `oss_config_builder_set`, `oss_config_builder_build`,
+/// `oss_config_builder_free`.
+///
+/// Ownership: caller owns, free with `oss_config_builder_free` (also after building). Not to be used from two
+/// threads at once.
+pub struct oss_config_builder {
+    inner: Option<ConfigBuilder>,
+}
+
+/// A new, empty builder; NULL only if allocation is impossible.
+/// Ownership: caller owns, free with `oss_config_builder_free`.
+#[no_mangle]
+pub extern "C" fn oss_config_builder_new() -> *mut oss_config_builder {
+    guard(ptr::null_mut(), || {
+        Box::into_raw(Box::new(oss_config_builder {
+            inner: Some(ConfigBuilder::new()),
+        }))
+    })
+}
+
+/// Records `key = value` (a later value for the same key wins). Unknown keys and bad values are reported by
+/// `oss_config_builder_build`. Values are wiped from memory when the builder is freed.
+///
+/// Errors: `OSS_RESULT_NULL_PARAMETER`, `OSS_RESULT_INVALID_UTF8`, `OSS_RESULT_ALREADY_USED` (after build).
+/// Ownership: borrows `key` and `value` for the duration of the call and keeps no pointer.
+///
+/// # Safety
+/// `builder` is NULL or live; `key`/`value` are NULL or NUL-terminated; `error_out` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn oss_config_builder_set(
+    builder: *mut oss_config_builder,
+    key: *const c_char,
+    value: *const c_char,
+    error_out: *mut *mut oss_error,
+) -> oss_result {
+    call(error_out, || {
+        let b = handle_mut_arg(builder, "builder")?;
+        let (key, value) = (str_arg(key, "key")?, str_arg(value, "value")?);
+        let inner = b.inner.as_mut().ok_or_else(already_built)?;
+        inner.set(key, value);
+        Ok(())
+    })
+}
+
+/// Checks every setting and creates a client. The builder's contents are consumed on every path (a second
+/// build returns `OSS_RESULT_ALREADY_USED`); the builder itself must still be freed.
+///
+/// Errors: `OSS_RESULT_INVALID_CONFIG` (unknown key, bad value, missing key id/secret/endpoint, v4 without
+/// region), `OSS_RESULT_INVALID_ENDPOINT`, `OSS_RESULT_FILE_NOT_FOUND` (ca_cert_file), `OSS_RESULT_ALREADY_USED`.
+/// Ownership: `*client_out` — caller owns, free with `oss_client_free`; written only on success.
+///
+/// # Safety
+/// `builder` is NULL or live; `client_out` is NULL or writable; `error_out` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn oss_config_builder_build(
+    builder: *mut oss_config_builder,
+    client_out: *mut *const oss_client,
+    error_out: *mut *mut oss_error,
+) -> oss_result {
+    if !client_out.is_null() {
+        *client_out = ptr::null();
+    }
+    call(error_out, || {
+        let b = handle_mut_arg(builder, "builder")?;
+        let inner = b.inner.take().ok_or_else(already_built)?;
+        if client_out.is_null() {
+            return Err(Error::new(ErrorKind::NullParameter, "client_out is NULL"));
+        }
+        let client = Client::new(inner.build()?)?;
+        *client_out = register(client);
+        Ok(())
+    })
+}
+
+/// Frees a builder (built or not). NULL is a no-op.
+///
+/// # Safety
+/// `builder` is NULL or a builder from this library not yet freed.
+#[no_mangle]
+pub unsafe extern "C" fn oss_config_builder_free(builder: *mut oss_config_builder) {
+    guard((), || free_box(builder));
+}
+
+fn already_built() -> Error {
+    Error::new(
+        ErrorKind::AlreadyUsed,
+        "this builder was already built; create a new one",
+    )
+}

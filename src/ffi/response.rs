@@ -1,0 +1,264 @@
+//! `oss_response`: a server answer, owned by the caller.
+
+use std::ffi::{c_char, CString};
+use std::ptr;
+
+use super::cast::{cstring, free_box, read, str_arg};
+use super::panic::guard;
+use crate::core::ops::{InitiateResult, ListPartsResult};
+use crate::core::Response;
+
+/// A successful answer: HTTP status, every response header, request id, ETag, raw body (for a callback upload,
+/// the callback server's reply), plus what the operation parsed (upload id, parts).
+///
+/// Methods: `oss_response_status`, `oss_response_header_count`, `oss_response_header_name`,
+/// `oss_response_header_value`, `oss_response_header`, `oss_response_request_id`, `oss_response_etag`,
+/// `oss_response_body`, `oss_response_body_len`, `oss_response_url`, `oss_response_method`,
+/// `oss_response_total_time_us`, `oss_response_bytes_sent`, `oss_response_upload_id`,
+/// `oss_response_part_count`, `oss_response_part_number`, `oss_response_part_etag`, `oss_response_part_size`,
+/// `oss_response_parts_truncated`, `oss_response_next_part_number_marker`, `oss_response_free`.
+///
+/// Ownership: caller owns, free with `oss_response_free`. Read-only accessors may run on any thread.
+pub struct oss_response {
+    inner: Response,
+    names: Vec<CString>,
+    values: Vec<CString>,
+    url: CString,
+    method: CString,
+    upload_id: Option<CString>,
+    parts: Vec<Part>,
+    parts_truncated: bool,
+    next_part_number_marker: u32,
+}
+
+struct Part {
+    number: u32,
+    etag: CString,
+    size: u64,
+}
+
+impl oss_response {
+    pub(crate) fn new(inner: Response) -> Self {
+        oss_response {
+            names: inner.headers.iter().map(|(n, _)| cstring(n)).collect(),
+            values: inner.headers.iter().map(|(_, v)| cstring(v)).collect(),
+            url: cstring(&inner.url),
+            method: cstring(&inner.method),
+            upload_id: None,
+            parts: Vec::new(),
+            parts_truncated: false,
+            next_part_number_marker: 0,
+            inner,
+        }
+    }
+
+    pub(crate) fn from_initiate(r: InitiateResult) -> Self {
+        let mut out = oss_response::new(r.response);
+        out.upload_id = Some(cstring(&r.upload_id));
+        out
+    }
+
+    pub(crate) fn from_list_parts(r: ListPartsResult) -> Self {
+        let mut out = oss_response::new(r.response);
+        out.parts = r
+            .parts
+            .iter()
+            .map(|p| Part {
+                number: p.part_number,
+                etag: cstring(&p.etag),
+                size: p.size,
+            })
+            .collect();
+        out.parts_truncated = r.is_truncated;
+        out.next_part_number_marker = r.next_part_number_marker;
+        out
+    }
+
+    pub(crate) fn inner(&self) -> &Response {
+        &self.inner
+    }
+
+    fn header_ptr(&self, name: &str) -> *const c_char {
+        self.inner
+            .headers
+            .iter()
+            .position(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map_or(ptr::null(), |i| self.values[i].as_ptr())
+    }
+}
+
+/// HTTP status code (0 for a NULL response).
+/// Ownership: borrows for the duration of the call and keeps no pointer. Thread safety: read-only.
+#[no_mangle]
+pub extern "C" fn oss_response_status(response: *const oss_response) -> u16 {
+    read(response, 0, |r| r.inner.status)
+}
+
+/// Number of response headers.
+/// Ownership: borrows for the duration of the call and keeps no pointer.
+#[no_mangle]
+pub extern "C" fn oss_response_header_count(response: *const oss_response) -> usize {
+    read(response, 0, |r| r.names.len())
+}
+
+/// Name of header `index` (lower case, server order), NULL when out of range.
+/// Ownership: valid until `oss_response_free(response)`.
+#[no_mangle]
+pub extern "C" fn oss_response_header_name(
+    response: *const oss_response,
+    index: usize,
+) -> *const c_char {
+    read(response, ptr::null(), |r| {
+        r.names.get(index).map_or(ptr::null(), |c| c.as_ptr())
+    })
+}
+
+/// Value of header `index`, NULL when out of range.
+/// Ownership: valid until `oss_response_free(response)`.
+#[no_mangle]
+pub extern "C" fn oss_response_header_value(
+    response: *const oss_response,
+    index: usize,
+) -> *const c_char {
+    read(response, ptr::null(), |r| {
+        r.values.get(index).map_or(ptr::null(), |c| c.as_ptr())
+    })
+}
+
+/// Value of the first header called `name` (case-insensitive), NULL when absent or `name` is NULL/not UTF-8.
+///
+/// # Safety
+/// `name` is NULL or a NUL-terminated string. Ownership: valid until `oss_response_free(response)`.
+#[no_mangle]
+pub unsafe extern "C" fn oss_response_header(
+    response: *const oss_response,
+    name: *const c_char,
+) -> *const c_char {
+    read(response, ptr::null(), |r| match str_arg(name, "name") {
+        Ok(n) => r.header_ptr(n),
+        Err(_) => ptr::null(),
+    })
+}
+
+/// The `x-oss-request-id` header, NULL when absent.
+/// Ownership: valid until `oss_response_free(response)`.
+#[no_mangle]
+pub extern "C" fn oss_response_request_id(response: *const oss_response) -> *const c_char {
+    read(response, ptr::null(), |r| r.header_ptr("x-oss-request-id"))
+}
+
+/// The `ETag` header exactly as sent, quotes included (`"1A0F…93"`), NULL when absent.
+/// Ownership: valid until `oss_response_free(response)`.
+#[no_mangle]
+pub extern "C" fn oss_response_etag(response: *const oss_response) -> *const c_char {
+    read(response, ptr::null(), |r| r.header_ptr("etag"))
+}
+
+/// The raw body; its length is `oss_response_body_len`. Binary-safe (may contain NUL bytes).
+/// Ownership: valid until `oss_response_free(response)`.
+#[no_mangle]
+pub extern "C" fn oss_response_body(response: *const oss_response) -> *const u8 {
+    read(response, ptr::null(), |r| r.inner.body.as_ptr())
+}
+
+/// Length of the body in bytes.
+/// Ownership: borrows for the duration of the call and keeps no pointer.
+#[no_mangle]
+pub extern "C" fn oss_response_body_len(response: *const oss_response) -> usize {
+    read(response, 0, |r| r.inner.body.len())
+}
+
+/// The URL that was requested.
+/// Ownership: valid until `oss_response_free(response)`.
+#[no_mangle]
+pub extern "C" fn oss_response_url(response: *const oss_response) -> *const c_char {
+    read(response, ptr::null(), |r| r.url.as_ptr())
+}
+
+/// The request method (`PUT`, `POST`, …).
+/// Ownership: valid until `oss_response_free(response)`.
+#[no_mangle]
+pub extern "C" fn oss_response_method(response: *const oss_response) -> *const c_char {
+    read(response, ptr::null(), |r| r.method.as_ptr())
+}
+
+/// Microseconds from sending the request to having read the whole answer.
+/// Ownership: borrows for the duration of the call and keeps no pointer.
+#[no_mangle]
+pub extern "C" fn oss_response_total_time_us(response: *const oss_response) -> u64 {
+    read(response, 0, |r| {
+        u64::try_from(r.inner.total_time.as_micros()).unwrap_or(u64::MAX)
+    })
+}
+
+/// Request body bytes sent.
+/// Ownership: borrows for the duration of the call and keeps no pointer.
+#[no_mangle]
+pub extern "C" fn oss_response_bytes_sent(response: *const oss_response) -> u64 {
+    read(response, 0, |r| r.inner.bytes_sent)
+}
+
+/// The upload id of an `oss_initiate_multipart_upload` answer, NULL for other answers.
+/// Ownership: valid until `oss_response_free(response)`.
+#[no_mangle]
+pub extern "C" fn oss_response_upload_id(response: *const oss_response) -> *const c_char {
+    read(response, ptr::null(), |r| {
+        super::cast::opt_ptr(&r.upload_id)
+    })
+}
+
+/// Number of parts in an `oss_list_parts` answer (0 for other answers).
+/// Ownership: borrows for the duration of the call and keeps no pointer.
+#[no_mangle]
+pub extern "C" fn oss_response_part_count(response: *const oss_response) -> usize {
+    read(response, 0, |r| r.parts.len())
+}
+
+/// Part number of listed part `index`, 0 when out of range.
+/// Ownership: borrows for the duration of the call and keeps no pointer.
+#[no_mangle]
+pub extern "C" fn oss_response_part_number(response: *const oss_response, index: usize) -> u32 {
+    read(response, 0, |r| r.parts.get(index).map_or(0, |p| p.number))
+}
+
+/// ETag of listed part `index` (quotes kept), NULL when out of range.
+/// Ownership: valid until `oss_response_free(response)`.
+#[no_mangle]
+pub extern "C" fn oss_response_part_etag(
+    response: *const oss_response,
+    index: usize,
+) -> *const c_char {
+    read(response, ptr::null(), |r| {
+        r.parts.get(index).map_or(ptr::null(), |p| p.etag.as_ptr())
+    })
+}
+
+/// Size in bytes of listed part `index`, 0 when out of range.
+/// Ownership: borrows for the duration of the call and keeps no pointer.
+#[no_mangle]
+pub extern "C" fn oss_response_part_size(response: *const oss_response, index: usize) -> u64 {
+    read(response, 0, |r| r.parts.get(index).map_or(0, |p| p.size))
+}
+
+/// True when a ListParts answer was truncated (ask again with `part-number-marker`).
+/// Ownership: borrows for the duration of the call and keeps no pointer.
+#[no_mangle]
+pub extern "C" fn oss_response_parts_truncated(response: *const oss_response) -> bool {
+    read(response, false, |r| r.parts_truncated)
+}
+
+/// `NextPartNumberMarker` of a ListParts answer (0 when absent).
+/// Ownership: borrows for the duration of the call and keeps no pointer.
+#[no_mangle]
+pub extern "C" fn oss_response_next_part_number_marker(response: *const oss_response) -> u32 {
+    read(response, 0, |r| r.next_part_number_marker)
+}
+
+/// Frees a response. NULL is a no-op. Never free the response borrowed from `oss_error_response`.
+///
+/// # Safety
+/// `response` is NULL or a response from this library not yet freed.
+#[no_mangle]
+pub unsafe extern "C" fn oss_response_free(response: *mut oss_response) {
+    guard((), || free_box(response));
+}

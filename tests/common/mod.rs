@@ -1,0 +1,507 @@
+//! Shared test support: a small safe wrapper over the C ABI (so tests read like a C program's intent while
+//! still calling the `extern "C"` functions), and a raw recording server for wire-byte assertions.
+#![allow(dead_code)]
+
+pub mod recorder;
+
+use std::ffi::{c_char, CStr, CString};
+use std::ptr;
+
+use ossrs::ffi::*;
+use ossrs::ffi::{
+    client::*, config::*, error::*, multipart::*, object::*, options::*, put::*, response::*,
+};
+
+/// What a successful call returned, copied out of the `oss_response`.
+#[derive(Debug, Clone)]
+pub struct Resp {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+    pub upload_id: Option<String>,
+    pub parts: Vec<(u32, String, u64)>,
+}
+
+impl Resp {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+    pub fn etag(&self) -> &str {
+        self.header("etag").expect("ETag header")
+    }
+    pub fn body_text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+/// What a failed call returned, copied out of the `oss_error`.
+#[derive(Debug, Clone)]
+pub struct Err {
+    pub result: oss_result,
+    pub message: String,
+    pub http_status: u16,
+    pub code: String,
+    pub oss_message: String,
+    pub request_id: String,
+    pub host_id: String,
+    pub body: Vec<u8>,
+    pub attempts: u32,
+    pub response: Option<Resp>,
+}
+
+pub type Outcome = Result<Resp, Err>;
+
+unsafe fn text(p: *const c_char) -> String {
+    if p.is_null() {
+        String::new()
+    } else {
+        CStr::from_ptr(p).to_string_lossy().into_owned()
+    }
+}
+
+unsafe fn bytes(p: *const u8, len: usize) -> Vec<u8> {
+    if len == 0 {
+        Vec::new()
+    } else {
+        std::slice::from_raw_parts(p, len).to_vec()
+    }
+}
+
+/// Copies a response (does not free it).
+pub unsafe fn copy_response(r: *const oss_response) -> Resp {
+    let n = oss_response_header_count(r);
+    let headers = (0..n)
+        .map(|i| {
+            (
+                text(oss_response_header_name(r, i)),
+                text(oss_response_header_value(r, i)),
+            )
+        })
+        .collect();
+    let uid = oss_response_upload_id(r);
+    let parts = (0..oss_response_part_count(r))
+        .map(|i| {
+            (
+                oss_response_part_number(r, i),
+                text(oss_response_part_etag(r, i)),
+                oss_response_part_size(r, i),
+            )
+        })
+        .collect();
+    Resp {
+        status: oss_response_status(r),
+        headers,
+        body: bytes(oss_response_body(r), oss_response_body_len(r)),
+        upload_id: if uid.is_null() { None } else { Some(text(uid)) },
+        parts,
+    }
+}
+
+/// Copies and frees an error.
+pub unsafe fn take_error(e: *mut oss_error) -> Err {
+    assert!(!e.is_null(), "a failed call must produce an error object");
+    let resp = oss_error_response(e);
+    let out = Err {
+        result: oss_error_result(e),
+        message: text(oss_error_message(e)),
+        http_status: oss_error_http_status(e),
+        code: text(oss_error_code(e)),
+        oss_message: text(oss_error_oss_message(e)),
+        request_id: text(oss_error_request_id(e)),
+        host_id: text(oss_error_host_id(e)),
+        body: bytes(oss_error_body(e), oss_error_body_len(e)),
+        attempts: oss_error_attempts(e),
+        response: if resp.is_null() {
+            None
+        } else {
+            Some(copy_response(resp))
+        },
+    };
+    oss_error_free(e);
+    out
+}
+
+/// Turns (result, response, error) into an Outcome, freeing what the call returned.
+pub unsafe fn outcome(rc: oss_result, resp: *mut oss_response, err: *mut oss_error) -> Outcome {
+    if rc == oss_result::Ok {
+        assert!(err.is_null(), "error_out must be NULL on success");
+        assert!(!resp.is_null(), "response_out must be set on success");
+        let r = copy_response(resp);
+        oss_response_free(resp);
+        Ok(r)
+    } else {
+        assert!(resp.is_null(), "response_out must stay NULL on failure");
+        let e = take_error(err);
+        assert_eq!(e.result, rc, "error object and return code must agree");
+        Err(e)
+    }
+}
+
+pub fn c(s: &str) -> CString {
+    CString::new(s).unwrap()
+}
+
+fn opt_c(s: Option<&str>) -> Option<CString> {
+    s.map(c)
+}
+
+fn ptr_of(s: &Option<CString>) -> *const c_char {
+    s.as_ref().map_or(ptr::null(), |c| c.as_ptr())
+}
+
+/// Options built through `oss_options_*`.
+pub struct Options(pub *mut oss_options);
+
+impl Options {
+    pub fn new() -> Self {
+        Options(oss_options_new())
+    }
+    pub fn header(self, name: &str, value: &str) -> Self {
+        let rc = unsafe {
+            oss_options_set_header(self.0, c(name).as_ptr(), c(value).as_ptr(), ptr::null_mut())
+        };
+        assert_eq!(rc, oss_result::Ok, "set_header {name}");
+        self
+    }
+    pub fn query(self, name: &str, value: &str) -> Self {
+        let rc = unsafe {
+            oss_options_set_query(self.0, c(name).as_ptr(), c(value).as_ptr(), ptr::null_mut())
+        };
+        assert_eq!(rc, oss_result::Ok);
+        self
+    }
+    pub fn check_md5(self) -> Self {
+        assert_eq!(
+            unsafe { oss_options_set_check_md5(self.0, true, ptr::null_mut()) },
+            oss_result::Ok
+        );
+        self
+    }
+}
+
+impl Drop for Options {
+    fn drop(&mut self) {
+        unsafe { oss_options_free(self.0) }
+    }
+}
+
+fn opts_ptr(o: Option<&Options>) -> *const oss_options {
+    o.map_or(ptr::null(), |o| o.0)
+}
+
+/// A client built through `oss_config_builder_*`.
+pub struct Client(pub *const oss_client);
+
+unsafe impl Send for Client {}
+unsafe impl Sync for Client {}
+
+impl Client {
+    pub fn build(pairs: &[(&str, &str)]) -> Result<Client, Err> {
+        unsafe {
+            let b = oss_config_builder_new();
+            for (k, v) in pairs {
+                assert_eq!(
+                    oss_config_builder_set(b, c(k).as_ptr(), c(v).as_ptr(), ptr::null_mut()),
+                    oss_result::Ok
+                );
+            }
+            let mut client: *const oss_client = ptr::null();
+            let mut err = ptr::null_mut();
+            let rc = oss_config_builder_build(b, &mut client, &mut err);
+            oss_config_builder_free(b);
+            if rc == oss_result::Ok {
+                Ok(Client(client))
+            } else {
+                assert!(client.is_null());
+                Err(take_error(err))
+            }
+        }
+    }
+
+    /// The usual test client for an endpoint with the emulator's default key.
+    pub fn for_endpoint(endpoint: &str) -> Client {
+        Client::build(&[
+            ("endpoint", endpoint),
+            ("access_key_id", "AKIDEXAMPLE"),
+            ("access_key_secret", "SECRETEXAMPLE"),
+        ])
+        .unwrap()
+    }
+
+    pub fn put(
+        &self,
+        bucket: &str,
+        key: &str,
+        data: &[u8],
+        cb: Option<&str>,
+        var: Option<&str>,
+        o: Option<&Options>,
+    ) -> Outcome {
+        let (b, k, cb, var) = (c(bucket), c(key), opt_c(cb), opt_c(var));
+        let (mut resp, mut err) = (ptr::null_mut(), ptr::null_mut());
+        unsafe {
+            let rc = oss_put_object_with_callback(
+                self.0,
+                b.as_ptr(),
+                k.as_ptr(),
+                data.as_ptr().cast(),
+                data.len(),
+                ptr_of(&cb),
+                ptr_of(&var),
+                opts_ptr(o),
+                &mut resp,
+                &mut err,
+            );
+            outcome(rc, resp, err)
+        }
+    }
+
+    pub fn put_file(
+        &self,
+        bucket: &str,
+        key: &str,
+        path: &str,
+        cb: Option<&str>,
+        var: Option<&str>,
+        o: Option<&Options>,
+    ) -> Outcome {
+        let (b, k, p, cb, var) = (c(bucket), c(key), c(path), opt_c(cb), opt_c(var));
+        let (mut resp, mut err) = (ptr::null_mut(), ptr::null_mut());
+        unsafe {
+            let rc = oss_put_object_from_file_with_callback(
+                self.0,
+                b.as_ptr(),
+                k.as_ptr(),
+                p.as_ptr(),
+                ptr_of(&cb),
+                ptr_of(&var),
+                opts_ptr(o),
+                &mut resp,
+                &mut err,
+            );
+            outcome(rc, resp, err)
+        }
+    }
+
+    pub fn initiate(&self, bucket: &str, key: &str, o: Option<&Options>) -> Outcome {
+        let (b, k) = (c(bucket), c(key));
+        let (mut resp, mut err) = (ptr::null_mut(), ptr::null_mut());
+        unsafe {
+            outcome(
+                oss_initiate_multipart_upload(
+                    self.0,
+                    b.as_ptr(),
+                    k.as_ptr(),
+                    opts_ptr(o),
+                    &mut resp,
+                    &mut err,
+                ),
+                resp,
+                err,
+            )
+        }
+    }
+
+    pub fn upload_part(
+        &self,
+        bucket: &str,
+        key: &str,
+        upload_id: &str,
+        n: u32,
+        data: &[u8],
+        md5: Option<&str>,
+    ) -> Outcome {
+        let (b, k, u, m) = (c(bucket), c(key), c(upload_id), opt_c(md5));
+        let (mut resp, mut err) = (ptr::null_mut(), ptr::null_mut());
+        unsafe {
+            let rc = oss_upload_part(
+                self.0,
+                b.as_ptr(),
+                k.as_ptr(),
+                u.as_ptr(),
+                n,
+                data.as_ptr().cast(),
+                data.len(),
+                ptr_of(&m),
+                ptr::null(),
+                &mut resp,
+                &mut err,
+            );
+            outcome(rc, resp, err)
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub fn upload_part_file(
+        &self,
+        bucket: &str,
+        key: &str,
+        upload_id: &str,
+        n: u32,
+        path: &str,
+        offset: u64,
+        len: u64,
+        md5: Option<&str>,
+    ) -> Outcome {
+        let (b, k, u, p, m) = (c(bucket), c(key), c(upload_id), c(path), opt_c(md5));
+        let (mut resp, mut err) = (ptr::null_mut(), ptr::null_mut());
+        unsafe {
+            let rc = oss_upload_part_from_file(
+                self.0,
+                b.as_ptr(),
+                k.as_ptr(),
+                u.as_ptr(),
+                n,
+                p.as_ptr(),
+                offset,
+                len,
+                ptr_of(&m),
+                ptr::null(),
+                &mut resp,
+                &mut err,
+            );
+            outcome(rc, resp, err)
+        }
+    }
+
+    pub fn complete(
+        &self,
+        bucket: &str,
+        key: &str,
+        upload_id: &str,
+        parts: &[(u32, &str)],
+        cb: Option<&str>,
+        var: Option<&str>,
+    ) -> Outcome {
+        let (b, k, u, cb, var) = (c(bucket), c(key), c(upload_id), opt_c(cb), opt_c(var));
+        let etags: Vec<CString> = parts.iter().map(|(_, e)| c(e)).collect();
+        let list: Vec<oss_part> = parts
+            .iter()
+            .zip(&etags)
+            .map(|((n, _), e)| oss_part {
+                part_number: *n,
+                etag: e.as_ptr(),
+            })
+            .collect();
+        let (mut resp, mut err) = (ptr::null_mut(), ptr::null_mut());
+        unsafe {
+            let rc = oss_complete_multipart_upload(
+                self.0,
+                b.as_ptr(),
+                k.as_ptr(),
+                u.as_ptr(),
+                list.as_ptr(),
+                list.len(),
+                ptr_of(&cb),
+                ptr_of(&var),
+                ptr::null(),
+                &mut resp,
+                &mut err,
+            );
+            outcome(rc, resp, err)
+        }
+    }
+
+    pub fn abort(&self, bucket: &str, key: &str, upload_id: &str) -> Outcome {
+        let (b, k, u) = (c(bucket), c(key), c(upload_id));
+        let (mut resp, mut err) = (ptr::null_mut(), ptr::null_mut());
+        unsafe {
+            outcome(
+                oss_abort_multipart_upload(
+                    self.0,
+                    b.as_ptr(),
+                    k.as_ptr(),
+                    u.as_ptr(),
+                    ptr::null(),
+                    &mut resp,
+                    &mut err,
+                ),
+                resp,
+                err,
+            )
+        }
+    }
+
+    pub fn list_parts(
+        &self,
+        bucket: &str,
+        key: &str,
+        upload_id: &str,
+        o: Option<&Options>,
+    ) -> Outcome {
+        let (b, k, u) = (c(bucket), c(key), c(upload_id));
+        let (mut resp, mut err) = (ptr::null_mut(), ptr::null_mut());
+        unsafe {
+            outcome(
+                oss_list_parts(
+                    self.0,
+                    b.as_ptr(),
+                    k.as_ptr(),
+                    u.as_ptr(),
+                    opts_ptr(o),
+                    &mut resp,
+                    &mut err,
+                ),
+                resp,
+                err,
+            )
+        }
+    }
+
+    pub fn get(&self, bucket: &str, key: &str) -> Outcome {
+        let (b, k) = (c(bucket), c(key));
+        let (mut resp, mut err) = (ptr::null_mut(), ptr::null_mut());
+        unsafe {
+            outcome(
+                oss_get_object(
+                    self.0,
+                    b.as_ptr(),
+                    k.as_ptr(),
+                    ptr::null(),
+                    &mut resp,
+                    &mut err,
+                ),
+                resp,
+                err,
+            )
+        }
+    }
+
+    pub fn head(&self, bucket: &str, key: &str) -> Outcome {
+        let (b, k) = (c(bucket), c(key));
+        let (mut resp, mut err) = (ptr::null_mut(), ptr::null_mut());
+        unsafe {
+            outcome(
+                oss_head_object(
+                    self.0,
+                    b.as_ptr(),
+                    k.as_ptr(),
+                    ptr::null(),
+                    &mut resp,
+                    &mut err,
+                ),
+                resp,
+                err,
+            )
+        }
+    }
+}
+
+impl Drop for Client {
+    fn drop(&mut self) {
+        unsafe { oss_client_free(self.0) }
+    }
+}
+
+/// The multipart seed file: 250000 bytes, byte[i] = i % 251 (as in the wire capture).
+pub fn seed_multipart_bytes() -> Vec<u8> {
+    (0..250_000u32).map(|i| (i % 251) as u8).collect()
+}
+
+/// A temporary directory removed on drop.
+pub fn temp_dir() -> tempfile::TempDir {
+    tempfile::tempdir().unwrap()
+}
