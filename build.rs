@@ -12,15 +12,10 @@ fn main() {
     }
     println!("cargo:rerun-if-changed=src");
     println!("cargo:rerun-if-changed=cbindgen.toml");
-    let dir = std::path::PathBuf::from(
-        std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"),
-    );
+    let dir = std::path::PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
     let version = std::env::var("CARGO_PKG_VERSION").expect("cargo sets CARGO_PKG_VERSION");
-    let (c, php) =
-        generate_headers(&dir, &version).unwrap_or_else(|e| panic!("cbindgen failed: {e}"));
-    std::fs::create_dir_all(dir.join("bindings/php/resources"))
-        .expect("create bindings/php/resources");
+    let (c, php) = generate_headers(&dir, &version).unwrap_or_else(|e| panic!("cbindgen failed: {e}"));
+    std::fs::create_dir_all(dir.join("bindings/php/resources")).expect("create bindings/php/resources");
     std::fs::write(dir.join("include/ossrs.h"), c).expect("write include/ossrs.h");
-    std::fs::write(dir.join("bindings/php/resources/ossrs.h"), php)
-        .expect("write bindings/php/resources/ossrs.h");
+    std::fs::write(dir.join("bindings/php/resources/ossrs.h"), php).expect("write bindings/php/resources/ossrs.h");
 }

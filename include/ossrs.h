@@ -87,7 +87,7 @@ typedef struct oss_client oss_client;
 // [accessKeySecret, OSS_ACCESS_KEY_SECRET], `security_token` [securityToken, sts_token, OSS_SESSION_TOKEN],
 // `region`, `signature_version` (`v1` default, `v4` needs `region`), `cloudbox_id`, `cname` (bool),
 // `path_style` [forcePathStyle] (bool), `connect_timeout_ms` (default 10000, 0 = none), `timeout_ms`
-// (default 0 = none), `proxy`, `ca_cert_file` (extra PEM CA; TLS is always verified), `resolve`
+// (default 0 = none), `proxy` (default: the `http_proxy`/`https_proxy`/`no_proxy` environment, as libcurl), `ca_cert_file` (extra PEM CA; TLS is always verified), `resolve`
 // (`host=ip[,host=ip]`), `user_agent`.
 //
 // Methods: `oss_config_builder_new`, `oss_config_builder_set`, `oss_config_builder_build`,
@@ -215,6 +215,16 @@ enum oss_result oss_file_content_md5(const char *path,
                                      char *md5_out,
                                      size_t md5_out_len,
                                      struct oss_error **error_out);
+
+// The Content-Type ossrs infers for a file or object name (the official SDK's 227-entry table, keyed by the
+// lower-cased text after the last `.`), or NULL when the name has no known extension (uploads then default to
+// `application/octet-stream`).
+//
+// Ownership: the returned string is static; never free it. Borrows `name` for the duration of the call.
+//
+// # Safety
+// `name` is NULL or NUL-terminated.
+const char *oss_content_type_for_name(const char *name);
 
 // The result code this error stands for. NULL gives `OSS_RESULT_NULL_PARAMETER`.
 // Ownership: borrows for the duration of the call and keeps no pointer. Thread safety: read-only.

@@ -7,18 +7,10 @@ include!("../build/headers.rs");
 fn committed_headers_are_current() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let (c, php) = generate_headers(dir, env!("CARGO_PKG_VERSION")).expect("cbindgen");
-    let committed_c =
-        std::fs::read_to_string(dir.join("include/ossrs.h")).expect("include/ossrs.h");
-    let committed_php =
-        std::fs::read_to_string(dir.join("bindings/php/resources/ossrs.h")).expect("PHP header");
-    assert!(
-        c == committed_c,
-        "include/ossrs.h is stale: run `OSSRS_REGEN_HEADER=1 cargo build` and commit it"
-    );
-    assert!(
-        php == committed_php,
-        "bindings/php/resources/ossrs.h is stale: run `OSSRS_REGEN_HEADER=1 cargo build`"
-    );
+    let committed_c = std::fs::read_to_string(dir.join("include/ossrs.h")).expect("include/ossrs.h");
+    let committed_php = std::fs::read_to_string(dir.join("bindings/php/resources/ossrs.h")).expect("PHP header");
+    assert!(c == committed_c, "include/ossrs.h is stale: run `OSSRS_REGEN_HEADER=1 cargo build` and commit it");
+    assert!(php == committed_php, "bindings/php/resources/ossrs.h is stale: run `OSSRS_REGEN_HEADER=1 cargo build`");
 }
 
 #[test]
@@ -29,16 +21,8 @@ fn php_header_has_no_construct_php_ffi_rejects() {
     assert_eq!(lines.next(), Some("#define FFI_SCOPE \"OSSRS\""));
     assert_eq!(lines.next(), Some("#define FFI_LIB \"libossrs.so\""));
     for (i, line) in php.lines().enumerate().skip(2) {
-        assert!(
-            !line.starts_with('#'),
-            "line {}: preprocessor line in the PHP header: {line}",
-            i + 1
-        );
-        assert!(
-            !line.contains("extern \"C\""),
-            "line {}: extern \"C\" in the PHP header",
-            i + 1
-        );
+        assert!(!line.starts_with('#'), "line {}: preprocessor line in the PHP header: {line}", i + 1);
+        assert!(!line.contains("extern \"C\""), "line {}: extern \"C\" in the PHP header", i + 1);
     }
 }
 
@@ -51,20 +35,9 @@ fn every_exported_function_is_in_both_headers() {
     for entry in walk(&dir.join("src/ffi")) {
         let src = std::fs::read_to_string(&entry).unwrap();
         for chunk in src.split("#[no_mangle]").skip(1) {
-            let name = chunk
-                .split("fn ")
-                .nth(1)
-                .and_then(|s| s.split('(').next())
-                .unwrap()
-                .trim();
-            assert!(
-                c.contains(&format!("{name}(")),
-                "{name} missing from include/ossrs.h"
-            );
-            assert!(
-                php.contains(&format!("{name}(")),
-                "{name} missing from the PHP header"
-            );
+            let name = chunk.split("fn ").nth(1).and_then(|s| s.split('(').next()).unwrap().trim();
+            assert!(c.contains(&format!("{name}(")), "{name} missing from include/ossrs.h");
+            assert!(php.contains(&format!("{name}(")), "{name} missing from the PHP header");
             count += 1;
         }
     }

@@ -52,13 +52,7 @@ pub struct RequestOptions {
 }
 
 /// Headers the library computes itself and a caller may not set.
-const RESERVED_HEADERS: &[&str] = &[
-    "content-length",
-    "host",
-    "transfer-encoding",
-    "authorization",
-    "connection",
-];
+const RESERVED_HEADERS: &[&str] = &["content-length", "host", "transfer-encoding", "authorization", "connection"];
 
 impl RequestOptions {
     /// Adds a header.
@@ -100,11 +94,7 @@ impl Client {
     /// Builds a client from a checked configuration.
     pub fn new(config: ClientConfig) -> Result<Client> {
         let transport = Transport::new(&config.transport)?;
-        Ok(Client {
-            config,
-            transport,
-            pid: std::process::id(),
-        })
+        Ok(Client { config, transport, pid: std::process::id() })
     }
 
     /// The configuration.
@@ -136,10 +126,7 @@ impl Client {
     /// Signs and sends `req`, then turns non-success answers into errors.
     pub fn execute(&self, mut req: OssRequest<'_>) -> Result<Response> {
         self.check_process()?;
-        let url = self
-            .config
-            .endpoint
-            .url_for(req.bucket, req.key, &query_string(&req.query));
+        let url = self.config.endpoint.url_for(req.bucket, req.key, &query_string(&req.query));
         let mut signable = SignableRequest {
             method: req.method,
             bucket: req.bucket,
@@ -147,16 +134,8 @@ impl Client {
             query: &req.query,
             headers: &mut req.headers,
         };
-        signing::sign(
-            &mut signable,
-            &self.config.credentials,
-            &self.config.signature,
-            SystemTime::now(),
-        );
-        let resp = self
-            .transport
-            .send(req.method, &url, &req.headers, &req.body)
-            .map_err(|e| e.with_attempts(1))?;
+        signing::sign(&mut signable, &self.config.credentials, &self.config.signature, SystemTime::now());
+        let resp = self.transport.send(req.method, &url, &req.headers, &req.body).map_err(|e| e.with_attempts(1))?;
         classify(resp, req.carries_callback).map_err(|e| e.with_attempts(1))
     }
 }
@@ -167,20 +146,14 @@ fn classify(resp: Response, carries_callback: bool) -> Result<Response> {
     if ok {
         return Ok(resp);
     }
-    let kind = if resp.status == 203 {
-        ErrorKind::CallbackFailed
-    } else {
-        ErrorKind::Service
-    };
+    let kind = if resp.status == 203 { ErrorKind::CallbackFailed } else { ErrorKind::Service };
     Err(Error::service(kind, service_error(resp)))
 }
 
 /// Code, message and host id from the error XML (or from the base64 `x-oss-err` header when the body is empty).
 fn service_error(resp: Response) -> ServiceError {
     let xml_bytes = if resp.body.is_empty() {
-        resp.header("x-oss-err")
-            .and_then(|h| B64.decode(h.trim()).ok())
-            .unwrap_or_default()
+        resp.header("x-oss-err").and_then(|h| B64.decode(h.trim()).ok()).unwrap_or_default()
     } else {
         resp.body.clone()
     };
@@ -193,18 +166,11 @@ fn service_error(resp: Response) -> ServiceError {
         let (open, close) = (format!("<{name}>"), format!("</{name}>"));
         text.find(&open)
             .and_then(|s| {
-                text[s + open.len()..]
-                    .find(&close)
-                    .map(|e| text[s + open.len()..s + open.len() + e].to_string())
+                text[s + open.len()..].find(&close).map(|e| text[s + open.len()..s + open.len() + e].to_string())
             })
             .unwrap_or_default()
     };
-    ServiceError {
-        code: field("Code"),
-        message: field("Message"),
-        host_id: field("HostId"),
-        response: resp,
-    }
+    ServiceError { code: field("Code"), message: field("Message"), host_id: field("HostId"), response: resp }
 }
 
 #[cfg(test)]
@@ -214,10 +180,7 @@ mod tests {
     fn resp(status: u16, body: &str) -> Response {
         Response {
             status,
-            headers: vec![
-                ("x-oss-request-id".into(), "RID".into()),
-                ("etag".into(), "\"E\"".into()),
-            ],
+            headers: vec![("x-oss-request-id".into(), "RID".into()), ("etag".into(), "\"E\"".into())],
             body: body.as_bytes().to_vec(),
             ..Response::default()
         }
@@ -229,63 +192,34 @@ mod tests {
         assert!(classify(resp(203, xml), false).is_ok());
         let e = classify(resp(203, xml), true).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::CallbackFailed);
-        assert_eq!(
-            e.message(),
-            "CallbackFailed: Error status : 502. RequestId: RID"
-        );
+        assert_eq!(e.message(), "CallbackFailed: Error status : 502. RequestId: RID");
         let s = e.service_error().unwrap();
-        assert_eq!(
-            (s.code.as_str(), s.host_id.as_str()),
-            ("CallbackFailed", "h")
-        );
+        assert_eq!((s.code.as_str(), s.host_id.as_str()), ("CallbackFailed", "h"));
         assert_eq!(s.response.etag(), Some("\"E\""));
     }
 
     #[test]
     fn service_errors_fall_back_to_substrings_and_headers() {
-        let e = classify(
-            resp(
-                403,
-                "<Error><Code>AccessDenied</Code><Message>no &</Message>",
-            ),
-            false,
-        )
-        .unwrap_err();
+        let e = classify(resp(403, "<Error><Code>AccessDenied</Code><Message>no &</Message>"), false).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::Service);
         assert_eq!(e.service_error().unwrap().code, "AccessDenied");
         assert_eq!(e.service_error().unwrap().message, "no &");
         let e = classify(resp(404, ""), false).unwrap_err();
         assert_eq!(e.message(), ":  RequestId: RID");
         let mut r = resp(400, "");
-        r.headers.push((
-            "x-oss-err".into(),
-            B64.encode("<Error><Code>InvalidDigest</Code></Error>"),
-        ));
-        assert_eq!(
-            classify(r, false)
-                .unwrap_err()
-                .service_error()
-                .unwrap()
-                .code,
-            "InvalidDigest"
-        );
+        r.headers.push(("x-oss-err".into(), B64.encode("<Error><Code>InvalidDigest</Code></Error>")));
+        assert_eq!(classify(r, false).unwrap_err().service_error().unwrap().code, "InvalidDigest");
     }
 
     #[test]
     fn reserved_headers_are_refused() {
         let o = RequestOptions::default().header("Content-Length", "3");
-        assert_eq!(
-            o.checked_headers().unwrap_err().kind(),
-            ErrorKind::InvalidHeader
-        );
+        assert_eq!(o.checked_headers().unwrap_err().kind(), ErrorKind::InvalidHeader);
         let o = RequestOptions::default()
             .header("x-oss-meta-n", "0")
             .header("x-oss-meta-e", "  ")
             .header("Cache-Control", " no-cache ");
         let h = o.checked_headers().unwrap();
-        assert_eq!(
-            h.iter().collect::<Vec<_>>(),
-            vec![("x-oss-meta-n", "0"), ("Cache-Control", "no-cache")]
-        );
+        assert_eq!(h.iter().collect::<Vec<_>>(), vec![("x-oss-meta-n", "0"), ("Cache-Control", "no-cache")]);
     }
 }

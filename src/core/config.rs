@@ -36,7 +36,7 @@ pub enum ConfigKey {
     ConnectTimeoutMs,
     /// `timeout_ms`: total per request (default 0 = no limit).
     TimeoutMs,
-    /// `proxy`: proxy URL.
+    /// `proxy`: proxy URL (default: from `http_proxy`/`https_proxy`/`no_proxy`, as libcurl does).
     Proxy,
     /// `ca_cert_file`: extra PEM CA bundle.
     CaCertFile,
@@ -53,12 +53,8 @@ impl ConfigKey {
         Some(match n.as_str() {
             "endpoint" | "oss_endpoint" => ConfigKey::Endpoint,
             "access_key_id" | "accesskeyid" | "oss_access_key_id" => ConfigKey::AccessKeyId,
-            "access_key_secret" | "accesskeysecret" | "oss_access_key_secret" => {
-                ConfigKey::AccessKeySecret
-            }
-            "security_token" | "securitytoken" | "sts_token" | "oss_session_token" => {
-                ConfigKey::SecurityToken
-            }
+            "access_key_secret" | "accesskeysecret" | "oss_access_key_secret" => ConfigKey::AccessKeySecret,
+            "security_token" | "securitytoken" | "sts_token" | "oss_session_token" => ConfigKey::SecurityToken,
             "region" | "oss_region" => ConfigKey::Region,
             "signature_version" | "signatureversion" => ConfigKey::SignatureVersion,
             "cloudbox_id" | "cloudboxid" => ConfigKey::CloudboxId,
@@ -111,12 +107,8 @@ impl ConfigBuilder {
     pub fn build(&self) -> Result<ClientConfig> {
         let mut raw: Vec<(ConfigKey, &str)> = Vec::new();
         for (k, v) in &self.values {
-            let key = ConfigKey::parse(k).ok_or_else(|| {
-                Error::new(
-                    ErrorKind::InvalidConfig,
-                    format!("unknown configuration key {k:?}"),
-                )
-            })?;
+            let key = ConfigKey::parse(k)
+                .ok_or_else(|| Error::new(ErrorKind::InvalidConfig, format!("unknown configuration key {k:?}")))?;
             raw.retain(|(old, _)| *old != key);
             raw.push((key, v.expose()));
         }
@@ -134,29 +126,17 @@ impl ConfigBuilder {
             get(ConfigKey::AccessKeySecret).unwrap_or(""),
             get(ConfigKey::SecurityToken),
         )?;
-        let signature = match get(ConfigKey::SignatureVersion)
-            .map(|v| v.trim().to_ascii_lowercase())
-            .as_deref()
-        {
+        let signature = match get(ConfigKey::SignatureVersion).map(|v| v.trim().to_ascii_lowercase()).as_deref() {
             None | Some("") | Some("v1") => SignatureVersion::V1,
             Some("v4") => {
                 let region = get(ConfigKey::Region).unwrap_or("").trim();
                 let cloudbox = get(ConfigKey::CloudboxId).unwrap_or("").trim();
                 let scope = if !cloudbox.is_empty() {
-                    Scope {
-                        region: cloudbox.to_string(),
-                        product: "oss-cloudbox".into(),
-                    }
+                    Scope { region: cloudbox.to_string(), product: "oss-cloudbox".into() }
                 } else if !region.is_empty() {
-                    Scope {
-                        region: region.to_string(),
-                        product: "oss".into(),
-                    }
+                    Scope { region: region.to_string(), product: "oss".into() }
                 } else {
-                    return fail(
-                        ErrorKind::InvalidConfig,
-                        "region is required for signature version v4",
-                    );
+                    return fail(ErrorKind::InvalidConfig, "region is required for signature version v4");
                 };
                 if scope.region.contains(['/', '\r', '\n']) {
                     return fail(ErrorKind::InvalidConfig, "region is invalid");
@@ -164,10 +144,7 @@ impl ConfigBuilder {
                 SignatureVersion::V4(scope)
             }
             Some(other) => {
-                return fail(
-                    ErrorKind::InvalidConfig,
-                    format!("signature_version {other:?} is not v1 or v4"),
-                )
+                return fail(ErrorKind::InvalidConfig, format!("signature_version {other:?} is not v1 or v4"))
             }
         };
         let transport = TransportConfig {
@@ -177,13 +154,11 @@ impl ConfigBuilder {
                 Some(Duration::from_secs(10)),
             )?,
             timeout: parse_ms(ConfigKey::TimeoutMs, get(ConfigKey::TimeoutMs), None)?,
-            proxy: get(ConfigKey::Proxy)
-                .map(str::trim)
-                .filter(|p| !p.is_empty())
-                .map(String::from),
-            ca_cert_file: get(ConfigKey::CaCertFile)
-                .filter(|p| !p.is_empty())
-                .map(PathBuf::from),
+            proxy: match get(ConfigKey::Proxy).map(str::trim).filter(|p| !p.is_empty()) {
+                Some(p) => Some(p.to_string()),
+                None => proxy_from_env(&endpoint, |k| std::env::var(k).ok()),
+            },
+            ca_cert_file: get(ConfigKey::CaCertFile).filter(|p| !p.is_empty()).map(PathBuf::from),
             resolve: parse_resolve(get(ConfigKey::Resolve).unwrap_or(""))?,
             user_agent: match get(ConfigKey::UserAgent) {
                 Some(ua) if !ua.contains(['\r', '\n']) => ua.to_string(),
@@ -191,40 +166,46 @@ impl ConfigBuilder {
                 None => format!("ossrs/{}", env!("CARGO_PKG_VERSION")),
             },
         };
-        Ok(ClientConfig {
-            endpoint,
-            credentials,
-            signature,
-            transport,
-        })
+        Ok(ClientConfig { endpoint, credentials, signature, transport })
     }
+}
+
+/// The proxy libcurl (and so the official SDK) would use: `http_proxy` for http endpoints (lower case only, as
+/// curl does, so a CGI `Proxy:` request header cannot inject one), `https_proxy`/`HTTPS_PROXY` for https, then
+/// `all_proxy`/`ALL_PROXY`; none when `no_proxy`/`NO_PROXY` is `*` or names the host or a parent domain.
+pub fn proxy_from_env(endpoint: &Endpoint, env: impl Fn(&str) -> Option<String>) -> Option<String> {
+    let host = endpoint.host.split(':').next().unwrap_or("").to_ascii_lowercase();
+    let no_proxy = env("no_proxy").or_else(|| env("NO_PROXY")).unwrap_or_default();
+    let bypass = no_proxy
+        .split(',')
+        .map(|e| e.trim().trim_start_matches('.').to_ascii_lowercase())
+        .any(|e| e == "*" || (!e.is_empty() && (host == e || host.ends_with(&format!(".{e}")))));
+    if bypass {
+        return None;
+    }
+    let names: &[&str] = if endpoint.https {
+        &["https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"]
+    } else {
+        &["http_proxy", "all_proxy", "ALL_PROXY"]
+    };
+    names.iter().filter_map(|n| env(n)).map(|v| v.trim().to_string()).find(|v| !v.is_empty())
 }
 
 fn parse_bool(key: ConfigKey, v: Option<&str>) -> Result<bool> {
     match v.map(|s| s.trim().to_ascii_lowercase()).as_deref() {
         None | Some("") | Some("0") | Some("false") | Some("no") | Some("off") => Ok(false),
         Some("1") | Some("true") | Some("yes") | Some("on") => Ok(true),
-        Some(other) => fail(
-            ErrorKind::InvalidConfig,
-            format!("{key:?} expects true or false, got {other:?}"),
-        ),
+        Some(other) => fail(ErrorKind::InvalidConfig, format!("{key:?} expects true or false, got {other:?}")),
     }
 }
 
-fn parse_ms(
-    key: ConfigKey,
-    v: Option<&str>,
-    default: Option<Duration>,
-) -> Result<Option<Duration>> {
+fn parse_ms(key: ConfigKey, v: Option<&str>, default: Option<Duration>) -> Result<Option<Duration>> {
     match v.map(str::trim) {
         None | Some("") => Ok(default),
         Some(s) => match s.parse::<u64>() {
             Ok(0) => Ok(None),
             Ok(ms) => Ok(Some(Duration::from_millis(ms))),
-            Err(_) => fail(
-                ErrorKind::InvalidConfig,
-                format!("{key:?} expects milliseconds, got {s:?}"),
-            ),
+            Err(_) => fail(ErrorKind::InvalidConfig, format!("{key:?} expects milliseconds, got {s:?}")),
         },
     }
 }
@@ -235,16 +216,10 @@ fn parse_resolve(v: &str) -> Result<Vec<(String, IpAddr)>> {
         .filter(|e| !e.is_empty())
         .map(|entry| {
             let (host, ip) = entry.split_once('=').ok_or_else(|| {
-                Error::new(
-                    ErrorKind::InvalidConfig,
-                    format!("resolve entry {entry:?} is not host=ip"),
-                )
+                Error::new(ErrorKind::InvalidConfig, format!("resolve entry {entry:?} is not host=ip"))
             })?;
             let ip = ip.trim().parse::<IpAddr>().map_err(|_| {
-                Error::new(
-                    ErrorKind::InvalidConfig,
-                    format!("resolve entry {entry:?} has no valid IP"),
-                )
+                Error::new(ErrorKind::InvalidConfig, format!("resolve entry {entry:?} has no valid IP"))
             })?;
             Ok((host.trim().to_string(), ip))
         })
@@ -266,13 +241,9 @@ mod tests {
 
     #[test]
     fn minimal_and_aliases() {
-        let c = builder(&[
-            ("endpoint", "http://127.0.0.1:1"),
-            ("accessKeyId", "ak"),
-            ("OSS_ACCESS_KEY_SECRET", "sk"),
-        ])
-        .build()
-        .unwrap();
+        let c = builder(&[("endpoint", "http://127.0.0.1:1"), ("accessKeyId", "ak"), ("OSS_ACCESS_KEY_SECRET", "sk")])
+            .build()
+            .unwrap();
         assert_eq!(c.endpoint.host_type, HostType::Ip);
         assert_eq!(c.signature, SignatureVersion::V1);
         assert_eq!(c.transport.connect_timeout, Some(Duration::from_secs(10)));
@@ -287,65 +258,37 @@ mod tests {
             ("access_key_secret", "sk"),
             ("signature_version", "v4"),
         ];
-        assert_eq!(
-            builder(&base).build().unwrap_err().kind(),
-            ErrorKind::InvalidConfig
-        );
+        assert_eq!(builder(&base).build().unwrap_err().kind(), ErrorKind::InvalidConfig);
         let mut b = builder(&base);
         b.set("region", "cn-hangzhou");
         assert_eq!(
             b.build().unwrap().signature,
-            SignatureVersion::V4(Scope {
-                region: "cn-hangzhou".into(),
-                product: "oss".into()
-            })
+            SignatureVersion::V4(Scope { region: "cn-hangzhou".into(), product: "oss".into() })
         );
         b.set("cloudBoxId", "cb-1");
         assert_eq!(
             b.build().unwrap().signature,
-            SignatureVersion::V4(Scope {
-                region: "cb-1".into(),
-                product: "oss-cloudbox".into()
-            })
+            SignatureVersion::V4(Scope { region: "cb-1".into(), product: "oss-cloudbox".into() })
         );
     }
 
     #[test]
     fn errors_name_the_problem_without_the_secret() {
-        let e = builder(&[
-            ("endpoint", "h"),
-            ("access_key_id", "ak"),
-            ("access_key_secret", "TOPSECRET"),
-            ("bogus", "1"),
-        ])
-        .build()
-        .unwrap_err();
-        assert!(e.message().contains("bogus") && !e.message().contains("TOPSECRET"));
-        let e = builder(&[
-            ("endpoint", "h"),
-            ("access_key_id", "ak"),
-            ("access_key_secret", "s"),
-            ("timeout_ms", "soon"),
-        ])
-        .build()
-        .unwrap_err();
-        assert!(e.message().contains("milliseconds"));
-        let e = builder(&[
-            ("endpoint", "h"),
-            ("access_key_id", "ak"),
-            ("access_key_secret", "s"),
-            ("cname", "maybe"),
-        ])
-        .build()
-        .unwrap_err();
-        assert!(e.message().contains("true or false"));
-        assert_eq!(
-            builder(&[("access_key_id", "ak")])
+        let e =
+            builder(&[("endpoint", "h"), ("access_key_id", "ak"), ("access_key_secret", "TOPSECRET"), ("bogus", "1")])
                 .build()
-                .unwrap_err()
-                .message(),
-            "endpoint is empty"
-        );
+                .unwrap_err();
+        assert!(e.message().contains("bogus") && !e.message().contains("TOPSECRET"));
+        let e =
+            builder(&[("endpoint", "h"), ("access_key_id", "ak"), ("access_key_secret", "s"), ("timeout_ms", "soon")])
+                .build()
+                .unwrap_err();
+        assert!(e.message().contains("milliseconds"));
+        let e = builder(&[("endpoint", "h"), ("access_key_id", "ak"), ("access_key_secret", "s"), ("cname", "maybe")])
+            .build()
+            .unwrap_err();
+        assert!(e.message().contains("true or false"));
+        assert_eq!(builder(&[("access_key_id", "ak")]).build().unwrap_err().message(), "endpoint is empty");
         let e = builder(&[
             ("endpoint", "h"),
             ("access_key_id", "ak"),
@@ -355,6 +298,32 @@ mod tests {
         .build()
         .unwrap_err();
         assert!(e.message().contains("resolve"));
+    }
+
+    #[test]
+    fn proxies_come_from_the_environment_like_curl() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |k: &str| pairs.iter().find(|(n, _)| *n == k).map(|(_, v)| v.to_string())
+        };
+        let http = Endpoint::parse("http://oss-cn-hangzhou.aliyuncs.com", false, false).unwrap();
+        let https = Endpoint::parse("https://oss-cn-hangzhou.aliyuncs.com", false, false).unwrap();
+        assert_eq!(proxy_from_env(&http, env(&[("http_proxy", "http://p:1")])), Some("http://p:1".into()));
+        assert_eq!(
+            proxy_from_env(&http, env(&[("HTTP_PROXY", "http://p:1")])),
+            None,
+            "upper-case HTTP_PROXY is ignored (httpoxy)"
+        );
+        assert_eq!(proxy_from_env(&https, env(&[("HTTPS_PROXY", "http://p:2")])), Some("http://p:2".into()));
+        assert_eq!(proxy_from_env(&https, env(&[("http_proxy", "http://p:1")])), None);
+        assert_eq!(
+            proxy_from_env(&http, env(&[("http_proxy", "http://p:1"), ("no_proxy", "localhost,.aliyuncs.com")])),
+            None
+        );
+        assert_eq!(
+            proxy_from_env(&http, env(&[("all_proxy", "http://p:3"), ("NO_PROXY", "example.com")])),
+            Some("http://p:3".into())
+        );
+        assert_eq!(proxy_from_env(&http, env(&[("http_proxy", "http://p:1"), ("no_proxy", "*")])), None);
     }
 
     #[test]
@@ -369,9 +338,6 @@ mod tests {
         .build()
         .unwrap();
         assert_eq!(c.endpoint.host, "127.0.0.1");
-        assert_eq!(
-            c.transport.resolve,
-            vec![("bkt.localhost".to_string(), "127.0.0.1".parse().unwrap())]
-        );
+        assert_eq!(c.transport.resolve, vec![("bkt.localhost".to_string(), "127.0.0.1".parse().unwrap())]);
     }
 }

@@ -50,17 +50,11 @@ impl Credentials {
             return fail(ErrorKind::InvalidConfig, "access key secret is empty");
         }
         if id.contains(['\r', '\n', ':']) {
-            return fail(
-                ErrorKind::InvalidConfig,
-                "access key id contains CR, LF or ':'",
-            );
+            return fail(ErrorKind::InvalidConfig, "access key id contains CR, LF or ':'");
         }
         let token = token.filter(|t| !t.is_empty());
         if token.is_some_and(|t| t.contains(['\r', '\n', '\0'])) {
-            return fail(
-                ErrorKind::InvalidConfig,
-                "security token contains CR, LF or NUL",
-            );
+            return fail(ErrorKind::InvalidConfig, "security token contains CR, LF or NUL");
         }
         Ok(Credentials {
             access_key_id: id.to_string(),
@@ -80,25 +74,13 @@ mod tests {
         assert_eq!(c.access_key_id, "AK");
         assert_eq!(c.access_key_secret.expose(), "SK-SECRET");
         let dbg = format!("{c:?}");
-        assert!(
-            !dbg.contains("SK-SECRET") && !dbg.contains("TOKEN-SECRET"),
-            "{dbg}"
-        );
+        assert!(!dbg.contains("SK-SECRET") && !dbg.contains("TOKEN-SECRET"), "{dbg}");
     }
 
     #[test]
     fn empty_keys_use_sdk_messages() {
-        assert_eq!(
-            Credentials::new(" ", "s", None).unwrap_err().message(),
-            "access key id is empty"
-        );
-        assert_eq!(
-            Credentials::new("a", "", None).unwrap_err().message(),
-            "access key secret is empty"
-        );
-        assert!(Credentials::new("a", "s", Some(""))
-            .unwrap()
-            .security_token
-            .is_none());
+        assert_eq!(Credentials::new(" ", "s", None).unwrap_err().message(), "access key id is empty");
+        assert_eq!(Credentials::new("a", "", None).unwrap_err().message(), "access key secret is empty");
+        assert!(Credentials::new("a", "s", Some("")).unwrap().security_token.is_none());
     }
 }

@@ -61,10 +61,7 @@ impl Endpoint {
             host = &host[i + 1..];
         }
         if !valid_host_port(host) {
-            return fail(
-                ErrorKind::InvalidEndpoint,
-                format!("endpoint is invalid:{endpoint}"),
-            );
+            return fail(ErrorKind::InvalidEndpoint, format!("endpoint is invalid:{endpoint}"));
         }
         let name = host.split(':').next().unwrap_or(host);
         let host_type = if path_style {
@@ -76,11 +73,7 @@ impl Endpoint {
         } else {
             HostType::Normal
         };
-        Ok(Endpoint {
-            https,
-            host: host.to_string(),
-            host_type,
-        })
+        Ok(Endpoint { https, host: host.to_string(), host_type })
     }
 
     /// The `Host` value for a request on `bucket` (empty bucket = service request).
@@ -106,11 +99,7 @@ impl Endpoint {
     /// The full URL, `query` already encoded (see [`query_string`]).
     pub fn url_for(&self, bucket: &str, key: &str, query: &str) -> String {
         let scheme = if self.https { "https" } else { "http" };
-        let mut url = format!(
-            "{scheme}://{}{}",
-            self.host_for(bucket),
-            self.path_for(bucket, key)
-        );
+        let mut url = format!("{scheme}://{}{}", self.host_for(bucket), self.path_for(bucket, key));
         if !query.is_empty() {
             url.push('?');
             url.push_str(query);
@@ -124,10 +113,8 @@ fn valid_host_port(s: &str) -> bool {
         Some((n, p)) => (n, Some(p)),
         None => (s, None),
     };
-    let name_ok = !name.is_empty()
-        && name
-            .bytes()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'-'));
+    let name_ok =
+        !name.is_empty() && name.bytes().all(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'-'));
     let port_ok = port.is_none_or(|p| !p.is_empty() && p.bytes().all(|c| c.is_ascii_digit()));
     name_ok && port_ok
 }
@@ -157,13 +144,7 @@ pub fn query_string(params: &[(String, String)]) -> String {
     sorted.sort_by(|a, b| natural_case_cmp(&a.0, &b.0));
     let parts: Vec<String> = sorted
         .iter()
-        .map(|(k, v)| {
-            if v.is_empty() {
-                rawurlencode(k)
-            } else {
-                format!("{}={}", rawurlencode(k), rawurlencode(v))
-            }
-        })
+        .map(|(k, v)| if v.is_empty() { rawurlencode(k) } else { format!("{}={}", rawurlencode(k), rawurlencode(v)) })
         .collect();
     parts.join("&")
 }
@@ -214,32 +195,17 @@ mod tests {
 
     #[test]
     fn schemes_and_hosts() {
-        assert_eq!(
-            ep("http://oss-cn-hangzhou.aliyuncs.com").host_type,
-            HostType::Normal
-        );
+        assert_eq!(ep("http://oss-cn-hangzhou.aliyuncs.com").host_type, HostType::Normal);
         assert!(!ep("http://oss-cn-hangzhou.aliyuncs.com").https);
         assert!(ep("https://oss-cn-hangzhou.aliyuncs.com").https);
-        assert!(
-            ep("HTTPS://x.com").https,
-            "upper-case scheme keeps TLS, unlike the SDK"
-        );
-        assert_eq!(
-            ep("oss-cn-hangzhou.aliyuncs.com").host,
-            "oss-cn-hangzhou.aliyuncs.com"
-        );
+        assert!(ep("HTTPS://x.com").https, "upper-case scheme keeps TLS, unlike the SDK");
+        assert_eq!(ep("oss-cn-hangzhou.aliyuncs.com").host, "oss-cn-hangzhou.aliyuncs.com");
         assert_eq!(ep(" http://127.0.0.1:18555/ ").host, "127.0.0.1:18555");
         assert_eq!(ep("http://127.0.0.1:18555").host_type, HostType::Ip);
         assert_eq!(ep("http://user:pw@h.com:80/p?q#f").host, "h.com:80");
         assert_eq!(ep("my_host.internal").host, "my_host.internal");
-        assert_eq!(
-            Endpoint::parse("127.0.0.1", true, false).unwrap().host_type,
-            HostType::Cname
-        );
-        assert_eq!(
-            Endpoint::parse("cdn.x.com", true, true).unwrap().host_type,
-            HostType::PathStyle
-        );
+        assert_eq!(Endpoint::parse("127.0.0.1", true, false).unwrap().host_type, HostType::Cname);
+        assert_eq!(Endpoint::parse("cdn.x.com", true, true).unwrap().host_type, HostType::PathStyle);
     }
 
     #[test]
@@ -248,10 +214,7 @@ mod tests {
             let e = Endpoint::parse(bad, false, false).unwrap_err();
             assert_eq!(e.kind(), ErrorKind::InvalidEndpoint, "{bad}");
         }
-        assert_eq!(
-            Endpoint::parse("a b", false, false).unwrap_err().message(),
-            "endpoint is invalid:a b"
-        );
+        assert_eq!(Endpoint::parse("a b", false, false).unwrap_err().message(), "endpoint is invalid:a b");
     }
 
     #[test]
@@ -261,24 +224,12 @@ mod tests {
             ep("http://127.0.0.1:18555").url_for("bkt", key, ""),
             "http://127.0.0.1:18555/bkt/dir/%E6%B5%8B%E8%AF%95%20file%2B1.txt"
         );
-        assert_eq!(
-            ep("http://localhost:18555").url_for("bkt", "b.file", ""),
-            "http://bkt.localhost:18555/b.file"
-        );
-        assert_eq!(
-            ep("https://oss.example.com").url_for("bkt", "", "uploads"),
-            "https://bkt.oss.example.com/?uploads"
-        );
+        assert_eq!(ep("http://localhost:18555").url_for("bkt", "b.file", ""), "http://bkt.localhost:18555/b.file");
+        assert_eq!(ep("https://oss.example.com").url_for("bkt", "", "uploads"), "https://bkt.oss.example.com/?uploads");
         let cname = Endpoint::parse("http://cdn.example.com", true, false).unwrap();
-        assert_eq!(
-            cname.url_for("bkt", "a.txt", ""),
-            "http://cdn.example.com/a.txt"
-        );
+        assert_eq!(cname.url_for("bkt", "a.txt", ""), "http://cdn.example.com/a.txt");
         let path = Endpoint::parse("http://oss.example.com", false, true).unwrap();
-        assert_eq!(
-            path.url_for("bkt", "a.txt", ""),
-            "http://oss.example.com/bkt/a.txt"
-        );
+        assert_eq!(path.url_for("bkt", "a.txt", ""), "http://oss.example.com/bkt/a.txt");
         assert_eq!(path.url_for("bkt", "", ""), "http://oss.example.com/bkt/");
     }
 
@@ -295,9 +246,6 @@ mod tests {
             p("acl", ""),
             p("a", ""),
         ]);
-        assert_eq!(
-            q,
-            "a&acl&B&part2&part10=x&partNumber=1&uploadId=U%201&uploads"
-        );
+        assert_eq!(q, "a&acl&B&part2&part10=x&partNumber=1&uploadId=U%201&uploads");
     }
 }

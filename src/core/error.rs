@@ -87,29 +87,14 @@ pub struct Error {
 impl Error {
     /// A new error of `kind` with a message (which must never contain credentials).
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
-        Error {
-            kind,
-            message: message.into(),
-            service: None,
-            attempts: 0,
-        }
+        Error { kind, message: message.into(), service: None, attempts: 0 }
     }
 
     /// An error built from a server answer.
     pub fn service(kind: ErrorKind, service: ServiceError) -> Self {
         let r = &service.response;
-        let message = format!(
-            "{}: {} RequestId: {}",
-            service.code,
-            service.message,
-            r.request_id().unwrap_or("")
-        );
-        Error {
-            kind,
-            message,
-            service: Some(Box::new(service)),
-            attempts: 0,
-        }
+        let message = format!("{}: {} RequestId: {}", service.code, service.message, r.request_id().unwrap_or(""));
+        Error { kind, message, service: Some(Box::new(service)), attempts: 0 }
     }
 
     /// Records how many HTTP attempts were made before this error.

@@ -33,14 +33,8 @@ const TABLE: &[(&str, &str)] = &[
     ("dmg", "application/octet-stream"),
     ("dms", "application/octet-stream"),
     ("doc", "application/msword"),
-    (
-        "docx",
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ),
-    (
-        "dotx",
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.template",
-    ),
+    ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    ("dotx", "application/vnd.openxmlformats-officedocument.wordprocessingml.template"),
     ("dtd", "application/xml-dtd"),
     ("dv", "video/x-dv"),
     ("dvi", "application/x-dvi"),
@@ -119,19 +113,10 @@ const TABLE: &[(&str, &str)] = &[
     ("odt", "application/vnd.oasis.opendocument.text"),
     ("ogg", "audio/ogg"),
     ("ogv", "video/ogv"),
-    (
-        "otg",
-        "application/vnd.oasis.opendocument.graphics-template",
-    ),
+    ("otg", "application/vnd.oasis.opendocument.graphics-template"),
     ("oth", "application/vnd.oasis.opendocument.text-web"),
-    (
-        "otp",
-        "application/vnd.oasis.opendocument.presentation-template",
-    ),
-    (
-        "ots",
-        "application/vnd.oasis.opendocument.spreadsheet-template",
-    ),
+    ("otp", "application/vnd.oasis.opendocument.presentation-template"),
+    ("ots", "application/vnd.oasis.opendocument.spreadsheet-template"),
     ("ott", "application/vnd.oasis.opendocument.text-template"),
     ("pbm", "image/x-portable-bitmap"),
     ("pct", "image/pict"),
@@ -145,20 +130,11 @@ const TABLE: &[(&str, &str)] = &[
     ("pnm", "image/x-portable-anymap"),
     ("pnt", "image/x-macpaint"),
     ("pntg", "image/x-macpaint"),
-    (
-        "potx",
-        "application/vnd.openxmlformats-officedocument.presentationml.template",
-    ),
+    ("potx", "application/vnd.openxmlformats-officedocument.presentationml.template"),
     ("ppm", "image/x-portable-pixmap"),
-    (
-        "ppsx",
-        "application/vnd.openxmlformats-officedocument.presentationml.slideshow",
-    ),
+    ("ppsx", "application/vnd.openxmlformats-officedocument.presentationml.slideshow"),
     ("ppt", "application/vnd.ms-powerpoint"),
-    (
-        "pptx",
-        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-    ),
+    ("pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
     ("ps", "application/postscript"),
     ("qt", "video/quicktime"),
     ("qti", "image/x-quicktime"),
@@ -184,10 +160,7 @@ const TABLE: &[(&str, &str)] = &[
     ("skm", "application/x-koan"),
     ("skp", "application/x-koan"),
     ("skt", "application/x-koan"),
-    (
-        "sldx",
-        "application/vnd.openxmlformats-officedocument.presentationml.slide",
-    ),
+    ("sldx", "application/vnd.openxmlformats-officedocument.presentationml.slide"),
     ("smi", "application/smil"),
     ("smil", "application/smil"),
     ("snd", "audio/basic"),
@@ -245,18 +218,9 @@ const TABLE: &[(&str, &str)] = &[
     ("xhtml", "application/xhtml+xml"),
     ("xlam", "application/vnd.ms-excel.addin.macroEnabled.12"),
     ("xls", "application/vnd.ms-excel"),
-    (
-        "xlsb",
-        "application/vnd.ms-excel.sheet.binary.macroEnabled.12",
-    ),
-    (
-        "xlsx",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    ),
-    (
-        "xltx",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.template",
-    ),
+    ("xlsb", "application/vnd.ms-excel.sheet.binary.macroEnabled.12"),
+    ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    ("xltx", "application/vnd.openxmlformats-officedocument.spreadsheetml.template"),
     ("xml", "application/xml"),
     ("xpm", "image/x-xpixmap"),
     ("xsl", "application/xml"),
@@ -275,10 +239,7 @@ pub const DEFAULT_CONTENT_TYPE: &str = "application/octet-stream";
 pub fn for_name(name: &str) -> Option<&'static str> {
     let (_, ext) = name.rsplit_once('.')?;
     let ext = ext.to_ascii_lowercase();
-    TABLE
-        .binary_search_by(|(k, _)| k.cmp(&ext.as_str()))
-        .ok()
-        .map(|i| TABLE[i].1)
+    TABLE.binary_search_by(|(k, _)| k.cmp(&ext.as_str())).ok().map(|i| TABLE[i].1)
 }
 
 #[cfg(test)]
@@ -299,9 +260,6 @@ mod tests {
         assert_eq!(for_name("a.csv"), None);
         assert_eq!(for_name("b.file"), None);
         assert_eq!(for_name("noext"), None);
-        assert_eq!(
-            for_name("dir.d/x.xlsx"),
-            Some("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        );
+        assert_eq!(for_name("dir.d/x.xlsx"), Some("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"));
     }
 }

@@ -15,15 +15,11 @@ pub fn bucket(name: &str) -> Result<()> {
     let b = name.as_bytes();
     let ok = (3..=63).contains(&b.len())
         && (b[0].is_ascii_lowercase() || b[0].is_ascii_digit())
-        && b.iter()
-            .all(|&c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-');
+        && b.iter().all(|&c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-');
     if ok {
         Ok(())
     } else {
-        fail(
-            ErrorKind::InvalidBucketName,
-            format!("\"{name}\"bucket name is invalid"),
-        )
+        fail(ErrorKind::InvalidBucketName, format!("\"{name}\"bucket name is invalid"))
     }
 }
 
@@ -32,17 +28,11 @@ pub fn object(name: &str) -> Result<()> {
     if name.is_empty() {
         return fail(ErrorKind::InvalidObjectName, "object name is empty");
     }
-    let ok = name.len() <= 1023
-        && !name.starts_with('/')
-        && !name.starts_with('\\')
-        && !name.contains(['\r', '\n']);
+    let ok = name.len() <= 1023 && !name.starts_with('/') && !name.starts_with('\\') && !name.contains(['\r', '\n']);
     if ok {
         Ok(())
     } else {
-        fail(
-            ErrorKind::InvalidObjectName,
-            format!("\"{name}\" object name is invalid"),
-        )
+        fail(ErrorKind::InvalidObjectName, format!("\"{name}\" object name is invalid"))
     }
 }
 
@@ -51,10 +41,7 @@ pub fn part_number(n: u32) -> Result<()> {
     if (1..=MAX_PART_NUMBER).contains(&n) {
         Ok(())
     } else {
-        fail(
-            ErrorKind::InvalidPartNumber,
-            format!("part number {n} is out of range (1..={MAX_PART_NUMBER})"),
-        )
+        fail(ErrorKind::InvalidPartNumber, format!("part number {n} is out of range (1..={MAX_PART_NUMBER})"))
     }
 }
 
@@ -72,15 +59,9 @@ pub fn upload_id(id: &str) -> Result<()> {
 /// Header names must be HTTP tokens; values may not hold CR, LF or NUL (header injection).
 pub fn header(name: &str, value: &str) -> Result<()> {
     const SEPARATORS: &[u8] = b"!#$%&'*+-.^_`|~";
-    let token = !name.is_empty()
-        && name
-            .bytes()
-            .all(|c| c.is_ascii_alphanumeric() || SEPARATORS.contains(&c));
+    let token = !name.is_empty() && name.bytes().all(|c| c.is_ascii_alphanumeric() || SEPARATORS.contains(&c));
     if !token {
-        return fail(
-            ErrorKind::InvalidHeader,
-            format!("header name {name:?} is not a valid HTTP token"),
-        );
+        return fail(ErrorKind::InvalidHeader, format!("header name {name:?} is not a valid HTTP token"));
     }
     if value.contains(['\r', '\n', '\0']) {
         return fail(
@@ -94,10 +75,7 @@ pub fn header(name: &str, value: &str) -> Result<()> {
 /// Query parameter names and values travel percent-encoded, but CR/LF is still refused as a sign of misuse.
 pub fn query_param(name: &str, value: &str) -> Result<()> {
     if name.is_empty() || name.contains(['\r', '\n', '\0']) || value.contains(['\r', '\n', '\0']) {
-        return fail(
-            ErrorKind::InvalidArgument,
-            format!("query parameter {name:?} is invalid"),
-        );
+        return fail(ErrorKind::InvalidArgument, format!("query parameter {name:?} is invalid"));
     }
     Ok(())
 }
@@ -111,31 +89,11 @@ mod tests {
         for ok in ["bkt", "a-b", "0ab", "abc-", &"a".repeat(63)] {
             assert!(bucket(ok).is_ok(), "{ok}");
         }
-        for bad in [
-            "",
-            "ab",
-            "-ab",
-            "Abc",
-            "a.b",
-            "a_b",
-            "evil.com/x",
-            "bkt\n",
-            &"a".repeat(64),
-        ] {
-            assert_eq!(
-                bucket(bad).unwrap_err().kind(),
-                ErrorKind::InvalidBucketName,
-                "{bad}"
-            );
+        for bad in ["", "ab", "-ab", "Abc", "a.b", "a_b", "evil.com/x", "bkt\n", &"a".repeat(64)] {
+            assert_eq!(bucket(bad).unwrap_err().kind(), ErrorKind::InvalidBucketName, "{bad}");
         }
-        assert_eq!(
-            bucket("a.b").unwrap_err().message(),
-            "\"a.b\"bucket name is invalid"
-        );
-        assert_eq!(
-            bucket("").unwrap_err().message(),
-            "bucket is not allowed empty"
-        );
+        assert_eq!(bucket("a.b").unwrap_err().message(), "\"a.b\"bucket name is invalid");
+        assert_eq!(bucket("").unwrap_err().message(), "bucket is not allowed empty");
     }
 
     #[test]
@@ -144,16 +102,9 @@ mod tests {
             assert!(object(ok).is_ok(), "{ok}");
         }
         for bad in ["", "/a", "\\a", "a\nb", "a\n", "a\rb", &"x".repeat(1024)] {
-            assert_eq!(
-                object(bad).unwrap_err().kind(),
-                ErrorKind::InvalidObjectName,
-                "{bad:?}"
-            );
+            assert_eq!(object(bad).unwrap_err().kind(), ErrorKind::InvalidObjectName, "{bad:?}");
         }
-        assert_eq!(
-            object("/a").unwrap_err().message(),
-            "\"/a\" object name is invalid"
-        );
+        assert_eq!(object("/a").unwrap_err().message(), "\"/a\" object name is invalid");
         assert_eq!(object("").unwrap_err().message(), "object name is empty");
     }
 
@@ -161,43 +112,22 @@ mod tests {
     fn part_numbers() {
         assert!(part_number(1).is_ok());
         assert!(part_number(10_000).is_ok());
-        assert_eq!(
-            part_number(0).unwrap_err().kind(),
-            ErrorKind::InvalidPartNumber
-        );
-        assert_eq!(
-            part_number(10_001).unwrap_err().kind(),
-            ErrorKind::InvalidPartNumber
-        );
+        assert_eq!(part_number(0).unwrap_err().kind(), ErrorKind::InvalidPartNumber);
+        assert_eq!(part_number(10_001).unwrap_err().kind(), ErrorKind::InvalidPartNumber);
     }
 
     #[test]
     fn headers_refuse_injection() {
         assert!(header("x-oss-meta-a", "b").is_ok());
-        assert_eq!(
-            header("x-oss-meta-a", "b\r\nX: y").unwrap_err().kind(),
-            ErrorKind::InvalidHeader
-        );
-        assert_eq!(
-            header("bad name", "v").unwrap_err().kind(),
-            ErrorKind::InvalidHeader
-        );
-        assert_eq!(
-            header("", "v").unwrap_err().kind(),
-            ErrorKind::InvalidHeader
-        );
+        assert_eq!(header("x-oss-meta-a", "b\r\nX: y").unwrap_err().kind(), ErrorKind::InvalidHeader);
+        assert_eq!(header("bad name", "v").unwrap_err().kind(), ErrorKind::InvalidHeader);
+        assert_eq!(header("", "v").unwrap_err().kind(), ErrorKind::InvalidHeader);
     }
 
     #[test]
     fn upload_ids() {
         assert!(upload_id("0004B9894A22E5B1888A1E29F8236E2D").is_ok());
-        assert_eq!(
-            upload_id("").unwrap_err().kind(),
-            ErrorKind::InvalidArgument
-        );
-        assert_eq!(
-            upload_id("a\nb").unwrap_err().kind(),
-            ErrorKind::InvalidArgument
-        );
+        assert_eq!(upload_id("").unwrap_err().kind(), ErrorKind::InvalidArgument);
+        assert_eq!(upload_id("a\nb").unwrap_err().kind(), ErrorKind::InvalidArgument);
     }
 }

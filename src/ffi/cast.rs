@@ -15,17 +15,11 @@ use crate::core::{Error, ErrorKind, Result};
 /// `p` is NULL or points to a NUL-terminated string valid for the call.
 pub(crate) unsafe fn str_arg<'a>(p: *const c_char, name: &str) -> Result<&'a str> {
     if p.is_null() {
-        return Err(Error::new(
-            ErrorKind::NullParameter,
-            format!("{name} is NULL"),
-        ));
+        return Err(Error::new(ErrorKind::NullParameter, format!("{name} is NULL")));
     }
-    CStr::from_ptr(p).to_str().map_err(|e| {
-        Error::new(
-            ErrorKind::InvalidUtf8,
-            format!("{name} is not valid UTF-8 ({e})"),
-        )
-    })
+    CStr::from_ptr(p)
+        .to_str()
+        .map_err(|e| Error::new(ErrorKind::InvalidUtf8, format!("{name} is not valid UTF-8 ({e})")))
 }
 
 /// An optional string: NULL means absent.
@@ -57,16 +51,10 @@ pub(crate) unsafe fn bytes_arg(data: *const c_void, len: usize, name: &str) -> R
         return if len == 0 {
             Ok(Bytes::new())
         } else {
-            Err(Error::new(
-                ErrorKind::NullParameter,
-                format!("{name} is NULL but its length is {len}"),
-            ))
+            Err(Error::new(ErrorKind::NullParameter, format!("{name} is NULL but its length is {len}")))
         };
     }
-    Ok(Bytes::copy_from_slice(std::slice::from_raw_parts(
-        data.cast::<u8>(),
-        len,
-    )))
+    Ok(Bytes::copy_from_slice(std::slice::from_raw_parts(data.cast::<u8>(), len)))
 }
 
 /// A mutable handle that must not be NULL.
@@ -74,8 +62,7 @@ pub(crate) unsafe fn bytes_arg(data: *const c_void, len: usize, name: &str) -> R
 /// # Safety
 /// As [`handle_arg`], and no other thread uses the handle during the call.
 pub(crate) unsafe fn handle_mut_arg<'a, T>(p: *mut T, name: &str) -> Result<&'a mut T> {
-    p.as_mut()
-        .ok_or_else(|| Error::new(ErrorKind::NullParameter, format!("{name} is NULL")))
+    p.as_mut().ok_or_else(|| Error::new(ErrorKind::NullParameter, format!("{name} is NULL")))
 }
 
 /// Stores a new boxed value in `*out`; with `out` NULL the value is dropped.

@@ -27,8 +27,7 @@ impl oss_client {
     }
 }
 
-static LIVE: Lazy<Mutex<HashMap<usize, Arc<oss_client>>>> =
-    Lazy::new(|| Mutex::new(HashMap::new()));
+static LIVE: Lazy<Mutex<HashMap<usize, Arc<oss_client>>>> = Lazy::new(|| Mutex::new(HashMap::new()));
 
 fn live() -> MutexGuard<'static, HashMap<usize, Arc<oss_client>>> {
     LIVE.lock().unwrap_or_else(|poisoned| poisoned.into_inner())

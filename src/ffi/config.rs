@@ -16,7 +16,7 @@ use crate::core::{Client, ConfigBuilder, Error, ErrorKind};
 /// [accessKeySecret, OSS_ACCESS_KEY_SECRET], `security_token` [securityToken, sts_token, OSS_SESSION_TOKEN],
 /// `region`, `signature_version` (`v1` default, `v4` needs `region`), `cloudbox_id`, `cname` (bool),
 /// `path_style` [forcePathStyle] (bool), `connect_timeout_ms` (default 10000, 0 = none), `timeout_ms`
-/// (default 0 = none), `proxy`, `ca_cert_file` (extra PEM CA; TLS is always verified), `resolve`
+/// (default 0 = none), `proxy` (default: the `http_proxy`/`https_proxy`/`no_proxy` environment, as libcurl), `ca_cert_file` (extra PEM CA; TLS is always verified), `resolve`
 /// (`host=ip[,host=ip]`), `user_agent`.
 ///
 /// Methods: `oss_config_builder_new`, `oss_config_builder_set`, `oss_config_builder_build`,
@@ -32,11 +32,7 @@ pub struct oss_config_builder {
 /// Ownership: caller owns, free with `oss_config_builder_free`.
 #[no_mangle]
 pub extern "C" fn oss_config_builder_new() -> *mut oss_config_builder {
-    guard(ptr::null_mut(), || {
-        Box::into_raw(Box::new(oss_config_builder {
-            inner: Some(ConfigBuilder::new()),
-        }))
-    })
+    guard(ptr::null_mut(), || Box::into_raw(Box::new(oss_config_builder { inner: Some(ConfigBuilder::new()) })))
 }
 
 /// Records `key = value` (a later value for the same key wins). Unknown keys and bad values are reported by
@@ -103,8 +99,5 @@ pub unsafe extern "C" fn oss_config_builder_free(builder: *mut oss_config_builde
 }
 
 fn already_built() -> Error {
-    Error::new(
-        ErrorKind::AlreadyUsed,
-        "this builder was already built; create a new one",
-    )
+    Error::new(ErrorKind::AlreadyUsed, "this builder was already built; create a new one")
 }

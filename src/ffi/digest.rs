@@ -17,10 +17,7 @@ unsafe fn write_md5(md5: &str, out: *mut c_char, out_len: usize) -> Result<()> {
         return Err(Error::new(ErrorKind::NullParameter, "md5_out is NULL"));
     }
     if out_len < MD5_BUF {
-        return Err(Error::new(
-            ErrorKind::InsufficientSize,
-            format!("md5_out holds {out_len} bytes; 25 are needed"),
-        ));
+        return Err(Error::new(ErrorKind::InsufficientSize, format!("md5_out holds {out_len} bytes; 25 are needed")));
     }
     std::ptr::copy_nonoverlapping(md5.as_ptr().cast::<c_char>(), out, md5.len());
     *out.add(md5.len()) = 0;
@@ -69,10 +66,33 @@ pub unsafe extern "C" fn oss_file_content_md5(
 ) -> oss_result {
     call(error_out, || {
         let path = path_arg(path, "path")?;
-        write_md5(
-            &file_content_md5(&path, offset, length)?,
-            md5_out,
-            md5_out_len,
-        )
+        write_md5(&file_content_md5(&path, offset, length)?, md5_out, md5_out_len)
     })
+}
+
+/// The Content-Type ossrs infers for a file or object name (the official SDK's 227-entry table, keyed by the
+/// lower-cased text after the last `.`), or NULL when the name has no known extension (uploads then default to
+/// `application/octet-stream`).
+///
+/// Ownership: the returned string is static; never free it. Borrows `name` for the duration of the call.
+///
+/// # Safety
+/// `name` is NULL or NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn oss_content_type_for_name(name: *const c_char) -> *const c_char {
+    super::panic::guard(std::ptr::null(), || match super::cast::str_arg(name, "name") {
+        Ok(n) => crate::core::mime::for_name(n).map_or(std::ptr::null(), mime_c_str),
+        Err(_) => std::ptr::null(),
+    })
+}
+
+/// A static NUL-terminated copy of a static MIME string (interned once).
+fn mime_c_str(t: &'static str) -> *const c_char {
+    use once_cell::sync::Lazy;
+    use std::collections::HashMap;
+    use std::ffi::CString;
+    use std::sync::Mutex;
+    static INTERNED: Lazy<Mutex<HashMap<&'static str, CString>>> = Lazy::new(|| Mutex::new(HashMap::new()));
+    let mut map = INTERNED.lock().unwrap_or_else(|p| p.into_inner());
+    map.entry(t).or_insert_with(|| CString::new(t).unwrap_or_default()).as_ptr()
 }

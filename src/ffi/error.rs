@@ -110,20 +110,14 @@ pub extern "C" fn oss_error_host_id(error: *const oss_error) -> *const c_char {
 /// Ownership: valid until `oss_error_free(error)`.
 #[no_mangle]
 pub extern "C" fn oss_error_body(error: *const oss_error) -> *const u8 {
-    with(error, ptr::null(), |e| {
-        e.response
-            .as_ref()
-            .map_or(ptr::null(), |r| r.inner().body.as_ptr())
-    })
+    with(error, ptr::null(), |e| e.response.as_ref().map_or(ptr::null(), |r| r.inner().body.as_ptr()))
 }
 
 /// Length of `oss_error_body`, 0 when no answer.
 /// Ownership: borrows for the duration of the call and keeps no pointer.
 #[no_mangle]
 pub extern "C" fn oss_error_body_len(error: *const oss_error) -> usize {
-    with(error, 0, |e| {
-        e.response.as_ref().map_or(0, |r| r.inner().body.len())
-    })
+    with(error, 0, |e| e.response.as_ref().map_or(0, |r| r.inner().body.len()))
 }
 
 /// The whole server answer (all headers, ETag, request id, body), NULL when there was none. For
@@ -131,11 +125,7 @@ pub extern "C" fn oss_error_body_len(error: *const oss_error) -> usize {
 /// Ownership: valid until `oss_error_free(error)`; do not free it.
 #[no_mangle]
 pub extern "C" fn oss_error_response(error: *const oss_error) -> *const oss_response {
-    with(error, ptr::null(), |e| {
-        e.response
-            .as_ref()
-            .map_or(ptr::null(), |r| r as *const oss_response)
-    })
+    with(error, ptr::null(), |e| e.response.as_ref().map_or(ptr::null(), |r| r as *const oss_response))
 }
 
 /// How many HTTP attempts were made (0 when the call failed before sending anything).

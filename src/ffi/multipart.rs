@@ -43,9 +43,7 @@ pub unsafe extern "C" fn oss_initiate_multipart_upload(
     call(error_out, || {
         let client = lookup(client)?;
         let (bucket, object) = (str_arg(bucket, "bucket")?, str_arg(object, "object")?);
-        let r = with_options(options, |o| {
-            client.core().initiate_multipart_upload(bucket, object, o)
-        })?;
+        let r = with_options(options, |o| client.core().initiate_multipart_upload(bucket, object, o))?;
         write_out(response_out, oss_response::from_initiate(r));
         Ok(())
     })
@@ -83,11 +81,8 @@ pub unsafe extern "C" fn oss_upload_part(
         let upload_id = str_arg(upload_id, "upload_id")?;
         let data = bytes_arg(data, len, "data")?;
         let md5 = opt_str_arg(content_md5, "content_md5")?;
-        let resp = with_options(options, |o| {
-            client
-                .core()
-                .upload_part(bucket, object, upload_id, part_number, data, md5, o)
-        })?;
+        let resp =
+            with_options(options, |o| client.core().upload_part(bucket, object, upload_id, part_number, data, md5, o))?;
         write_out(response_out, oss_response::new(resp));
         Ok(())
     })
@@ -123,17 +118,7 @@ pub unsafe extern "C" fn oss_upload_part_from_file(
         let path = path_arg(path, "path")?;
         let md5 = opt_str_arg(content_md5, "content_md5")?;
         let resp = with_options(options, |o| {
-            client.core().upload_part_from_file(
-                bucket,
-                object,
-                upload_id,
-                part_number,
-                &path,
-                offset,
-                length,
-                md5,
-                o,
-            )
+            client.core().upload_part_from_file(bucket, object, upload_id, part_number, &path, offset, length, md5, o)
         })?;
         write_out(response_out, oss_response::new(resp));
         Ok(())
@@ -174,29 +159,18 @@ pub unsafe extern "C" fn oss_complete_multipart_upload(
         let entries: &[oss_part] = match (parts.is_null(), part_count) {
             (_, 0) => &[],
             (true, n) => {
-                return Err(Error::new(
-                    ErrorKind::NullParameter,
-                    format!("parts is NULL but part_count is {n}"),
-                ))
+                return Err(Error::new(ErrorKind::NullParameter, format!("parts is NULL but part_count is {n}")))
             }
             (false, n) => std::slice::from_raw_parts(parts, n),
         };
         let mut list = Vec::with_capacity(entries.len());
         for (i, p) in entries.iter().enumerate() {
             let etag = str_arg(p.etag, &format!("parts[{i}].etag"))?;
-            list.push(CompletePart {
-                part_number: p.part_number,
-                etag: etag.to_string(),
-            });
+            list.push(CompletePart { part_number: p.part_number, etag: etag.to_string() });
         }
-        let (cb, var) = (
-            opt_str_arg(callback, "callback")?,
-            opt_str_arg(callback_var, "callback_var")?,
-        );
+        let (cb, var) = (opt_str_arg(callback, "callback")?, opt_str_arg(callback_var, "callback_var")?);
         let resp = with_options(options, |o| {
-            client
-                .core()
-                .complete_multipart_upload(bucket, object, upload_id, &list, cb, var, o)
+            client.core().complete_multipart_upload(bucket, object, upload_id, &list, cb, var, o)
         })?;
         write_out(response_out, oss_response::new(resp));
         Ok(())
@@ -225,11 +199,7 @@ pub unsafe extern "C" fn oss_abort_multipart_upload(
         let client = lookup(client)?;
         let (bucket, object) = (str_arg(bucket, "bucket")?, str_arg(object, "object")?);
         let upload_id = str_arg(upload_id, "upload_id")?;
-        let resp = with_options(options, |o| {
-            client
-                .core()
-                .abort_multipart_upload(bucket, object, upload_id, o)
-        })?;
+        let resp = with_options(options, |o| client.core().abort_multipart_upload(bucket, object, upload_id, o))?;
         write_out(response_out, oss_response::new(resp));
         Ok(())
     })
@@ -258,9 +228,7 @@ pub unsafe extern "C" fn oss_list_parts(
         let client = lookup(client)?;
         let (bucket, object) = (str_arg(bucket, "bucket")?, str_arg(object, "object")?);
         let upload_id = str_arg(upload_id, "upload_id")?;
-        let r = with_options(options, |o| {
-            client.core().list_parts(bucket, object, upload_id, o)
-        })?;
+        let r = with_options(options, |o| client.core().list_parts(bucket, object, upload_id, o))?;
         write_out(response_out, oss_response::from_list_parts(r));
         Ok(())
     })

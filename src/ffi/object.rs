@@ -49,15 +49,7 @@ pub unsafe extern "C" fn oss_get_object(
     response_out: *mut *mut oss_response,
     error_out: *mut *mut oss_error,
 ) -> oss_result {
-    object_call(
-        Client::get_object,
-        client,
-        bucket,
-        object,
-        options,
-        response_out,
-        error_out,
-    )
+    object_call(Client::get_object, client, bucket, object, options, response_out, error_out)
 }
 
 /// HeadObject: the object's headers (Content-Type, ETag, `x-oss-hash-crc64ecma`, `x-oss-meta-*`). As
@@ -74,15 +66,7 @@ pub unsafe extern "C" fn oss_head_object(
     response_out: *mut *mut oss_response,
     error_out: *mut *mut oss_error,
 ) -> oss_result {
-    object_call(
-        Client::head_object,
-        client,
-        bucket,
-        object,
-        options,
-        response_out,
-        error_out,
-    )
+    object_call(Client::head_object, client, bucket, object, options, response_out, error_out)
 }
 
 /// DeleteObject. As `oss_get_object` otherwise.
@@ -98,13 +82,5 @@ pub unsafe extern "C" fn oss_delete_object(
     response_out: *mut *mut oss_response,
     error_out: *mut *mut oss_error,
 ) -> oss_result {
-    object_call(
-        Client::delete_object,
-        client,
-        bucket,
-        object,
-        options,
-        response_out,
-        error_out,
-    )
+    object_call(Client::delete_object, client, bucket, object, options, response_out, error_out)
 }

@@ -32,11 +32,7 @@ impl oss_options {
 /// Ownership: caller owns, free with `oss_options_free`.
 #[no_mangle]
 pub extern "C" fn oss_options_new() -> *mut oss_options {
-    guard(ptr::null_mut(), || {
-        Box::into_raw(Box::new(oss_options {
-            inner: RequestOptions::default(),
-        }))
-    })
+    guard(ptr::null_mut(), || Box::into_raw(Box::new(oss_options { inner: RequestOptions::default() })))
 }
 
 /// Adds a request header. The value is trimmed when sent and an empty value is not sent.
@@ -119,10 +115,7 @@ pub unsafe extern "C" fn oss_options_free(options: *mut oss_options) {
 ///
 /// # Safety
 /// `options` is NULL or live.
-pub(crate) unsafe fn with_options<T>(
-    options: *const oss_options,
-    f: impl FnOnce(&RequestOptions) -> T,
-) -> T {
+pub(crate) unsafe fn with_options<T>(options: *const oss_options, f: impl FnOnce(&RequestOptions) -> T) -> T {
     match options.as_ref() {
         Some(o) => f(o.core()),
         None => f(&RequestOptions::default()),

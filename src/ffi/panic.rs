@@ -11,10 +11,7 @@ use crate::core::{Error, ErrorKind};
 
 /// Runs a fallible body. `*error_out` (if `error_out` is not NULL) is set to NULL first, then to a new error
 /// object when the body fails or panics.
-pub(crate) fn call(
-    error_out: *mut *mut oss_error,
-    body: impl FnOnce() -> Result<(), Error>,
-) -> oss_result {
+pub(crate) fn call(error_out: *mut *mut oss_error, body: impl FnOnce() -> Result<(), Error>) -> oss_result {
     if !error_out.is_null() {
         // SAFETY: the caller passes either NULL or a pointer to writable storage for one pointer.
         unsafe { *error_out = ptr::null_mut() };
@@ -22,17 +19,12 @@ pub(crate) fn call(
     let err = match catch_unwind(AssertUnwindSafe(body)) {
         Ok(Ok(())) => return oss_result::Ok,
         Ok(Err(e)) => e,
-        Err(payload) => Error::new(
-            ErrorKind::Panic,
-            format!("panic inside ossrs: {}", panic_text(&*payload)),
-        ),
+        Err(payload) => Error::new(ErrorKind::Panic, format!("panic inside ossrs: {}", panic_text(&*payload))),
     };
     let code = oss_result::from(err.kind());
     if !error_out.is_null() {
-        let boxed = catch_unwind(AssertUnwindSafe(|| {
-            Box::into_raw(Box::new(oss_error::new(err)))
-        }))
-        .unwrap_or(ptr::null_mut());
+        let boxed =
+            catch_unwind(AssertUnwindSafe(|| Box::into_raw(Box::new(oss_error::new(err))))).unwrap_or(ptr::null_mut());
         // SAFETY: as above.
         unsafe { *error_out = boxed };
     }
@@ -69,9 +61,6 @@ mod tests {
         assert_eq!(e.result(), oss_result::Panic);
         assert!(e.message().contains("forced for the test"));
         assert_eq!(guard(7, || panic!("again")), 7);
-        assert_eq!(
-            call(ptr::null_mut(), || panic!("no error object wanted")),
-            oss_result::Panic
-        );
+        assert_eq!(call(ptr::null_mut(), || panic!("no error object wanted")), oss_result::Panic);
     }
 }

@@ -46,13 +46,8 @@ pub unsafe extern "C" fn oss_put_object_with_callback(
         let client = lookup(client)?;
         let (bucket, object) = (str_arg(bucket, "bucket")?, str_arg(object, "object")?);
         let data = bytes_arg(data, len, "data")?;
-        let (cb, var) = (
-            opt_str_arg(callback, "callback")?,
-            opt_str_arg(callback_var, "callback_var")?,
-        );
-        let resp = with_options(options, |o| {
-            client.core().put_object(bucket, object, data, cb, var, o)
-        })?;
+        let (cb, var) = (opt_str_arg(callback, "callback")?, opt_str_arg(callback_var, "callback_var")?);
+        let resp = with_options(options, |o| client.core().put_object(bucket, object, data, cb, var, o))?;
         write_out(response_out, oss_response::new(resp));
         Ok(())
     })
@@ -84,15 +79,8 @@ pub unsafe extern "C" fn oss_put_object_from_file_with_callback(
         let client = lookup(client)?;
         let (bucket, object) = (str_arg(bucket, "bucket")?, str_arg(object, "object")?);
         let path = path_arg(path, "path")?;
-        let (cb, var) = (
-            opt_str_arg(callback, "callback")?,
-            opt_str_arg(callback_var, "callback_var")?,
-        );
-        let resp = with_options(options, |o| {
-            client
-                .core()
-                .put_object_from_file(bucket, object, &path, cb, var, o)
-        })?;
+        let (cb, var) = (opt_str_arg(callback, "callback")?, opt_str_arg(callback_var, "callback_var")?);
+        let resp = with_options(options, |o| client.core().put_object_from_file(bucket, object, &path, cb, var, o))?;
         write_out(response_out, oss_response::new(resp));
         Ok(())
     })

@@ -60,15 +60,8 @@ impl oss_response {
 
     pub(crate) fn from_list_parts(r: ListPartsResult) -> Self {
         let mut out = oss_response::new(r.response);
-        out.parts = r
-            .parts
-            .iter()
-            .map(|p| Part {
-                number: p.part_number,
-                etag: cstring(&p.etag),
-                size: p.size,
-            })
-            .collect();
+        out.parts =
+            r.parts.iter().map(|p| Part { number: p.part_number, etag: cstring(&p.etag), size: p.size }).collect();
         out.parts_truncated = r.is_truncated;
         out.next_part_number_marker = r.next_part_number_marker;
         out
@@ -104,25 +97,15 @@ pub extern "C" fn oss_response_header_count(response: *const oss_response) -> us
 /// Name of header `index` (lower case, server order), NULL when out of range.
 /// Ownership: valid until `oss_response_free(response)`.
 #[no_mangle]
-pub extern "C" fn oss_response_header_name(
-    response: *const oss_response,
-    index: usize,
-) -> *const c_char {
-    read(response, ptr::null(), |r| {
-        r.names.get(index).map_or(ptr::null(), |c| c.as_ptr())
-    })
+pub extern "C" fn oss_response_header_name(response: *const oss_response, index: usize) -> *const c_char {
+    read(response, ptr::null(), |r| r.names.get(index).map_or(ptr::null(), |c| c.as_ptr()))
 }
 
 /// Value of header `index`, NULL when out of range.
 /// Ownership: valid until `oss_response_free(response)`.
 #[no_mangle]
-pub extern "C" fn oss_response_header_value(
-    response: *const oss_response,
-    index: usize,
-) -> *const c_char {
-    read(response, ptr::null(), |r| {
-        r.values.get(index).map_or(ptr::null(), |c| c.as_ptr())
-    })
+pub extern "C" fn oss_response_header_value(response: *const oss_response, index: usize) -> *const c_char {
+    read(response, ptr::null(), |r| r.values.get(index).map_or(ptr::null(), |c| c.as_ptr()))
 }
 
 /// Value of the first header called `name` (case-insensitive), NULL when absent or `name` is NULL/not UTF-8.
@@ -130,10 +113,7 @@ pub extern "C" fn oss_response_header_value(
 /// # Safety
 /// `name` is NULL or a NUL-terminated string. Ownership: valid until `oss_response_free(response)`.
 #[no_mangle]
-pub unsafe extern "C" fn oss_response_header(
-    response: *const oss_response,
-    name: *const c_char,
-) -> *const c_char {
+pub unsafe extern "C" fn oss_response_header(response: *const oss_response, name: *const c_char) -> *const c_char {
     read(response, ptr::null(), |r| match str_arg(name, "name") {
         Ok(n) => r.header_ptr(n),
         Err(_) => ptr::null(),
@@ -186,9 +166,7 @@ pub extern "C" fn oss_response_method(response: *const oss_response) -> *const c
 /// Ownership: borrows for the duration of the call and keeps no pointer.
 #[no_mangle]
 pub extern "C" fn oss_response_total_time_us(response: *const oss_response) -> u64 {
-    read(response, 0, |r| {
-        u64::try_from(r.inner.total_time.as_micros()).unwrap_or(u64::MAX)
-    })
+    read(response, 0, |r| u64::try_from(r.inner.total_time.as_micros()).unwrap_or(u64::MAX))
 }
 
 /// Request body bytes sent.
@@ -202,9 +180,7 @@ pub extern "C" fn oss_response_bytes_sent(response: *const oss_response) -> u64 
 /// Ownership: valid until `oss_response_free(response)`.
 #[no_mangle]
 pub extern "C" fn oss_response_upload_id(response: *const oss_response) -> *const c_char {
-    read(response, ptr::null(), |r| {
-        super::cast::opt_ptr(&r.upload_id)
-    })
+    read(response, ptr::null(), |r| super::cast::opt_ptr(&r.upload_id))
 }
 
 /// Number of parts in an `oss_list_parts` answer (0 for other answers).
@@ -224,13 +200,8 @@ pub extern "C" fn oss_response_part_number(response: *const oss_response, index:
 /// ETag of listed part `index` (quotes kept), NULL when out of range.
 /// Ownership: valid until `oss_response_free(response)`.
 #[no_mangle]
-pub extern "C" fn oss_response_part_etag(
-    response: *const oss_response,
-    index: usize,
-) -> *const c_char {
-    read(response, ptr::null(), |r| {
-        r.parts.get(index).map_or(ptr::null(), |p| p.etag.as_ptr())
-    })
+pub extern "C" fn oss_response_part_etag(response: *const oss_response, index: usize) -> *const c_char {
+    read(response, ptr::null(), |r| r.parts.get(index).map_or(ptr::null(), |p| p.etag.as_ptr()))
 }
 
 /// Size in bytes of listed part `index`, 0 when out of range.

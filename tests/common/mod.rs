@@ -1,6 +1,6 @@
 //! Shared test support: a small safe wrapper over the C ABI (so tests read like a C program's intent while
 //! still calling the `extern "C"` functions), and a raw recording server for wire-byte assertions.
-#![allow(dead_code)]
+#![allow(dead_code, clippy::result_large_err, clippy::too_many_arguments, clippy::missing_safety_doc)]
 
 pub mod recorder;
 
@@ -8,9 +8,7 @@ use std::ffi::{c_char, CStr, CString};
 use std::ptr;
 
 use ossrs::ffi::*;
-use ossrs::ffi::{
-    client::*, config::*, error::*, multipart::*, object::*, options::*, put::*, response::*,
-};
+use ossrs::ffi::{client::*, config::*, error::*, multipart::*, object::*, options::*, put::*, response::*};
 
 /// What a successful call returned, copied out of the `oss_response`.
 #[derive(Debug, Clone)]
@@ -24,10 +22,7 @@ pub struct Resp {
 
 impl Resp {
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
     }
     pub fn etag(&self) -> &str {
         self.header("etag").expect("ETag header")
@@ -73,23 +68,11 @@ unsafe fn bytes(p: *const u8, len: usize) -> Vec<u8> {
 /// Copies a response (does not free it).
 pub unsafe fn copy_response(r: *const oss_response) -> Resp {
     let n = oss_response_header_count(r);
-    let headers = (0..n)
-        .map(|i| {
-            (
-                text(oss_response_header_name(r, i)),
-                text(oss_response_header_value(r, i)),
-            )
-        })
-        .collect();
+    let headers =
+        (0..n).map(|i| (text(oss_response_header_name(r, i)), text(oss_response_header_value(r, i)))).collect();
     let uid = oss_response_upload_id(r);
     let parts = (0..oss_response_part_count(r))
-        .map(|i| {
-            (
-                oss_response_part_number(r, i),
-                text(oss_response_part_etag(r, i)),
-                oss_response_part_size(r, i),
-            )
-        })
+        .map(|i| (oss_response_part_number(r, i), text(oss_response_part_etag(r, i)), oss_response_part_size(r, i)))
         .collect();
     Resp {
         status: oss_response_status(r),
@@ -114,11 +97,7 @@ pub unsafe fn take_error(e: *mut oss_error) -> Err {
         host_id: text(oss_error_host_id(e)),
         body: bytes(oss_error_body(e), oss_error_body_len(e)),
         attempts: oss_error_attempts(e),
-        response: if resp.is_null() {
-            None
-        } else {
-            Some(copy_response(resp))
-        },
+        response: if resp.is_null() { None } else { Some(copy_response(resp)) },
     };
     oss_error_free(e);
     out
@@ -160,24 +139,17 @@ impl Options {
         Options(oss_options_new())
     }
     pub fn header(self, name: &str, value: &str) -> Self {
-        let rc = unsafe {
-            oss_options_set_header(self.0, c(name).as_ptr(), c(value).as_ptr(), ptr::null_mut())
-        };
+        let rc = unsafe { oss_options_set_header(self.0, c(name).as_ptr(), c(value).as_ptr(), ptr::null_mut()) };
         assert_eq!(rc, oss_result::Ok, "set_header {name}");
         self
     }
     pub fn query(self, name: &str, value: &str) -> Self {
-        let rc = unsafe {
-            oss_options_set_query(self.0, c(name).as_ptr(), c(value).as_ptr(), ptr::null_mut())
-        };
+        let rc = unsafe { oss_options_set_query(self.0, c(name).as_ptr(), c(value).as_ptr(), ptr::null_mut()) };
         assert_eq!(rc, oss_result::Ok);
         self
     }
     pub fn check_md5(self) -> Self {
-        assert_eq!(
-            unsafe { oss_options_set_check_md5(self.0, true, ptr::null_mut()) },
-            oss_result::Ok
-        );
+        assert_eq!(unsafe { oss_options_set_check_md5(self.0, true, ptr::null_mut()) }, oss_result::Ok);
         self
     }
 }
@@ -203,10 +175,7 @@ impl Client {
         unsafe {
             let b = oss_config_builder_new();
             for (k, v) in pairs {
-                assert_eq!(
-                    oss_config_builder_set(b, c(k).as_ptr(), c(v).as_ptr(), ptr::null_mut()),
-                    oss_result::Ok
-                );
+                assert_eq!(oss_config_builder_set(b, c(k).as_ptr(), c(v).as_ptr(), ptr::null_mut()), oss_result::Ok);
             }
             let mut client: *const oss_client = ptr::null();
             let mut err = ptr::null_mut();
@@ -291,14 +260,7 @@ impl Client {
         let (mut resp, mut err) = (ptr::null_mut(), ptr::null_mut());
         unsafe {
             outcome(
-                oss_initiate_multipart_upload(
-                    self.0,
-                    b.as_ptr(),
-                    k.as_ptr(),
-                    opts_ptr(o),
-                    &mut resp,
-                    &mut err,
-                ),
+                oss_initiate_multipart_upload(self.0, b.as_ptr(), k.as_ptr(), opts_ptr(o), &mut resp, &mut err),
                 resp,
                 err,
             )
@@ -378,14 +340,8 @@ impl Client {
     ) -> Outcome {
         let (b, k, u, cb, var) = (c(bucket), c(key), c(upload_id), opt_c(cb), opt_c(var));
         let etags: Vec<CString> = parts.iter().map(|(_, e)| c(e)).collect();
-        let list: Vec<oss_part> = parts
-            .iter()
-            .zip(&etags)
-            .map(|((n, _), e)| oss_part {
-                part_number: *n,
-                etag: e.as_ptr(),
-            })
-            .collect();
+        let list: Vec<oss_part> =
+            parts.iter().zip(&etags).map(|((n, _), e)| oss_part { part_number: *n, etag: e.as_ptr() }).collect();
         let (mut resp, mut err) = (ptr::null_mut(), ptr::null_mut());
         unsafe {
             let rc = oss_complete_multipart_upload(
@@ -425,26 +381,12 @@ impl Client {
         }
     }
 
-    pub fn list_parts(
-        &self,
-        bucket: &str,
-        key: &str,
-        upload_id: &str,
-        o: Option<&Options>,
-    ) -> Outcome {
+    pub fn list_parts(&self, bucket: &str, key: &str, upload_id: &str, o: Option<&Options>) -> Outcome {
         let (b, k, u) = (c(bucket), c(key), c(upload_id));
         let (mut resp, mut err) = (ptr::null_mut(), ptr::null_mut());
         unsafe {
             outcome(
-                oss_list_parts(
-                    self.0,
-                    b.as_ptr(),
-                    k.as_ptr(),
-                    u.as_ptr(),
-                    opts_ptr(o),
-                    &mut resp,
-                    &mut err,
-                ),
+                oss_list_parts(self.0, b.as_ptr(), k.as_ptr(), u.as_ptr(), opts_ptr(o), &mut resp, &mut err),
                 resp,
                 err,
             )
@@ -454,39 +396,13 @@ impl Client {
     pub fn get(&self, bucket: &str, key: &str) -> Outcome {
         let (b, k) = (c(bucket), c(key));
         let (mut resp, mut err) = (ptr::null_mut(), ptr::null_mut());
-        unsafe {
-            outcome(
-                oss_get_object(
-                    self.0,
-                    b.as_ptr(),
-                    k.as_ptr(),
-                    ptr::null(),
-                    &mut resp,
-                    &mut err,
-                ),
-                resp,
-                err,
-            )
-        }
+        unsafe { outcome(oss_get_object(self.0, b.as_ptr(), k.as_ptr(), ptr::null(), &mut resp, &mut err), resp, err) }
     }
 
     pub fn head(&self, bucket: &str, key: &str) -> Outcome {
         let (b, k) = (c(bucket), c(key));
         let (mut resp, mut err) = (ptr::null_mut(), ptr::null_mut());
-        unsafe {
-            outcome(
-                oss_head_object(
-                    self.0,
-                    b.as_ptr(),
-                    k.as_ptr(),
-                    ptr::null(),
-                    &mut resp,
-                    &mut err,
-                ),
-                resp,
-                err,
-            )
-        }
+        unsafe { outcome(oss_head_object(self.0, b.as_ptr(), k.as_ptr(), ptr::null(), &mut resp, &mut err), resp, err) }
     }
 }
 

@@ -21,16 +21,10 @@ pub struct Recorded {
 
 impl Recorded {
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
     }
     pub fn header_names(&self) -> Vec<String> {
-        self.headers
-            .iter()
-            .map(|(n, _)| n.to_ascii_lowercase())
-            .collect()
+        self.headers.iter().map(|(n, _)| n.to_ascii_lowercase()).collect()
     }
 }
 
@@ -99,12 +93,7 @@ fn serve(stream: TcpStream, connection: usize, reqs: &Mutex<Vec<Recorded>>, answ
         if reader.read_exact(&mut body).is_err() {
             return;
         }
-        let rec = Recorded {
-            request_line,
-            headers,
-            body,
-            connection,
-        };
+        let rec = Recorded { request_line, headers, body, connection };
         let out = answer(&rec);
         reqs.lock().unwrap().push(rec);
         if writer.write_all(&out).is_err() {

@@ -75,6 +75,8 @@ enum oss_result oss_file_content_md5(const char *path,
                                      size_t md5_out_len,
                                      struct oss_error **error_out);
 
+const char *oss_content_type_for_name(const char *name);
+
 enum oss_result oss_error_result(const struct oss_error *error);
 
 const char *oss_error_message(const struct oss_error *error);

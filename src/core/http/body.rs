@@ -38,11 +38,7 @@ impl Body {
             None => return range_error(path, offset, 0, size),
         };
         match offset.checked_add(len) {
-            Some(end) if end <= size => Ok(Body::File {
-                path: path.to_path_buf(),
-                offset,
-                len,
-            }),
+            Some(end) if end <= size => Ok(Body::File { path: path.to_path_buf(), offset, len }),
             _ => range_error(path, offset, len, size),
         }
     }
@@ -63,23 +59,14 @@ impl Body {
 }
 
 fn range_error<T>(path: &Path, offset: u64, len: u64, size: u64) -> Result<T> {
-    fail(
-        ErrorKind::RangeOutOfFile,
-        format!(
-            "range {offset}+{len} lies outside {} ({size} bytes)",
-            path.display()
-        ),
-    )
+    fail(ErrorKind::RangeOutOfFile, format!("range {offset}+{len} lies outside {} ({size} bytes)", path.display()))
 }
 
 /// Size of a regular file, with distinct errors for "missing" and "not readable as a file".
 pub fn file_size(path: &Path) -> Result<u64> {
     let meta = std::fs::metadata(path).map_err(|e| file_error(path, &e))?;
     if !meta.is_file() {
-        return fail(
-            ErrorKind::FileUnreadable,
-            format!("{} is not a regular file", path.display()),
-        );
+        return fail(ErrorKind::FileUnreadable, format!("{} is not a regular file", path.display()));
     }
     // Opening proves readability before any request is sent.
     File::open(path).map_err(|e| file_error(path, &e))?;
@@ -106,21 +93,10 @@ pub(super) struct RangeReader {
 }
 
 impl RangeReader {
-    pub(super) fn open(
-        path: &Path,
-        offset: u64,
-        len: u64,
-        failure: Arc<Mutex<Option<Error>>>,
-    ) -> Result<Self> {
+    pub(super) fn open(path: &Path, offset: u64, len: u64, failure: Arc<Mutex<Option<Error>>>) -> Result<Self> {
         let mut file = File::open(path).map_err(|e| file_error(path, &e))?;
-        file.seek(SeekFrom::Start(offset))
-            .map_err(|e| file_error(path, &e))?;
-        Ok(RangeReader {
-            file,
-            remaining: len,
-            path: path.to_path_buf(),
-            failure,
-        })
+        file.seek(SeekFrom::Start(offset)).map_err(|e| file_error(path, &e))?;
+        Ok(RangeReader { file, remaining: len, path: path.to_path_buf(), failure })
     }
 
     fn record(&self, e: io::Error) -> io::Error {
@@ -135,14 +111,11 @@ impl Read for RangeReader {
         if self.remaining == 0 {
             return Ok(0);
         }
-        let want = buf
-            .len()
-            .min(usize::try_from(self.remaining).unwrap_or(usize::MAX));
+        let want = buf.len().min(usize::try_from(self.remaining).unwrap_or(usize::MAX));
         match self.file.read(&mut buf[..want]) {
-            Ok(0) => Err(self.record(io::Error::new(
-                io::ErrorKind::UnexpectedEof,
-                "file shrank while it was being sent",
-            ))),
+            Ok(0) => {
+                Err(self.record(io::Error::new(io::ErrorKind::UnexpectedEof, "file shrank while it was being sent")))
+            }
             Ok(n) => {
                 self.remaining -= n as u64;
                 Ok(n)
@@ -165,41 +138,18 @@ mod tests {
         assert_eq!(Body::file_range(&f, 2, Some(8)).unwrap().len(), 8);
         assert_eq!(Body::file_range(&f, 4, None).unwrap().len(), 6);
         assert_eq!(Body::file_range(&f, 10, None).unwrap().len(), 0);
-        assert_eq!(
-            Body::file_range(&f, 2, Some(9)).unwrap_err().kind(),
-            ErrorKind::RangeOutOfFile
-        );
-        assert_eq!(
-            Body::file_range(&f, 11, None).unwrap_err().kind(),
-            ErrorKind::RangeOutOfFile
-        );
-        assert_eq!(
-            Body::file_range(&f, u64::MAX, Some(2)).unwrap_err().kind(),
-            ErrorKind::RangeOutOfFile
-        );
-        assert_eq!(
-            Body::file_range(&dir.join("missing"), 0, None)
-                .unwrap_err()
-                .kind(),
-            ErrorKind::FileNotFound
-        );
-        assert_eq!(
-            Body::file_range(&dir, 0, None).unwrap_err().kind(),
-            ErrorKind::FileUnreadable
-        );
+        assert_eq!(Body::file_range(&f, 2, Some(9)).unwrap_err().kind(), ErrorKind::RangeOutOfFile);
+        assert_eq!(Body::file_range(&f, 11, None).unwrap_err().kind(), ErrorKind::RangeOutOfFile);
+        assert_eq!(Body::file_range(&f, u64::MAX, Some(2)).unwrap_err().kind(), ErrorKind::RangeOutOfFile);
+        assert_eq!(Body::file_range(&dir.join("missing"), 0, None).unwrap_err().kind(), ErrorKind::FileNotFound);
+        assert_eq!(Body::file_range(&dir, 0, None).unwrap_err().kind(), ErrorKind::FileUnreadable);
 
         let failure = Arc::new(Mutex::new(None));
         let mut r = RangeReader::open(&f, 8, 5, failure.clone()).unwrap();
         let mut out = Vec::new();
-        assert!(
-            r.read_to_end(&mut out).is_err(),
-            "a range past the end must not end quietly"
-        );
+        assert!(r.read_to_end(&mut out).is_err(), "a range past the end must not end quietly");
         assert_eq!(out, b"89");
-        assert_eq!(
-            failure.lock().unwrap().as_ref().unwrap().kind(),
-            ErrorKind::Io
-        );
+        assert_eq!(failure.lock().unwrap().as_ref().unwrap().kind(), ErrorKind::Io);
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

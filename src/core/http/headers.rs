@@ -14,11 +14,7 @@ impl Headers {
     /// Sets `name` to `value`, replacing any case-variant in place, else appending.
     pub fn set(&mut self, name: &str, value: impl Into<String>) {
         let value = value.into();
-        match self
-            .0
-            .iter_mut()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-        {
+        match self.0.iter_mut().find(|(n, _)| n.eq_ignore_ascii_case(name)) {
             Some(slot) => slot.1 = value,
             None => self.0.push((name.to_string(), value)),
         }
@@ -33,10 +29,7 @@ impl Headers {
 
     /// The value of `name` (case-insensitive).
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.0
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        self.0.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
     }
 
     /// Removes `name` (case-insensitive).
@@ -61,10 +54,7 @@ mod tests {
         h.set("Date", "d");
         h.set("content-type", "b");
         h.set_default("DATE", "x");
-        assert_eq!(
-            h.iter().collect::<Vec<_>>(),
-            vec![("Content-Type", "b"), ("Date", "d")]
-        );
+        assert_eq!(h.iter().collect::<Vec<_>>(), vec![("Content-Type", "b"), ("Date", "d")]);
         h.remove("date");
         assert_eq!(h.get("DATE"), None);
     }

@@ -60,12 +60,8 @@ impl Transport {
             b = b.connect_timeout(t);
         }
         if let Some(p) = &cfg.proxy {
-            let proxy = Proxy::all(p).map_err(|e| {
-                Error::new(
-                    ErrorKind::InvalidConfig,
-                    format!("proxy is invalid: {}", chain(&e)),
-                )
-            })?;
+            let proxy = Proxy::all(p)
+                .map_err(|e| Error::new(ErrorKind::InvalidConfig, format!("proxy is invalid: {}", chain(&e))))?;
             b = b.proxy(proxy);
         }
         if let Some(path) = &cfg.ca_cert_file {
@@ -73,18 +69,11 @@ impl Transport {
             let certs = Certificate::from_pem_bundle(&pem).map_err(|e| {
                 Error::new(
                     ErrorKind::InvalidConfig,
-                    format!(
-                        "{} holds no usable PEM certificate: {}",
-                        path.display(),
-                        chain(&e)
-                    ),
+                    format!("{} holds no usable PEM certificate: {}", path.display(), chain(&e)),
                 )
             })?;
             if certs.is_empty() {
-                return fail(
-                    ErrorKind::InvalidConfig,
-                    format!("{} holds no PEM certificate", path.display()),
-                );
+                return fail(ErrorKind::InvalidConfig, format!("{} holds no PEM certificate", path.display()));
             }
             b = b.tls_certs_merge(certs);
         }
@@ -92,22 +81,13 @@ impl Transport {
             b = b.resolve(host, SocketAddr::new(*ip, 0));
         }
         let client = b.build().map_err(|e| {
-            Error::new(
-                ErrorKind::InvalidConfig,
-                format!("cannot build the HTTP client: {}", chain(&e)),
-            )
+            Error::new(ErrorKind::InvalidConfig, format!("cannot build the HTTP client: {}", chain(&e)))
         })?;
         Ok(Transport { client })
     }
 
     /// Sends one request and reads the whole response. Never retries.
-    pub fn send(
-        &self,
-        method: &str,
-        url: &str,
-        headers: &Headers,
-        body: &Body,
-    ) -> Result<Response> {
+    pub fn send(&self, method: &str, url: &str, headers: &Headers, body: &Body) -> Result<Response> {
         let m = Method::from_bytes(method.as_bytes())
             .map_err(|_| Error::new(ErrorKind::InvalidArgument, "bad HTTP method"))?;
         let mut rb = self.client.request(m, url);
@@ -129,12 +109,7 @@ impl Transport {
             let headers = resp
                 .headers()
                 .iter()
-                .map(|(n, v)| {
-                    (
-                        n.as_str().to_string(),
-                        String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                    )
-                })
+                .map(|(n, v)| (n.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
                 .collect();
             resp.bytes().map(|b| (status, headers, b.to_vec()))
         });
@@ -149,11 +124,7 @@ impl Transport {
                 bytes_sent: body.len(),
             }),
             Err(e) => {
-                if let Some(file_err) = file_failure
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .take()
-                {
+                if let Some(file_err) = file_failure.lock().unwrap_or_else(|p| p.into_inner()).take() {
                     return Err(file_err);
                 }
                 Err(transport_error(&e))

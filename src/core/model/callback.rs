@@ -24,18 +24,12 @@ pub struct CallbackHeaders {
 
 /// Checks and encodes the callback JSON and the optional callback-var JSON. An absent or empty `callback`
 /// means no callback; a callback-var without a callback is refused (OSS would ignore it silently).
-pub fn encode(
-    callback: Option<&str>,
-    callback_var: Option<&str>,
-) -> Result<Option<CallbackHeaders>> {
+pub fn encode(callback: Option<&str>, callback_var: Option<&str>) -> Result<Option<CallbackHeaders>> {
     let callback = callback.filter(|c| !c.is_empty());
     let callback_var = callback_var.filter(|v| !v.is_empty());
     let Some(callback) = callback else {
         if callback_var.is_some() {
-            return fail(
-                ErrorKind::InvalidCallback,
-                "callback-var was given without a callback",
-            );
+            return fail(ErrorKind::InvalidCallback, "callback-var was given without a callback");
         }
         return Ok(None);
     };
@@ -44,10 +38,7 @@ pub fn encode(
     if encoded.len() > MAX_ENCODED_LEN {
         return fail(
             ErrorKind::InvalidCallback,
-            format!(
-                "callback is {} bytes once encoded, over the 5 KB OSS limit",
-                encoded.len()
-            ),
+            format!("callback is {} bytes once encoded, over the 5 KB OSS limit", encoded.len()),
         );
     }
     let callback_var = match callback_var {
@@ -57,33 +48,21 @@ pub fn encode(
             if e.len() > MAX_ENCODED_LEN {
                 return fail(
                     ErrorKind::InvalidCallback,
-                    format!(
-                        "callback-var is {} bytes once encoded, over the 5 KB OSS limit",
-                        e.len()
-                    ),
+                    format!("callback-var is {} bytes once encoded, over the 5 KB OSS limit", e.len()),
                 );
             }
             Some(e)
         }
         None => None,
     };
-    Ok(Some(CallbackHeaders {
-        callback: encoded,
-        callback_var,
-    }))
+    Ok(Some(CallbackHeaders { callback: encoded, callback_var }))
 }
 
 fn parse_object(json: &str, what: &str) -> Result<serde_json::Map<String, Value>> {
     match serde_json::from_str::<Value>(json) {
         Ok(Value::Object(m)) => Ok(m),
-        Ok(_) => fail(
-            ErrorKind::InvalidCallback,
-            format!("{what} must be a JSON object"),
-        ),
-        Err(e) => fail(
-            ErrorKind::InvalidCallback,
-            format!("{what} is not valid JSON: {e}"),
-        ),
+        Ok(_) => fail(ErrorKind::InvalidCallback, format!("{what} must be a JSON object")),
+        Err(e) => fail(ErrorKind::InvalidCallback, format!("{what} is not valid JSON: {e}")),
     }
 }
 
@@ -91,19 +70,14 @@ fn check_callback(json: &str) -> Result<()> {
     let m = parse_object(json, "callback")?;
     let url = match m.get("callbackUrl") {
         Some(Value::String(s)) if !s.trim().is_empty() => s,
-        Some(Value::String(_)) | None => {
-            return fail(ErrorKind::InvalidCallback, "callback has no callbackUrl")
-        }
+        Some(Value::String(_)) | None => return fail(ErrorKind::InvalidCallback, "callback has no callbackUrl"),
         Some(_) => return fail(ErrorKind::InvalidCallback, "callbackUrl must be a string"),
     };
     let urls: Vec<&str> = url.split(';').collect();
     if urls.len() > MAX_URLS {
         return fail(
             ErrorKind::InvalidCallback,
-            format!(
-                "callbackUrl lists {} URLs; OSS accepts at most {MAX_URLS}",
-                urls.len()
-            ),
+            format!("callbackUrl lists {} URLs; OSS accepts at most {MAX_URLS}", urls.len()),
         );
     }
     if urls.iter().any(|u| u.trim().is_empty()) {
@@ -111,12 +85,7 @@ fn check_callback(json: &str) -> Result<()> {
     }
     match m.get("callbackBody") {
         Some(Value::String(s)) if !s.is_empty() => {}
-        _ => {
-            return fail(
-                ErrorKind::InvalidCallback,
-                "callback has no callbackBody (a non-empty string is required)",
-            )
-        }
+        _ => return fail(ErrorKind::InvalidCallback, "callback has no callbackBody (a non-empty string is required)"),
     }
     match m.get("callbackBodyType") {
         None => {}
@@ -135,10 +104,7 @@ fn check_callback(json: &str) -> Result<()> {
     }
     if let Some(sni) = m.get("callbackSNI") {
         if !sni.is_boolean() {
-            return fail(
-                ErrorKind::InvalidCallback,
-                "callbackSNI must be true or false",
-            );
+            return fail(ErrorKind::InvalidCallback, "callbackSNI must be true or false");
         }
     }
     Ok(())
@@ -147,22 +113,13 @@ fn check_callback(json: &str) -> Result<()> {
 fn check_callback_var(json: &str) -> Result<()> {
     for (key, value) in parse_object(json, "callback-var")? {
         if !key.starts_with("x:") || key.len() == 2 {
-            return fail(
-                ErrorKind::InvalidCallback,
-                format!("callback-var key {key:?} must start with \"x:\""),
-            );
+            return fail(ErrorKind::InvalidCallback, format!("callback-var key {key:?} must start with \"x:\""));
         }
         if key.chars().any(char::is_uppercase) {
-            return fail(
-                ErrorKind::InvalidCallback,
-                format!("callback-var key {key:?} must be lower case"),
-            );
+            return fail(ErrorKind::InvalidCallback, format!("callback-var key {key:?} must be lower case"));
         }
         if !value.is_string() {
-            return fail(
-                ErrorKind::InvalidCallback,
-                format!("callback-var value of {key:?} must be a string"),
-            );
+            return fail(ErrorKind::InvalidCallback, format!("callback-var value of {key:?} must be a string"));
         }
     }
     Ok(())
@@ -181,13 +138,16 @@ mod tests {
         assert_eq!(B64.decode(&h.callback).unwrap(), SEED_FORM.as_bytes());
         assert_eq!(
             h.callback_var.as_deref(),
-            Some(
-                "ewogICAgICAgICJ4OnZhcjEiOiJ2YWx1ZTEiLAogICAgICAgICJ4OnZhcjIiOiLlgLwyIgogICAgfQ=="
-            )
+            Some("ewogICAgICAgICJ4OnZhcjEiOiJ2YWx1ZTEiLAogICAgICAgICJ4OnZhcjIiOiLlgLwyIgogICAgfQ==")
         );
-        let kat = encode(Some("{\"callbackUrl\":\"http://cb.example.com/cb\",\"callbackBody\":\"bucket=${bucket}&object=${object}\"}"), None)
-            .unwrap()
-            .unwrap();
+        let kat = encode(
+            Some(
+                "{\"callbackUrl\":\"http://cb.example.com/cb\",\"callbackBody\":\"bucket=${bucket}&object=${object}\"}",
+            ),
+            None,
+        )
+        .unwrap()
+        .unwrap();
         assert_eq!(kat.callback, "eyJjYWxsYmFja1VybCI6Imh0dHA6Ly9jYi5leGFtcGxlLmNvbS9jYiIsImNhbGxiYWNrQm9keSI6ImJ1Y2tldD0ke2J1Y2tldH0mb2JqZWN0PSR7b2JqZWN0fSJ9");
         assert_eq!(kat.callback_var, None);
     }
@@ -196,10 +156,7 @@ mod tests {
     fn absent_or_empty_means_none() {
         assert_eq!(encode(None, None).unwrap(), None);
         assert_eq!(encode(Some(""), Some("")).unwrap(), None);
-        assert_eq!(
-            encode(None, Some(SEED_VAR)).unwrap_err().kind(),
-            ErrorKind::InvalidCallback
-        );
+        assert_eq!(encode(None, Some(SEED_VAR)).unwrap_err().kind(), ErrorKind::InvalidCallback);
     }
 
     #[test]
@@ -208,22 +165,13 @@ mod tests {
         assert!(cb("{").contains("not valid JSON"));
         assert!(cb("[1]").contains("JSON object"));
         assert!(cb("{\"callbackBody\":\"a\"}").contains("callbackUrl"));
-        assert!(
-            cb("{\"callbackUrl\":\"a;b;c;d;e;f\",\"callbackBody\":\"a\"}").contains("at most 5")
-        );
+        assert!(cb("{\"callbackUrl\":\"a;b;c;d;e;f\",\"callbackBody\":\"a\"}").contains("at most 5"));
         assert!(cb("{\"callbackUrl\":\"http://a\",\"callbackBody\":\"\"}").contains("callbackBody"));
-        assert!(cb("{\"callbackUrl\":\"http://a\",\"callbackBody\":\"a\",\"callbackBodyType\":\"text/plain\"}").contains("callbackBodyType"));
-        let big = format!(
-            "{{\"callbackUrl\":\"http://a\",\"callbackBody\":\"{}\"}}",
-            "a".repeat(4000)
-        );
+        assert!(cb("{\"callbackUrl\":\"http://a\",\"callbackBody\":\"a\",\"callbackBodyType\":\"text/plain\"}")
+            .contains("callbackBodyType"));
+        let big = format!("{{\"callbackUrl\":\"http://a\",\"callbackBody\":\"{}\"}}", "a".repeat(4000));
         assert!(cb(&big).contains("5 KB"));
-        let var = |s: &str| {
-            encode(Some(SEED_FORM), Some(s))
-                .unwrap_err()
-                .message()
-                .to_string()
-        };
+        let var = |s: &str| encode(Some(SEED_FORM), Some(s)).unwrap_err().message().to_string();
         assert!(var("{\"var1\":\"a\"}").contains("x:"));
         assert!(var("{\"x:Var\":\"a\"}").contains("lower case"));
         assert!(var("{\"x:v\":1}").contains("string"));

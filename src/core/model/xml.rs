@@ -42,17 +42,11 @@ pub fn parse(doc: &[u8]) -> Option<Element> {
         match reader.read_event().ok()? {
             Event::Start(e) => {
                 let name = String::from_utf8_lossy(e.local_name().as_ref()).into_owned();
-                stack.push(Element {
-                    name,
-                    ..Element::default()
-                });
+                stack.push(Element { name, ..Element::default() });
             }
             Event::Empty(e) => {
                 let name = String::from_utf8_lossy(e.local_name().as_ref()).into_owned();
-                let el = Element {
-                    name,
-                    ..Element::default()
-                };
+                let el = Element { name, ..Element::default() };
                 match stack.last_mut() {
                     Some(parent) => parent.children.push(el),
                     None => root = Some(el),
@@ -79,9 +73,7 @@ pub fn parse(doc: &[u8]) -> Option<Element> {
                 let top = stack.last_mut()?;
                 match r.resolve_char_ref().ok()? {
                     Some(c) => top.text.push(c),
-                    None => top
-                        .text
-                        .push_str(resolve_predefined_entity(&r.decode().ok()?)?),
+                    None => top.text.push_str(resolve_predefined_entity(&r.decode().ok()?)?),
                 }
             }
             Event::Eof => break,
@@ -148,12 +140,7 @@ fn starts_entity(rest: &str) -> bool {
             Some(hex) => !hex.is_empty() && hex.chars().all(|c| c.is_ascii_hexdigit()),
             None => !num.is_empty() && num.chars().all(|c| c.is_ascii_digit()),
         },
-        None => {
-            !name.is_empty()
-                && name
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.')
-        }
+        None => !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.'),
     }
 }
 
@@ -162,10 +149,7 @@ mod tests {
     use super::*;
 
     fn part(n: u32, e: &str) -> CompletePart {
-        CompletePart {
-            part_number: n,
-            etag: e.into(),
-        }
+        CompletePart { part_number: n, etag: e.into() }
     }
 
     #[test]

@@ -23,15 +23,11 @@ pub fn file_content_md5(path: &Path, offset: u64, len: u64) -> Result<String> {
     if offset.checked_add(len).is_none_or(|end| end > size) {
         return fail(
             ErrorKind::RangeOutOfFile,
-            format!(
-                "range {offset}+{len} lies outside {} ({size} bytes)",
-                path.display()
-            ),
+            format!("range {offset}+{len} lies outside {} ({size} bytes)", path.display()),
         );
     }
     let mut f = File::open(path).map_err(|e| file_error(path, &e))?;
-    f.seek(SeekFrom::Start(offset))
-        .map_err(|e| file_error(path, &e))?;
+    f.seek(SeekFrom::Start(offset)).map_err(|e| file_error(path, &e))?;
     let mut hasher = Md5::new();
     let mut buf = vec![0u8; 64 * 1024];
     let mut left = len;
@@ -39,10 +35,7 @@ pub fn file_content_md5(path: &Path, offset: u64, len: u64) -> Result<String> {
         let want = buf.len().min(usize::try_from(left).unwrap_or(usize::MAX));
         let n = f.read(&mut buf[..want]).map_err(|e| file_error(path, &e))?;
         if n == 0 {
-            return fail(
-                ErrorKind::Io,
-                format!("{} shrank while it was being read", path.display()),
-            );
+            return fail(ErrorKind::Io, format!("{} shrank while it was being read", path.display()));
         }
         hasher.update(&buf[..n]);
         left -= n as u64;
@@ -59,45 +52,15 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("ossrs-digest-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let f = dir.join("f250000");
-        std::fs::write(
-            &f,
-            (0..250_000u32).map(|i| (i % 251) as u8).collect::<Vec<_>>(),
-        )
-        .unwrap();
-        assert_eq!(
-            file_content_md5(&f, 0, 10).unwrap(),
-            "xWvVSA9uVBPLYqCtlmZhOg=="
-        );
-        assert_eq!(
-            file_content_md5(&f, 0, 102_400).unwrap(),
-            "Gg+BVH5bounEpLlKdHMZkw=="
-        );
-        assert_eq!(
-            file_content_md5(&f, 102_400, 102_400).unwrap(),
-            "3dFR5475+Xbj6AoievVhgA=="
-        );
-        assert_eq!(
-            file_content_md5(&f, 204_800, 45_200).unwrap(),
-            "xSEe6UvQBoqgi9zgyv/RvA=="
-        );
-        assert_eq!(
-            file_content_md5(&f, 250_000, 0).unwrap(),
-            "1B2M2Y8AsgTpgAmY7PhCfg=="
-        );
-        assert_eq!(
-            file_content_md5(&f, 249_990, 11).unwrap_err().kind(),
-            ErrorKind::RangeOutOfFile
-        );
-        assert_eq!(
-            file_content_md5(&f, u64::MAX, 2).unwrap_err().kind(),
-            ErrorKind::RangeOutOfFile
-        );
-        assert_eq!(
-            file_content_md5(&dir.join("nope"), 0, 1)
-                .unwrap_err()
-                .kind(),
-            ErrorKind::FileNotFound
-        );
+        std::fs::write(&f, (0..250_000u32).map(|i| (i % 251) as u8).collect::<Vec<_>>()).unwrap();
+        assert_eq!(file_content_md5(&f, 0, 10).unwrap(), "xWvVSA9uVBPLYqCtlmZhOg==");
+        assert_eq!(file_content_md5(&f, 0, 102_400).unwrap(), "Gg+BVH5bounEpLlKdHMZkw==");
+        assert_eq!(file_content_md5(&f, 102_400, 102_400).unwrap(), "3dFR5475+Xbj6AoievVhgA==");
+        assert_eq!(file_content_md5(&f, 204_800, 45_200).unwrap(), "xSEe6UvQBoqgi9zgyv/RvA==");
+        assert_eq!(file_content_md5(&f, 250_000, 0).unwrap(), "1B2M2Y8AsgTpgAmY7PhCfg==");
+        assert_eq!(file_content_md5(&f, 249_990, 11).unwrap_err().kind(), ErrorKind::RangeOutOfFile);
+        assert_eq!(file_content_md5(&f, u64::MAX, 2).unwrap_err().kind(), ErrorKind::RangeOutOfFile);
+        assert_eq!(file_content_md5(&dir.join("nope"), 0, 1).unwrap_err().kind(), ErrorKind::FileNotFound);
         assert_eq!(content_md5(b"random content"), "xTMZXcQlNQMHGhnULwjodw==");
         std::fs::remove_dir_all(&dir).unwrap();
     }

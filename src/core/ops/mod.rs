@@ -25,11 +25,7 @@ fn upload_headers(key: &str, opts: &RequestOptions, infer: bool) -> Result<Heade
         .unwrap_or_else(|| inferred.unwrap_or(mime::DEFAULT_CONTENT_TYPE).to_string());
     h.set(
         "Content-Type",
-        if ct == "application/x-www-form-urlencoded" {
-            mime::DEFAULT_CONTENT_TYPE.to_string()
-        } else {
-            ct
-        },
+        if ct == "application/x-www-form-urlencoded" { mime::DEFAULT_CONTENT_TYPE.to_string() } else { ct },
     );
     for (n, v) in user.iter() {
         if !n.eq_ignore_ascii_case("Content-Type") {

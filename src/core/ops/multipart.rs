@@ -63,21 +63,13 @@ fn check_content_md5(md5: &str) -> Result<()> {
     use base64::Engine;
     match base64::engine::general_purpose::STANDARD.decode(md5) {
         Ok(raw) if raw.len() == 16 => Ok(()),
-        _ => fail(
-            ErrorKind::InvalidArgument,
-            format!("Content-MD5 {md5:?} is not the base64 of a 16-byte MD5"),
-        ),
+        _ => fail(ErrorKind::InvalidArgument, format!("Content-MD5 {md5:?} is not the base64 of a 16-byte MD5")),
     }
 }
 
 impl Client {
     /// InitiateMultipartUpload: `POST ?uploads` with an empty body (its Content-MD5 is sent, as the SDK does).
-    pub fn initiate_multipart_upload(
-        &self,
-        bucket: &str,
-        key: &str,
-        opts: &RequestOptions,
-    ) -> Result<InitiateResult> {
+    pub fn initiate_multipart_upload(&self, bucket: &str, key: &str, opts: &RequestOptions) -> Result<InitiateResult> {
         check_target(bucket, key, None)?;
         let mut headers = upload_headers(key, opts, true)?;
         headers.set("Content-Md5", content_md5(b""));
@@ -96,10 +88,7 @@ impl Client {
             .and_then(|root| root.child_text("UploadId").map(str::to_string))
             .filter(|id| !id.is_empty());
         match upload_id {
-            Some(upload_id) => Ok(InitiateResult {
-                upload_id,
-                response,
-            }),
+            Some(upload_id) => Ok(InitiateResult { upload_id, response }),
             None => fail(ErrorKind::InvalidResponse, "cannot get UploadId"),
         }
     }
@@ -116,15 +105,7 @@ impl Client {
         content_md5: Option<&str>,
         opts: &RequestOptions,
     ) -> Result<Response> {
-        self.part(
-            bucket,
-            key,
-            upload_id,
-            part_number,
-            || Ok(Body::Bytes(data)),
-            content_md5,
-            opts,
-        )
+        self.part(bucket, key, upload_id, part_number, || Ok(Body::Bytes(data)), content_md5, opts)
     }
 
     /// UploadPart from `len` bytes of `path` at `offset`, streamed from disk. The range must lie inside the file.
@@ -141,15 +122,7 @@ impl Client {
         content_md5: Option<&str>,
         opts: &RequestOptions,
     ) -> Result<Response> {
-        self.part(
-            bucket,
-            key,
-            upload_id,
-            part_number,
-            || Body::file_range(path, offset, Some(len)),
-            content_md5,
-            opts,
-        )
+        self.part(bucket, key, upload_id, part_number, || Body::file_range(path, offset, Some(len)), content_md5, opts)
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -174,15 +147,8 @@ impl Client {
         let mut query = opts.checked_query()?;
         query.push(("partNumber".into(), part_number.to_string()));
         query.push(("uploadId".into(), upload_id.to_string()));
-        let response = self.execute(OssRequest {
-            method: "PUT",
-            bucket,
-            key,
-            query,
-            headers,
-            body,
-            carries_callback: false,
-        })?;
+        let response =
+            self.execute(OssRequest { method: "PUT", bucket, key, query, headers, body, carries_callback: false })?;
         if response.etag().is_none() {
             return fail(ErrorKind::InvalidResponse, "cannot get ETag");
         }
@@ -274,16 +240,11 @@ impl Client {
             carries_callback: false,
         })?;
         let Some(root) = xml::parse(&response.body).filter(|r| r.name == "ListPartsResult") else {
-            return fail(
-                ErrorKind::InvalidResponse,
-                "ListParts answer is not a ListPartsResult document",
-            );
+            return fail(ErrorKind::InvalidResponse, "ListParts answer is not a ListPartsResult document");
         };
         let mut parts = Vec::new();
         for p in root.children_named("Part") {
-            let number = p
-                .child_text("PartNumber")
-                .and_then(|n| n.trim().parse().ok());
+            let number = p.child_text("PartNumber").and_then(|n| n.trim().parse().ok());
             let size = p.child_text("Size").and_then(|n| n.trim().parse().ok());
             let (Some(part_number), Some(size)) = (number, size) else {
                 return fail(
@@ -300,9 +261,7 @@ impl Client {
         }
         Ok(ListPartsResult {
             parts,
-            is_truncated: root
-                .child_text("IsTruncated")
-                .is_some_and(|t| t.trim() == "true"),
+            is_truncated: root.child_text("IsTruncated").is_some_and(|t| t.trim() == "true"),
             next_part_number_marker: root
                 .child_text("NextPartNumberMarker")
                 .and_then(|n| n.trim().parse().ok())

@@ -17,34 +17,15 @@ impl Client {
     }
 
     /// DeleteObject.
-    pub fn delete_object(
-        &self,
-        bucket: &str,
-        key: &str,
-        opts: &RequestOptions,
-    ) -> Result<Response> {
+    pub fn delete_object(&self, bucket: &str, key: &str, opts: &RequestOptions) -> Result<Response> {
         self.object_request("DELETE", bucket, key, opts)
     }
 
-    fn object_request(
-        &self,
-        method: &'static str,
-        bucket: &str,
-        key: &str,
-        opts: &RequestOptions,
-    ) -> Result<Response> {
+    fn object_request(&self, method: &'static str, bucket: &str, key: &str, opts: &RequestOptions) -> Result<Response> {
         validate::object(key)?;
         validate::bucket(bucket)?;
         let headers = opts.checked_headers()?;
         let query = opts.checked_query()?;
-        self.execute(OssRequest {
-            method,
-            bucket,
-            key,
-            query,
-            headers,
-            body: Body::Empty,
-            carries_callback: false,
-        })
+        self.execute(OssRequest { method, bucket, key, query, headers, body: Body::Empty, carries_callback: false })
     }
 }

@@ -25,15 +25,7 @@ impl Client {
         opts: &RequestOptions,
     ) -> Result<Response> {
         let md5 = content_md5(&data);
-        self.put(
-            bucket,
-            key,
-            Body::Bytes(data),
-            Some(md5),
-            callback,
-            callback_var,
-            opts,
-        )
+        self.put(bucket, key, Body::Bytes(data), Some(md5), callback, callback_var, opts)
     }
 
     /// Uploads the file at `path` as `bucket/key`, streaming it. Content-MD5 is sent when the options carry one
@@ -50,11 +42,7 @@ impl Client {
         validate::object(key)?;
         validate::bucket(bucket)?;
         let body = Body::file_range(path, 0, None)?;
-        let md5 = if opts.check_md5 {
-            Some(file_content_md5(path, 0, body.len())?)
-        } else {
-            None
-        };
+        let md5 = if opts.check_md5 { Some(file_content_md5(path, 0, body.len())?) } else { None };
         self.put(bucket, key, body, md5, callback, callback_var, opts)
     }
 

@@ -36,48 +36,30 @@ pub struct SignableRequest<'a> {
 
 /// Signs `req` in place: adds `Date` when absent (from `now`), then the version's own headers, the STS token
 /// and `Authorization`. Returns the string that was signed (useful for diagnostics; it holds no secret).
-pub fn sign(
-    req: &mut SignableRequest<'_>,
-    creds: &Credentials,
-    version: &SignatureVersion,
-    now: SystemTime,
-) -> String {
-    req.headers
-        .set_default("Date", httpdate::fmt_http_date(now));
-    let token = creds
-        .security_token
-        .as_ref()
-        .map(|t| t.expose().to_string());
+pub fn sign(req: &mut SignableRequest<'_>, creds: &Credentials, version: &SignatureVersion, now: SystemTime) -> String {
+    req.headers.set_default("Date", httpdate::fmt_http_date(now));
+    let token = creds.security_token.as_ref().map(|t| t.expose().to_string());
     match version {
         SignatureVersion::V1 => {
             if let Some(t) = token {
                 req.headers.set("x-oss-security-token", t);
             }
             let sts = v1::string_to_sign(req);
-            req.headers
-                .set("Authorization", v1::authorization(creds, &sts));
+            req.headers.set("Authorization", v1::authorization(creds, &sts));
             sts
         }
         SignatureVersion::V4(scope) => {
-            let when = req
-                .headers
-                .get("Date")
-                .and_then(|d| httpdate::parse_http_date(d).ok())
-                .unwrap_or(now);
+            let when = req.headers.get("Date").and_then(|d| httpdate::parse_http_date(d).ok()).unwrap_or(now);
             let datetime = v4_datetime(when);
             let date = datetime[..8].to_string();
             req.headers.set("x-oss-date", datetime.clone());
-            req.headers
-                .set_default("x-oss-content-sha256", "UNSIGNED-PAYLOAD");
+            req.headers.set_default("x-oss-content-sha256", "UNSIGNED-PAYLOAD");
             if let Some(t) = token {
                 req.headers.set("x-oss-security-token", t);
             }
             let canonical = v4::canonical_request(req);
             let sts = v4::string_to_sign(&canonical, &datetime, &v4::scope_string(&date, scope));
-            req.headers.set(
-                "Authorization",
-                v4::authorization(creds, scope, &date, &sts),
-            );
+            req.headers.set("Authorization", v4::authorization(creds, scope, &date, &sts));
             sts
         }
     }
@@ -85,18 +67,10 @@ pub fn sign(
 
 /// `YYYYMMDDTHHMMSSZ` in UTC.
 pub fn v4_datetime(t: SystemTime) -> String {
-    let secs = t
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
+    let secs = t.duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
     let (days, rem) = (secs / 86_400, secs % 86_400);
     let (y, m, d) = civil_from_days(days as i64);
-    format!(
-        "{y:04}{m:02}{d:02}T{:02}{:02}{:02}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
+    format!("{y:04}{m:02}{d:02}T{:02}{:02}{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
 }
 
 /// Days since 1970-01-01 to a proleptic Gregorian (year, month, day).

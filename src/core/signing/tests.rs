@@ -21,10 +21,7 @@ fn headers(pairs: &[(&str, &str)]) -> Headers {
 }
 
 fn q(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-    pairs
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
+    pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
 }
 
 fn sign_with(
@@ -36,20 +33,9 @@ fn sign_with(
     c: &Credentials,
     v: &SignatureVersion,
 ) -> String {
-    let mut req = SignableRequest {
-        method,
-        bucket,
-        key,
-        query,
-        headers: h,
-    };
+    let mut req = SignableRequest { method, bucket, key, query, headers: h };
     // The clock must not matter when Date is pinned: use a different instant on purpose.
-    sign(
-        &mut req,
-        c,
-        v,
-        UNIX_EPOCH + Duration::from_secs(1_000_000_000),
-    )
+    sign(&mut req, c, v, UNIX_EPOCH + Duration::from_secs(1_000_000_000))
 }
 
 fn put_headers() -> Headers {
@@ -63,41 +49,23 @@ fn put_headers() -> Headers {
 }
 
 fn v4() -> SignatureVersion {
-    SignatureVersion::V4(Scope {
-        region: "cn-hangzhou".into(),
-        product: "oss".into(),
-    })
+    SignatureVersion::V4(Scope { region: "cn-hangzhou".into(), product: "oss".into() })
 }
 
 #[test]
 fn v1_put_object_with_callback() {
     let mut h = put_headers();
-    let sts = sign_with(
-        "PUT",
-        "bkt",
-        "b.file",
-        &[],
-        &mut h,
-        &creds(None),
-        &SignatureVersion::V1,
-    );
+    let sts = sign_with("PUT", "bkt", "b.file", &[], &mut h, &creds(None), &SignatureVersion::V1);
     assert_eq!(
         sts,
         format!("PUT\nxTMZXcQlNQMHGhnULwjodw==\napplication/octet-stream\n{DATE}\nx-oss-callback:{CB}\nx-oss-callback-var:{CB_VAR}\n/bkt/b.file")
     );
-    assert_eq!(
-        h.get("Authorization"),
-        Some("OSS AKIDEXAMPLE:c7FB2tIG8RBT14+YKnNBgbyh+N0=")
-    );
+    assert_eq!(h.get("Authorization"), Some("OSS AKIDEXAMPLE:c7FB2tIG8RBT14+YKnNBgbyh+N0="));
 }
 
 #[test]
 fn v1_initiate_and_upload_part() {
-    let mut h = headers(&[
-        ("Content-Type", "text/plain"),
-        ("Content-Md5", "1B2M2Y8AsgTpgAmY7PhCfg=="),
-        ("Date", DATE),
-    ]);
+    let mut h = headers(&[("Content-Type", "text/plain"), ("Content-Md5", "1B2M2Y8AsgTpgAmY7PhCfg=="), ("Date", DATE)]);
     sign_with(
         "POST",
         "bkt",
@@ -107,33 +75,16 @@ fn v1_initiate_and_upload_part() {
         &creds(None),
         &SignatureVersion::V1,
     );
-    assert_eq!(
-        h.get("Authorization"),
-        Some("OSS AKIDEXAMPLE:NbLAve/kz4MlRSIRDlzXO+I2TyI=")
-    );
+    assert_eq!(h.get("Authorization"), Some("OSS AKIDEXAMPLE:NbLAve/kz4MlRSIRDlzXO+I2TyI="));
 
     let mut h = headers(&[
         ("Content-Md5", "Gg+BVH5bounEpLlKdHMZkw=="),
         ("Content-Type", "application/octet-stream"),
         ("Date", DATE),
     ]);
-    let query = q(&[
-        ("partNumber", "1"),
-        ("uploadId", "0004B9894A22E5B1888A1E29F8236E2D"),
-    ]);
-    sign_with(
-        "PUT",
-        "bkt",
-        "multipart-callback-test.txt",
-        &query,
-        &mut h,
-        &creds(None),
-        &SignatureVersion::V1,
-    );
-    assert_eq!(
-        h.get("Authorization"),
-        Some("OSS AKIDEXAMPLE:AK9rSk0Y9X4b30Tz21ePSGQOSIA=")
-    );
+    let query = q(&[("partNumber", "1"), ("uploadId", "0004B9894A22E5B1888A1E29F8236E2D")]);
+    sign_with("PUT", "bkt", "multipart-callback-test.txt", &query, &mut h, &creds(None), &SignatureVersion::V1);
+    assert_eq!(h.get("Authorization"), Some("OSS AKIDEXAMPLE:AK9rSk0Y9X4b30Tz21ePSGQOSIA="));
 }
 
 #[test]
@@ -143,24 +94,10 @@ fn v1_sts_token_is_signed() {
         ("Date", DATE),
         ("Content-Md5", "xTMZXcQlNQMHGhnULwjodw=="),
     ]);
-    let sts = sign_with(
-        "PUT",
-        "bkt",
-        "b.file",
-        &[],
-        &mut h,
-        &creds(Some("STSTOKENEXAMPLE")),
-        &SignatureVersion::V1,
-    );
-    assert!(
-        sts.ends_with("x-oss-security-token:STSTOKENEXAMPLE\n/bkt/b.file"),
-        "{sts}"
-    );
+    let sts = sign_with("PUT", "bkt", "b.file", &[], &mut h, &creds(Some("STSTOKENEXAMPLE")), &SignatureVersion::V1);
+    assert!(sts.ends_with("x-oss-security-token:STSTOKENEXAMPLE\n/bkt/b.file"), "{sts}");
     assert_eq!(h.get("x-oss-security-token"), Some("STSTOKENEXAMPLE"));
-    assert_eq!(
-        h.get("Authorization"),
-        Some("OSS AKIDEXAMPLE:YqWLZ2CVF4Vaas4rTWyhA5gy2zE=")
-    );
+    assert_eq!(h.get("Authorization"), Some("OSS AKIDEXAMPLE:YqWLZ2CVF4Vaas4rTWyhA5gy2zE="));
 }
 
 #[test]
@@ -175,33 +112,11 @@ fn v1_sdk_unit_test_vectors() {
         ("Date", DATE),
     ]);
     let mut h = base.clone();
-    sign_with(
-        "PUT",
-        "examplebucket",
-        "nelson",
-        &[],
-        &mut h,
-        &c,
-        &SignatureVersion::V1,
-    );
-    assert_eq!(
-        h.get("Authorization"),
-        Some("OSS ak:kSHKmLxlyEAKtZPkJhG9bZb5k7M=")
-    );
+    sign_with("PUT", "examplebucket", "nelson", &[], &mut h, &c, &SignatureVersion::V1);
+    assert_eq!(h.get("Authorization"), Some("OSS ak:kSHKmLxlyEAKtZPkJhG9bZb5k7M="));
     let mut h = base;
-    sign_with(
-        "PUT",
-        "examplebucket",
-        "nelson",
-        &q(&[("acl", "")]),
-        &mut h,
-        &c,
-        &SignatureVersion::V1,
-    );
-    assert_eq!(
-        h.get("Authorization"),
-        Some("OSS ak:/afkugFbmWDQ967j1vr6zygBLQk=")
-    );
+    sign_with("PUT", "examplebucket", "nelson", &q(&[("acl", "")]), &mut h, &c, &SignatureVersion::V1);
+    assert_eq!(h.get("Authorization"), Some("OSS ak:/afkugFbmWDQ967j1vr6zygBLQk="));
 }
 
 #[test]
@@ -242,19 +157,8 @@ fn v4_upload_parts() {
         ("Content-Type", "application/octet-stream"),
         ("Date", DATE),
     ]);
-    let query = q(&[
-        ("partNumber", "1"),
-        ("uploadId", "0004B9894A22E5B1888A1E29F8236E2D"),
-    ]);
-    sign_with(
-        "PUT",
-        "bkt",
-        "multipart-callback-test.txt",
-        &query,
-        &mut h,
-        &creds(None),
-        &v4(),
-    );
+    let query = q(&[("partNumber", "1"), ("uploadId", "0004B9894A22E5B1888A1E29F8236E2D")]);
+    sign_with("PUT", "bkt", "multipart-callback-test.txt", &query, &mut h, &creds(None), &v4());
     assert!(h
         .get("Authorization")
         .unwrap()
@@ -272,19 +176,8 @@ fn v4_upload_parts() {
 #[test]
 fn date_is_added_from_the_injected_clock() {
     let mut h = Headers::new();
-    let mut req = SignableRequest {
-        method: "GET",
-        bucket: "bkt",
-        key: "k",
-        query: &[],
-        headers: &mut h,
-    };
-    sign(
-        &mut req,
-        &creds(None),
-        &v4(),
-        UNIX_EPOCH + Duration::from_secs(1_672_223_261),
-    );
+    let mut req = SignableRequest { method: "GET", bucket: "bkt", key: "k", query: &[], headers: &mut h };
+    sign(&mut req, &creds(None), &v4(), UNIX_EPOCH + Duration::from_secs(1_672_223_261));
     assert_eq!(h.get("Date"), Some(DATE));
     assert_eq!(h.get("x-oss-date"), Some("20221228T102741Z"));
 }
@@ -292,12 +185,6 @@ fn date_is_added_from_the_injected_clock() {
 #[test]
 fn civil_dates() {
     assert_eq!(v4_datetime(UNIX_EPOCH), "19700101T000000Z");
-    assert_eq!(
-        v4_datetime(UNIX_EPOCH + Duration::from_secs(951_782_400)),
-        "20000229T000000Z"
-    );
-    assert_eq!(
-        v4_datetime(UNIX_EPOCH + Duration::from_secs(4_102_444_799)),
-        "20991231T235959Z"
-    );
+    assert_eq!(v4_datetime(UNIX_EPOCH + Duration::from_secs(951_782_400)), "20000229T000000Z");
+    assert_eq!(v4_datetime(UNIX_EPOCH + Duration::from_secs(4_102_444_799)), "20991231T235959Z");
 }

@@ -108,11 +108,8 @@ pub fn string_to_sign(req: &SignableRequest<'_>) -> String {
         h.get("content-type").unwrap_or(""),
         h.get("date").unwrap_or(""),
     );
-    let mut oss: Vec<(String, &str)> = h
-        .iter()
-        .map(|(n, v)| (n.to_ascii_lowercase(), v))
-        .filter(|(n, _)| n.starts_with("x-oss-"))
-        .collect();
+    let mut oss: Vec<(String, &str)> =
+        h.iter().map(|(n, v)| (n.to_ascii_lowercase(), v)).filter(|(n, _)| n.starts_with("x-oss-")).collect();
     oss.sort_by(|a, b| a.0.cmp(&b.0));
     for (n, v) in oss {
         s.push_str(&n);
@@ -132,11 +129,8 @@ pub fn canonical_resource(req: &SignableRequest<'_>) -> String {
         r.push('/');
     }
     r.push_str(req.key);
-    let mut subs: Vec<&(String, String)> = req
-        .query
-        .iter()
-        .filter(|(k, _)| SIGNED_SUB_RESOURCES.contains(&k.as_str()))
-        .collect();
+    let mut subs: Vec<&(String, String)> =
+        req.query.iter().filter(|(k, _)| SIGNED_SUB_RESOURCES.contains(&k.as_str())).collect();
     subs.sort_by(|a, b| a.0.cmp(&b.0));
     for (i, (k, v)) in subs.into_iter().enumerate() {
         r.push(if i == 0 { '?' } else { '&' });
@@ -151,12 +145,8 @@ pub fn canonical_resource(req: &SignableRequest<'_>) -> String {
 
 /// The Authorization header value for `string_to_sign`.
 pub fn authorization(creds: &Credentials, string_to_sign: &str) -> String {
-    let mut mac = Hmac::<Sha1>::new_from_slice(creds.access_key_secret.expose().as_bytes())
-        .expect("HMAC accepts any key length");
+    let mut mac =
+        Hmac::<Sha1>::new_from_slice(creds.access_key_secret.expose().as_bytes()).expect("HMAC accepts any key length");
     mac.update(string_to_sign.as_bytes());
-    format!(
-        "OSS {}:{}",
-        creds.access_key_id,
-        B64.encode(mac.finalize().into_bytes())
-    )
+    format!("OSS {}:{}", creds.access_key_id, B64.encode(mac.finalize().into_bytes()))
 }

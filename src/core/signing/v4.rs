@@ -20,22 +20,12 @@ pub struct Scope {
 
 /// The canonical request (`x-oss-date` and `x-oss-content-sha256` must already be set).
 pub fn canonical_request(req: &SignableRequest<'_>) -> String {
-    let path = if req.bucket.is_empty() {
-        format!("/{}", req.key)
-    } else {
-        format!("/{}/{}", req.bucket, req.key)
-    };
+    let path = if req.bucket.is_empty() { format!("/{}", req.key) } else { format!("/{}/{}", req.bucket, req.key) };
     let uri = encode_path(&path);
-    let mut query: Vec<(String, String)> = req
-        .query
-        .iter()
-        .map(|(k, v)| (rawurlencode(k), rawurlencode(v)))
-        .collect();
+    let mut query: Vec<(String, String)> = req.query.iter().map(|(k, v)| (rawurlencode(k), rawurlencode(v))).collect();
     query.sort();
-    let query: Vec<String> = query
-        .into_iter()
-        .map(|(k, v)| if v.is_empty() { k } else { format!("{k}={v}") })
-        .collect();
+    let query: Vec<String> =
+        query.into_iter().map(|(k, v)| if v.is_empty() { k } else { format!("{k}={v}") }).collect();
     let mut headers: Vec<(String, &str)> = req
         .headers
         .iter()
@@ -47,51 +37,29 @@ pub fn canonical_request(req: &SignableRequest<'_>) -> String {
     for (n, v) in headers {
         canonical_headers.push_str(&format!("{n}:{v}\n"));
     }
-    let payload = req
-        .headers
-        .get("x-oss-content-sha256")
-        .unwrap_or("UNSIGNED-PAYLOAD");
-    format!(
-        "{}\n{uri}\n{}\n{canonical_headers}\n\n{payload}",
-        req.method.to_ascii_uppercase(),
-        query.join("&")
-    )
+    let payload = req.headers.get("x-oss-content-sha256").unwrap_or("UNSIGNED-PAYLOAD");
+    format!("{}\n{uri}\n{}\n{canonical_headers}\n\n{payload}", req.method.to_ascii_uppercase(), query.join("&"))
 }
 
 /// `OSS4-HMAC-SHA256\n<datetime>\n<scope>\n<hex sha256(canonical request)>`.
 pub fn string_to_sign(canonical_request: &str, datetime: &str, scope: &str) -> String {
-    format!(
-        "OSS4-HMAC-SHA256\n{datetime}\n{scope}\n{}",
-        hex(&Sha256::digest(canonical_request.as_bytes()))
-    )
+    format!("OSS4-HMAC-SHA256\n{datetime}\n{scope}\n{}", hex(&Sha256::digest(canonical_request.as_bytes())))
 }
 
 /// `<yyyymmdd>/<region>/<product>/aliyun_v4_request`.
 pub fn scope_string(date: &str, scope: &Scope) -> String {
-    format!(
-        "{date}/{}/{}/aliyun_v4_request",
-        scope.region, scope.product
-    )
+    format!("{date}/{}/{}/aliyun_v4_request", scope.region, scope.product)
 }
 
 /// The Authorization header value.
-pub fn authorization(
-    creds: &Credentials,
-    scope: &Scope,
-    date: &str,
-    string_to_sign: &str,
-) -> String {
+pub fn authorization(creds: &Credentials, scope: &Scope, date: &str, string_to_sign: &str) -> String {
     let secret = format!("aliyun_v4{}", creds.access_key_secret.expose());
     let k1 = hmac(secret.as_bytes(), date.as_bytes());
     let k2 = hmac(&k1, scope.region.as_bytes());
     let k3 = hmac(&k2, scope.product.as_bytes());
     let k4 = hmac(&k3, b"aliyun_v4_request");
     let signature = hex(&hmac(&k4, string_to_sign.as_bytes()));
-    format!(
-        "OSS4-HMAC-SHA256 Credential={}/{},Signature={signature}",
-        creds.access_key_id,
-        scope_string(date, scope)
-    )
+    format!("OSS4-HMAC-SHA256 Credential={}/{},Signature={signature}", creds.access_key_id, scope_string(date, scope))
 }
 
 fn hmac(key: &[u8], data: &[u8]) -> Vec<u8> {
