@@ -2,6 +2,7 @@
 
 pub mod client;
 pub mod config;
+pub mod crc64;
 pub mod credentials;
 pub mod endpoint;
 pub mod error;

@@ -1,0 +1,119 @@
+<?php
+
+declare(strict_types=1);
+
+namespace OSS\Core;
+
+/**
+ * Everything an OssClient was configured with except the credentials, and how it becomes the
+ * `oss_config_builder_set` keys of libossrs.
+ */
+final class ClientSettings
+{
+    public Endpoint $endpoint;
+    public bool $useSsl;
+    public bool $cname = false;
+    public bool $pathStyle = false;
+    public string $region = '';
+    public string $signatureVersion = 'v1';
+    public string $cloudBoxId = '';
+    /** Proxy URL for libossrs (http://[user:pass@]host[:port]), null to use http_proxy / https_proxy / no_proxy. */
+    public ?string $proxy = null;
+    /** Total request timeout in seconds; 0 = none (the SDK's default is 60 days). */
+    public float $timeout = 0;
+    /** Connect timeout in seconds; 0 = libossrs's default (10 s, as the SDK). */
+    public float $connectTimeout = 0;
+
+    public function __construct(Endpoint $endpoint)
+    {
+        $this->endpoint = $endpoint;
+        $this->useSsl = $endpoint->https;
+    }
+
+    /**
+     * The SDK's request_proxy: parsed with parse_url, the scheme ignored (always an HTTP proxy), user and password
+     * used only when both are present.
+     *
+     * @param mixed $proxy
+     * @throws OssException when the value has no host
+     */
+    public function setProxy($proxy): void
+    {
+        if ($proxy === null || $proxy === false || $proxy === '') {
+            $this->proxy = null;
+            return;
+        }
+        $text = ArgumentCheck::text($proxy, 'request_proxy');
+        $parts = parse_url($text);
+        if ($parts === false || !isset($parts['host'])) {
+            throw new OssException('request_proxy is invalid: ' . $text);
+        }
+        $url = 'http://';
+        if (isset($parts['user'], $parts['pass'])) {
+            $url .= $parts['user'] . ':' . $parts['pass'] . '@';
+        }
+        $url .= $parts['host'];
+        if (isset($parts['port'])) {
+            $url .= ':' . $parts['port'];
+        }
+        $this->proxy = $url;
+    }
+
+    /**
+     * The libossrs configuration for these settings and $credentials (an object with the getters of
+     * OSS\Credentials\Credentials).
+     *
+     * @return array<string, string>
+     * @throws OssException "access key id is empty" / "access key secret is empty"
+     */
+    public function nativeConfig(object $credentials): array
+    {
+        $id = self::credential($credentials, 'getAccessKeyId');
+        $secret = self::credential($credentials, 'getSecretKey');
+        if (empty($id)) {
+            throw new OssException('access key id is empty');
+        }
+        if (empty($secret)) {
+            throw new OssException('access key secret is empty');
+        }
+        $config = [
+            'endpoint' => $this->endpoint->url($this->useSsl),
+            'access_key_id' => $id,
+            'access_key_secret' => $secret,
+            'cname' => $this->cname ? 'true' : 'false',
+            'path_style' => $this->pathStyle ? 'true' : 'false',
+            'signature_version' => $this->signatureVersion,
+        ];
+        $token = self::credential($credentials, 'getSecurityToken');
+        if ($token !== '') {
+            $config['security_token'] = $token;
+        }
+        if ($this->region !== '') {
+            $config['region'] = $this->region;
+        }
+        if ($this->cloudBoxId !== '') {
+            $config['cloudbox_id'] = $this->cloudBoxId;
+        }
+        if ($this->proxy !== null) {
+            $config['proxy'] = $this->proxy;
+        }
+        if ($this->timeout > 0) {
+            $config['timeout_ms'] = (string) max(1, (int) round($this->timeout * 1000));
+        }
+        if ($this->connectTimeout > 0) {
+            $config['connect_timeout_ms'] = (string) max(1, (int) round($this->connectTimeout * 1000));
+        }
+        return $config;
+    }
+
+    private static function credential(object $credentials, string $getter): string
+    {
+        if (!method_exists($credentials, $getter)) {
+            throw new OssException(
+                'the credentials provider returned ' . get_class($credentials) . ', which has no ' . $getter . '()'
+            );
+        }
+        $value = $credentials->$getter();
+        return ($value === null || $value === false) ? '' : ArgumentCheck::text($value, 'credentials ' . $getter . '()');
+    }
+}

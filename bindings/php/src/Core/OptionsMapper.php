@@ -1,0 +1,113 @@
+<?php
+
+declare(strict_types=1);
+
+namespace OSS\Core;
+
+/**
+ * Turns the official SDK's options arrays into what libossrs takes (php-sdk-behaviour.md §2.2, §4).
+ *
+ * Headers are assembled in the SDK's order: Content-Type, Date, Content-Md5 (for the operations that keep the
+ * caller's value), then everything in options['headers']. Values are trimmed and, as the SDK's empty() test does,
+ * '', '0', null and false are not sent. Values that are not text (arrays, objects) and integer header names
+ * are refused with an OssException instead of the SDK's warnings or TypeErrors.
+ */
+final class OptionsMapper
+{
+    /** Top-level option keys that the SDK sends as query parameters (partNumber and uploadId are arguments here). */
+    private const QUERY_KEYS = [
+        'response-content-type', 'response-content-language', 'response-cache-control',
+        'response-content-encoding', 'response-expires', 'response-content-disposition', 'comp', 'status',
+        'startTime', 'endTime', 'x-oss-process', 'position', 'symlink', 'restore', 'tagging', 'wormId',
+        'x-oss-traffic-limit', 'versionId', 'continuation-token', 'cname',
+    ];
+
+    private function __construct()
+    {
+    }
+
+    /**
+     * @param array<mixed> $options the caller's options
+     * @param bool $contentType whether OSS_CONTENT_TYPE is sent (Complete forces application/xml instead)
+     * @param bool $contentMd5 whether OSS_CONTENT_MD5 is sent as given (the SDK overwrites it for string bodies)
+     * @param list<string> $extraQueryKeys operation-specific top-level keys sent as query (listParts paging)
+     * @param bool $userQuery whether options['query_string'] is merged (listParts resets it, as the SDK)
+     * @throws OssException for values that are not text
+     */
+    public static function map(
+        array $options,
+        bool $contentType,
+        bool $contentMd5,
+        array $extraQueryKeys = [],
+        bool $userQuery = true
+    ): RequestOptions {
+        $request = new RequestOptions();
+        if ($contentType) {
+            self::addHeader($request, 'Content-Type', $options['Content-Type'] ?? null);
+        }
+        self::addHeader($request, 'Date', $options['Date'] ?? null);
+        if ($contentMd5) {
+            self::addHeader($request, 'Content-Md5', $options['Content-Md5'] ?? null);
+        }
+        $headers = $options['headers'] ?? [];
+        if (!is_array($headers)) {
+            throw new OssException('the headers option must be an array, ' . get_debug_type($headers) . ' given');
+        }
+        foreach ($headers as $name => $value) {
+            if (!is_string($name)) {
+                throw new OssException('header names must be strings, the headers option has the key ' . $name);
+            }
+            self::addHeader($request, $name, $value);
+        }
+        foreach (array_merge(self::QUERY_KEYS, $extraQueryKeys) as $key) {
+            if (array_key_exists($key, $options)) {
+                self::addQuery($request, $key, $options[$key]);
+            }
+        }
+        if ($userQuery && isset($options['query_string'])) {
+            if (!is_array($options['query_string'])) {
+                throw new OssException('the query_string option must be an array');
+            }
+            foreach ($options['query_string'] as $key => $value) {
+                self::addQuery($request, (string) $key, $value);
+            }
+        }
+        return $request;
+    }
+
+    /**
+     * The callback or callback-var JSON under $key, or null when absent or empty (then no callback is sent).
+     *
+     * @param array<mixed> $options
+     */
+    public static function callback(array $options, string $key): ?string
+    {
+        $value = $options[$key] ?? null;
+        if ($value === null || $value === '' || $value === false) {
+            return null;
+        }
+        return ArgumentCheck::text($value, 'the ' . $key . ' option');
+    }
+
+    /** @param mixed $value */
+    private static function addHeader(RequestOptions $request, string $name, $value): void
+    {
+        if ($value === null || $value === false) {
+            return;
+        }
+        $text = trim(ArgumentCheck::text($value, 'header ' . $name));
+        if (empty($text)) {
+            return;
+        }
+        $request->headers[] = [$name, $text];
+    }
+
+    /** @param mixed $value */
+    private static function addQuery(RequestOptions $request, string $key, $value): void
+    {
+        if (is_array($value)) {
+            return;
+        }
+        $request->query[] = [$key, ArgumentCheck::text($value, 'query parameter ' . $key)];
+    }
+}

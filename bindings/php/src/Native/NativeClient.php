@@ -1,0 +1,432 @@
+<?php
+
+declare(strict_types=1);
+
+namespace OSS\Native;
+
+use FFI;
+use FFI\CData;
+use OSS\Core\OssException;
+use OSS\Core\RequestOptions;
+use OSS\Model\ListPartsInfo;
+
+/**
+ * One libossrs client (`oss_client`: configuration, credentials and a keep-alive connection pool) and the calls
+ * made on it. Each call borrows PHP strings directly (zero-copy for bodies), and frees every native object it
+ * gets back (response, error, options) on every path.
+ *
+ * A client belongs to the process that created it: after fork() the owner must build a new one (see
+ * isReusableFor()).
+ */
+final class NativeClient
+{
+    private FFI $ffi;
+    private ?CData $handle;
+    private string $fingerprint;
+    private int $pid;
+
+    private function __construct(FFI $ffi, CData $handle, string $fingerprint)
+    {
+        $this->ffi = $ffi;
+        $this->handle = $handle;
+        $this->fingerprint = $fingerprint;
+        $this->pid = getmypid();
+    }
+
+    /**
+     * Builds a client from `oss_config_builder_set` keys and values.
+     *
+     * @param array<string, string> $config
+     * @param string $fingerprint identifies $config without holding the secret (see isReusableFor())
+     * @throws OssException when libossrs refuses the configuration
+     */
+    public static function create(array $config, string $fingerprint): self
+    {
+        $ffi = Library::ffi();
+        $builder = $ffi->oss_config_builder_new();
+        try {
+            foreach ($config as $key => $value) {
+                CString::check($value, 'setting ' . $key);
+                $error = $ffi->new('oss_error*');
+                NativeError::check($ffi, $ffi->oss_config_builder_set($builder, $key, $value, FFI::addr($error)), $error);
+            }
+            $client = $ffi->new('oss_client*');
+            $error = $ffi->new('oss_error*');
+            NativeError::check($ffi, $ffi->oss_config_builder_build($builder, FFI::addr($client), FFI::addr($error)), $error);
+        } finally {
+            $ffi->oss_config_builder_free($builder);
+        }
+        return new self($ffi, $client, $fingerprint);
+    }
+
+    /** Whether this client was built from the same configuration and may be used in this process. */
+    public function isReusableFor(string $fingerprint): bool
+    {
+        return $this->handle !== null && $this->fingerprint === $fingerprint && $this->pid === getmypid();
+    }
+
+    public function __destruct()
+    {
+        if ($this->handle !== null) {
+            // In a forked child libossrs leaves the parent's resources alone, so this is always safe.
+            $this->ffi->oss_client_free($this->handle);
+            $this->handle = null;
+        }
+    }
+
+    /**
+     * PutObject from memory ($content is passed to C without a copy).
+     *
+     * @return array<string, mixed> the SDK's result array
+     * @throws OssException
+     */
+    public function putObject(
+        string $bucket,
+        string $object,
+        string $content,
+        ?string $callback,
+        ?string $callbackVar,
+        RequestOptions $request
+    ): array {
+        $this->checkText(['bucket name' => $bucket, 'object name' => $object]);
+        $this->checkCallback($callback, $callbackVar);
+        return $this->run(
+            $request,
+            function (?CData $options, CData $out, CData $error) use (
+                $bucket,
+                $object,
+                $content,
+                $callback,
+                $callbackVar
+            ): int {
+                return $this->ffi->oss_put_object_with_callback(
+                    $this->handle,
+                    $bucket,
+                    $object,
+                    $content,
+                    strlen($content),
+                    $callback,
+                    $callbackVar,
+                    $options,
+                    $out,
+                    $error
+                );
+            },
+            fn (NativeResponse $response): array => $response->toResultArray()
+        );
+    }
+
+    /**
+     * PutObject streaming the file at $path.
+     *
+     * @return array<string, mixed> the SDK's result array
+     * @throws OssException
+     */
+    public function putObjectFromFile(
+        string $bucket,
+        string $object,
+        string $path,
+        ?string $callback,
+        ?string $callbackVar,
+        RequestOptions $request
+    ): array {
+        $this->checkText(['bucket name' => $bucket, 'object name' => $object, 'file path' => $path]);
+        $this->checkCallback($callback, $callbackVar);
+        return $this->run(
+            $request,
+            function (?CData $options, CData $out, CData $error) use (
+                $bucket,
+                $object,
+                $path,
+                $callback,
+                $callbackVar
+            ): int {
+                return $this->ffi->oss_put_object_from_file_with_callback(
+                    $this->handle,
+                    $bucket,
+                    $object,
+                    $path,
+                    $callback,
+                    $callbackVar,
+                    $options,
+                    $out,
+                    $error
+                );
+            },
+            fn (NativeResponse $response): array => $response->toResultArray()
+        );
+    }
+
+    /**
+     * InitiateMultipartUpload.
+     *
+     * @return string the upload id
+     * @throws OssException
+     */
+    public function initiateMultipartUpload(string $bucket, string $object, RequestOptions $request): string
+    {
+        $this->checkText(['bucket name' => $bucket, 'object name' => $object]);
+        return $this->run(
+            $request,
+            function (?CData $options, CData $out, CData $error) use ($bucket, $object): int {
+                return $this->ffi->oss_initiate_multipart_upload($this->handle, $bucket, $object, $options, $out, $error);
+            },
+            fn (NativeResponse $response): string => $response->uploadId()
+        );
+    }
+
+    /**
+     * UploadPart streaming $length bytes of $path from $offset.
+     *
+     * @return string the part's ETag, quotes included
+     * @throws OssException
+     */
+    public function uploadPartFromFile(
+        string $bucket,
+        string $object,
+        string $uploadId,
+        int $partNumber,
+        string $path,
+        int $offset,
+        int $length,
+        ?string $contentMd5,
+        RequestOptions $request
+    ): string {
+        $this->checkText(['bucket name' => $bucket, 'object name' => $object, 'upload id' => $uploadId, 'file path' => $path]);
+        if ($contentMd5 !== null) {
+            CString::check($contentMd5, 'Content-MD5');
+        }
+        return $this->run(
+            $request,
+            function (?CData $options, CData $out, CData $error) use (
+                $bucket,
+                $object,
+                $uploadId,
+                $partNumber,
+                $path,
+                $offset,
+                $length,
+                $contentMd5
+            ): int {
+                return $this->ffi->oss_upload_part_from_file(
+                    $this->handle,
+                    $bucket,
+                    $object,
+                    $uploadId,
+                    $partNumber,
+                    $path,
+                    $offset,
+                    $length,
+                    $contentMd5,
+                    $options,
+                    $out,
+                    $error
+                );
+            },
+            fn (NativeResponse $response): string => $response->etag()
+        );
+    }
+
+    /**
+     * CompleteMultipartUpload with the parts in the order given.
+     *
+     * @param list<array{0: int, 1: string}> $parts part number and ETag (quotes kept)
+     * @return array<string, mixed> the SDK's result array
+     * @throws OssException
+     */
+    public function completeMultipartUpload(
+        string $bucket,
+        string $object,
+        string $uploadId,
+        array $parts,
+        ?string $callback,
+        ?string $callbackVar,
+        RequestOptions $request
+    ): array {
+        $this->checkText(['bucket name' => $bucket, 'object name' => $object, 'upload id' => $uploadId]);
+        $this->checkCallback($callback, $callbackVar);
+        $count = count($parts);
+        $list = $count > 0 ? $this->ffi->new('oss_part[' . $count . ']') : null;
+        $etags = [];
+        foreach (array_values($parts) as $i => [$number, $etag]) {
+            CString::check($etag, 'ETag of part ' . $number);
+            // Owned copies that live until the call returns: a struct field cannot point at a PHP string.
+            $etags[$i] = $this->ffi->new('char[' . (strlen($etag) + 1) . ']');
+            FFI::memcpy($etags[$i], $etag, strlen($etag));
+            $list[$i]->part_number = $number;
+            $list[$i]->etag = $this->ffi->cast('char*', FFI::addr($etags[$i]));
+        }
+        return $this->run(
+            $request,
+            function (?CData $options, CData $out, CData $error) use (
+                $bucket,
+                $object,
+                $uploadId,
+                $list,
+                $count,
+                $callback,
+                $callbackVar
+            ): int {
+                return $this->ffi->oss_complete_multipart_upload(
+                    $this->handle,
+                    $bucket,
+                    $object,
+                    $uploadId,
+                    $list,
+                    $count,
+                    $callback,
+                    $callbackVar,
+                    $options,
+                    $out,
+                    $error
+                );
+            },
+            fn (NativeResponse $response): array => $response->toResultArray()
+        );
+    }
+
+    /**
+     * AbortMultipartUpload.
+     *
+     * @return array<string, mixed> the SDK's result array
+     * @throws OssException
+     */
+    public function abortMultipartUpload(string $bucket, string $object, string $uploadId, RequestOptions $request): array
+    {
+        $this->checkText(['bucket name' => $bucket, 'object name' => $object, 'upload id' => $uploadId]);
+        return $this->run(
+            $request,
+            function (?CData $options, CData $out, CData $error) use ($bucket, $object, $uploadId): int {
+                return $this->ffi->oss_abort_multipart_upload($this->handle, $bucket, $object, $uploadId, $options, $out, $error);
+            },
+            fn (NativeResponse $response): array => $response->toResultArray()
+        );
+    }
+
+    /**
+     * ListParts.
+     *
+     * @throws OssException
+     */
+    public function listParts(string $bucket, string $object, string $uploadId, RequestOptions $request): ListPartsInfo
+    {
+        $this->checkText(['bucket name' => $bucket, 'object name' => $object, 'upload id' => $uploadId]);
+        return $this->run(
+            $request,
+            function (?CData $options, CData $out, CData $error) use ($bucket, $object, $uploadId): int {
+                return $this->ffi->oss_list_parts($this->handle, $bucket, $object, $uploadId, $options, $out, $error);
+            },
+            fn (NativeResponse $response): ListPartsInfo => $response->listPartsInfo($bucket, $object, $uploadId)
+        );
+    }
+
+    /**
+     * GetObject.
+     *
+     * @return string the object's bytes
+     * @throws OssException
+     */
+    public function getObject(string $bucket, string $object, RequestOptions $request): string
+    {
+        $this->checkText(['bucket name' => $bucket, 'object name' => $object]);
+        return $this->run(
+            $request,
+            function (?CData $options, CData $out, CData $error) use ($bucket, $object): int {
+                return $this->ffi->oss_get_object($this->handle, $bucket, $object, $options, $out, $error);
+            },
+            fn (NativeResponse $response): string => $response->body()
+        );
+    }
+
+    /**
+     * HeadObject.
+     *
+     * @return array<string, mixed> the SDK's result array
+     * @throws OssException
+     */
+    public function headObject(string $bucket, string $object, RequestOptions $request): array
+    {
+        $this->checkText(['bucket name' => $bucket, 'object name' => $object]);
+        return $this->run(
+            $request,
+            function (?CData $options, CData $out, CData $error) use ($bucket, $object): int {
+                return $this->ffi->oss_head_object($this->handle, $bucket, $object, $options, $out, $error);
+            },
+            fn (NativeResponse $response): array => $response->toResultArray()
+        );
+    }
+
+    /**
+     * DeleteObject.
+     *
+     * @return array<string, mixed> the SDK's result array
+     * @throws OssException
+     */
+    public function deleteObject(string $bucket, string $object, RequestOptions $request): array
+    {
+        $this->checkText(['bucket name' => $bucket, 'object name' => $object]);
+        return $this->run(
+            $request,
+            function (?CData $options, CData $out, CData $error) use ($bucket, $object): int {
+                return $this->ffi->oss_delete_object($this->handle, $bucket, $object, $options, $out, $error);
+            },
+            fn (NativeResponse $response): array => $response->toResultArray()
+        );
+    }
+
+    /**
+     * Builds the options, makes one call with (options, response_out, error_out), reads the answer with $read and
+     * frees the options, the response and the error on every path.
+     *
+     * @template T
+     * @param \Closure(?CData, CData, CData): int $call calls one C operation
+     * @param \Closure(NativeResponse): T $read
+     * @return T
+     * @throws OssException
+     */
+    private function run(RequestOptions $request, \Closure $call, \Closure $read)
+    {
+        $ffi = $this->ffi;
+        $options = NativeOptions::create($ffi, $request);
+        $out = $ffi->new('oss_response*');
+        $error = $ffi->new('oss_error*');
+        try {
+            $result = $call($options, FFI::addr($out), FFI::addr($error));
+            NativeError::check($ffi, $result, $error);
+            $response = new NativeResponse($ffi, $out);
+            $out = null; // owned by $response from here on
+            try {
+                return $read($response);
+            } finally {
+                $response->free();
+            }
+        } finally {
+            if ($out !== null && !FFI::isNull($out)) {
+                $ffi->oss_response_free($out);
+            }
+            NativeOptions::free($ffi, $options);
+        }
+    }
+
+    /**
+     * @param array<string, string> $texts what each string is => the string
+     * @throws OssException when one holds a NUL byte
+     */
+    private function checkText(array $texts): void
+    {
+        foreach ($texts as $what => $text) {
+            CString::check($text, $what);
+        }
+    }
+
+    /** @throws OssException when the callback JSON holds a NUL byte */
+    private function checkCallback(?string $callback, ?string $callbackVar): void
+    {
+        if ($callback !== null) {
+            CString::check($callback, 'the x-oss-callback option');
+        }
+        if ($callbackVar !== null) {
+            CString::check($callbackVar, 'the x-oss-callback-var option');
+        }
+    }
+}

@@ -1,0 +1,63 @@
+<?php
+
+declare(strict_types=1);
+
+namespace OSS\Native;
+
+use FFI;
+use FFI\CData;
+use OSS\Core\RequestOptions;
+
+/**
+ * Builds the `oss_options` for one request from a RequestOptions. libossrs refuses header injection (CR/LF/NUL
+ * in a value), names that are not HTTP tokens and headers it sets itself; those errors surface here.
+ */
+final class NativeOptions
+{
+    private function __construct()
+    {
+    }
+
+    /**
+     * A new `oss_options*` (caller frees it with free()), or null when there is nothing to set.
+     *
+     * @throws \OSS\Core\OssException when libossrs refuses a header or query parameter
+     */
+    public static function create(FFI $ffi, RequestOptions $request): ?CData
+    {
+        if ($request->isEmpty()) {
+            return null;
+        }
+        $options = $ffi->oss_options_new();
+        try {
+            foreach ($request->headers as [$name, $value]) {
+                CString::check($name, 'header name');
+                CString::check($value, 'header ' . $name);
+                $error = $ffi->new('oss_error*');
+                NativeError::check($ffi, $ffi->oss_options_set_header($options, $name, $value, FFI::addr($error)), $error);
+            }
+            foreach ($request->query as [$name, $value]) {
+                CString::check($name, 'query parameter name');
+                CString::check($value, 'query parameter ' . $name);
+                $error = $ffi->new('oss_error*');
+                NativeError::check($ffi, $ffi->oss_options_set_query($options, $name, $value, FFI::addr($error)), $error);
+            }
+            if ($request->checkMd5) {
+                $error = $ffi->new('oss_error*');
+                NativeError::check($ffi, $ffi->oss_options_set_check_md5($options, true, FFI::addr($error)), $error);
+            }
+        } catch (\Throwable $e) {
+            $ffi->oss_options_free($options);
+            throw $e;
+        }
+        return $options;
+    }
+
+    /** Frees what create() returned (null is fine). */
+    public static function free(FFI $ffi, ?CData $options): void
+    {
+        if ($options !== null) {
+            $ffi->oss_options_free($options);
+        }
+    }
+}

@@ -1,0 +1,129 @@
+<?php
+
+declare(strict_types=1);
+
+namespace OSS\Native;
+
+use FFI;
+use FFI\CData;
+use OSS\Model\ListPartsInfo;
+use OSS\Model\PartInfo;
+
+/**
+ * Reads a successful answer (`oss_response`) into the shapes the SDK returns. Holds the handle until free().
+ */
+final class NativeResponse
+{
+    private FFI $ffi;
+    private ?CData $handle;
+
+    /** @param CData $handle an `oss_response*` this object now owns */
+    public function __construct(FFI $ffi, CData $handle)
+    {
+        $this->ffi = $ffi;
+        $this->handle = $handle;
+    }
+
+    /**
+     * The SDK's flat result array (php-sdk-behaviour.md §7): every response header under its lower-cased name
+     * (a later duplicate wins), then 'info' (the curl_getinfo()-style subset: url, content_type, http_code as int,
+     * total_time, size_upload, size_download, total_time_us, method), 'oss-request-url', 'oss-redirects' and
+     * 'body' (the raw body: the callback server's reply for a callback upload).
+     *
+     * @return array<string, mixed>
+     */
+    public function toResultArray(): array
+    {
+        $ffi = $this->ffi;
+        $h = $this->handle;
+        $result = [];
+        $count = (int) $ffi->oss_response_header_count($h);
+        for ($i = 0; $i < $count; $i++) {
+            $result[strtolower((string) $ffi->oss_response_header_name($h, $i))] =
+                (string) $ffi->oss_response_header_value($h, $i);
+        }
+        $body = $this->body();
+        $url = (string) $ffi->oss_response_url($h);
+        $totalTimeUs = (int) $ffi->oss_response_total_time_us($h);
+        $result['info'] = [
+            'url' => $url,
+            'content_type' => $ffi->oss_response_header($h, 'Content-Type'),
+            'http_code' => (int) $ffi->oss_response_status($h),
+            'total_time' => $totalTimeUs / 1e6,
+            'size_upload' => (float) $ffi->oss_response_bytes_sent($h),
+            'size_download' => (float) strlen($body),
+            'total_time_us' => $totalTimeUs,
+            'method' => (string) $ffi->oss_response_method($h),
+        ];
+        $result['oss-request-url'] = $url;
+        $result['oss-redirects'] = 0;
+        $result['body'] = $body;
+        return $result;
+    }
+
+    /** The raw body. */
+    public function body(): string
+    {
+        $length = (int) $this->ffi->oss_response_body_len($this->handle);
+        return $length > 0 ? FFI::string($this->ffi->oss_response_body($this->handle), $length) : '';
+    }
+
+    /** The HTTP status. */
+    public function status(): int
+    {
+        return (int) $this->ffi->oss_response_status($this->handle);
+    }
+
+    /** The ETag header exactly as sent, quotes included ('' when absent; libossrs refuses part answers without one). */
+    public function etag(): string
+    {
+        return (string) $this->ffi->oss_response_etag($this->handle);
+    }
+
+    /** The upload id of an InitiateMultipartUpload answer. */
+    public function uploadId(): string
+    {
+        return (string) $this->ffi->oss_response_upload_id($this->handle);
+    }
+
+    /**
+     * The ListParts answer. Parts, truncation and the next marker come from libossrs; bucket, key and upload id
+     * are the request's. MaxParts and each part's LastModified are not exposed by the C API yet, so they are read
+     * from the XML text of the body.
+     */
+    public function listPartsInfo(string $bucket, string $key, string $uploadId): ListPartsInfo
+    {
+        $ffi = $this->ffi;
+        $h = $this->handle;
+        $body = $this->body();
+        preg_match_all('~<LastModified>([^<]*)</LastModified>~', $body, $modified);
+        $parts = [];
+        $count = (int) $ffi->oss_response_part_count($h);
+        for ($i = 0; $i < $count; $i++) {
+            $parts[] = new PartInfo(
+                (int) $ffi->oss_response_part_number($h, $i),
+                $modified[1][$i] ?? '',
+                (string) $ffi->oss_response_part_etag($h, $i),
+                (int) $ffi->oss_response_part_size($h, $i)
+            );
+        }
+        return new ListPartsInfo(
+            $bucket,
+            $key,
+            $uploadId,
+            (int) $ffi->oss_response_next_part_number_marker($h),
+            preg_match('~<MaxParts>\s*(\d+)\s*</MaxParts>~', $body, $max) === 1 ? (int) $max[1] : 0,
+            $ffi->oss_response_parts_truncated($h) ? 'true' : 'false',
+            $parts
+        );
+    }
+
+    /** Frees the handle; later calls do nothing. */
+    public function free(): void
+    {
+        if ($this->handle !== null) {
+            $this->ffi->oss_response_free($this->handle);
+            $this->handle = null;
+        }
+    }
+}

@@ -1,0 +1,683 @@
+<?php
+
+declare(strict_types=1);
+
+namespace OSS;
+
+use OSS\Core\ArgumentCheck;
+use OSS\Core\ClientSettings;
+use OSS\Core\Endpoint;
+use OSS\Core\OptionsMapper;
+use OSS\Core\OssException;
+use OSS\Core\OssUtil;
+use OSS\Credentials\CredentialsProvider;
+use OSS\Credentials\StaticCredentialsProvider;
+use OSS\Model\ListPartsInfo;
+use OSS\Native\Digest;
+use OSS\Native\NativeClient;
+
+/**
+ * Drop-in replacement for the official Aliyun SDK's OSS\OssClient (upload and upload-callback operations).
+ *
+ * Arguments are checked with the SDK's messages and mapped to libossrs calls; HTTP, signing (V1, or V4 with
+ * 'signatureVersion' => 'v4'), MD5 and file reading happen in libossrs through PHP FFI. Results have the SDK's
+ * shapes and failures throw OSS\Core\OssException, also for wrong PHP types where the SDK would raise a TypeError.
+ * Differences from the SDK are listed in bindings/php/README.md.
+ */
+class OssClient
+{
+    // Option keys (php-sdk-behaviour.md §14; values are the SDK's).
+    const OSS_LIFECYCLE_EXPIRATION = 'Expiration';
+    const OSS_LIFECYCLE_TIMING_DAYS = 'Days';
+    const OSS_LIFECYCLE_TIMING_DATE = 'Date';
+    const OSS_BUCKET = 'bucket';
+    const OSS_OBJECT = 'object';
+    const OSS_HEADERS = OssUtil::OSS_HEADERS;
+    const OSS_METHOD = 'method';
+    const OSS_QUERY = 'query';
+    const OSS_BASENAME = 'basename';
+    const OSS_MAX_KEYS = 'max-keys';
+    const OSS_UPLOAD_ID = 'uploadId';
+    const OSS_PART_NUM = 'partNumber';
+    const OSS_COMP = 'comp';
+    const OSS_LIVE_CHANNEL_STATUS = 'status';
+    const OSS_LIVE_CHANNEL_START_TIME = 'startTime';
+    const OSS_LIVE_CHANNEL_END_TIME = 'endTime';
+    const OSS_POSITION = 'position';
+    const OSS_PREFIX = 'prefix';
+    const OSS_DELIMITER = 'delimiter';
+    const OSS_MARKER = 'marker';
+    const OSS_RANGE = 'range';
+    const OSS_ETAG = 'etag';
+    const OSS_LAST_MODIFIED = 'lastmodified';
+    const OSS_CONTENT = OssUtil::OSS_CONTENT;
+    const OSS_BODY = 'body';
+    const OSS_LENGTH = OssUtil::OSS_LENGTH;
+    const OSS_FILE_DOWNLOAD = 'fileDownload';
+    const OSS_FILE_UPLOAD = 'fileUpload';
+    const OSS_PART_SIZE = 'partSize';
+    const OSS_SEEK_TO = 'seekTo';
+    const OSS_SIZE = 'size';
+    const OSS_QUERY_STRING = 'query_string';
+    const OSS_SUB_RESOURCE = 'sub_resource';
+    const OSS_CHECK_MD5 = 'checkmd5';
+    const OSS_CHECK_CRC = 'checkcrc64';
+    const OSS_ADDITIONAL_HEADERS = 'additionalHeaders';
+    const OSS_STORAGE = 'storage';
+    const OSS_VERSION_ID = 'versionId';
+    const OSS_PROCESS = 'x-oss-process';
+    const OSS_TRAFFIC_LIMIT = 'x-oss-traffic-limit';
+    const OSS_CALLBACK = 'x-oss-callback';
+    const OSS_CALLBACK_VAR = 'x-oss-callback-var';
+    const OSS_PROGRESS_CALLBACK = 'x-progress-callback';
+    const OSS_ENCODING_TYPE = 'encoding-type';
+    const OSS_ENCODING_TYPE_URL = 'url';
+    // Header names.
+    const OSS_ACCEPT_ENCODING = 'Accept-Encoding';
+    const OSS_CONTENT_MD5 = 'Content-Md5';
+    const OSS_SELF_CONTENT_MD5 = 'x-oss-meta-md5';
+    const OSS_CONTENT_TYPE = 'Content-Type';
+    const OSS_CONTENT_LENGTH = 'Content-Length';
+    const OSS_IF_MODIFIED_SINCE = 'If-Modified-Since';
+    const OSS_IF_UNMODIFIED_SINCE = 'If-Unmodified-Since';
+    const OSS_IF_MATCH = 'If-Match';
+    const OSS_IF_NONE_MATCH = 'If-None-Match';
+    const OSS_CACHE_CONTROL = 'Cache-Control';
+    const OSS_EXPIRES = 'Expires';
+    const OSS_PREAUTH = 'preauth';
+    const OSS_CONTENT_COING = 'Content-Coding';
+    const OSS_CONTENT_DISPOSTION = 'Content-Disposition';
+    const OS_CONTENT_RANGE = 'Content-Range';
+    const OSS_HOST = 'Host';
+    const OSS_DATE = 'Date';
+    const OSS_AUTHORIZATION = 'Authorization';
+    const OSS_DEFAULT_PREFIX = 'x-oss-';
+    const OSS_ACL = 'x-oss-acl';
+    const OSS_OBJECT_ACL = 'x-oss-object-acl';
+    const OSS_OBJECT_GROUP = 'x-oss-file-group';
+    const OSS_OBJECT_COPY_SOURCE = 'x-oss-copy-source';
+    const OSS_OBJECT_COPY_SOURCE_RANGE = 'x-oss-copy-source-range';
+    const OSS_SYMLINK_TARGET = 'x-oss-symlink-target';
+    const OSS_HEADER_VERSION_ID = 'x-oss-version-id';
+    const OSS_SECURITY_TOKEN = 'x-oss-security-token';
+    const OSS_REQUEST_PAYER = 'x-oss-request-payer';
+    const OSS_OPTIONS_ORIGIN = 'Origin';
+    const OSS_OPTIONS_REQUEST_METHOD = 'Access-Control-Request-Method';
+    const OSS_OPTIONS_REQUEST_HEADERS = 'Access-Control-Request-Headers';
+    // Result keys.
+    const OSS_INFO = 'info';
+    const OSS_HTTP_CODE = 'http_code';
+    const OSS_REQUEST_ID = 'x-oss-request-id';
+    // Presigned URL parameters.
+    const OSS_URL_ACCESS_KEY_ID = 'OSSAccessKeyId';
+    const OSS_URL_EXPIRES = 'Expires';
+    const OSS_URL_SIGNATURE = 'Signature';
+    // Sizes.
+    const OSS_MAX_KEYS_VALUE = 100;
+    const OSS_MAX_OBJECT_GROUP_VALUE = OssUtil::OSS_MAX_OBJECT_GROUP_VALUE;
+    const OSS_MAX_PART_SIZE = OssUtil::OSS_MAX_PART_SIZE;
+    const OSS_MID_PART_SIZE = OssUtil::OSS_MID_PART_SIZE;
+    const OSS_MIN_PART_SIZE = OssUtil::OSS_MIN_PART_SIZE;
+    const OSS_FILE_SLICE_SIZE = 8192;
+    // Methods.
+    const OSS_HTTP_GET = 'GET';
+    const OSS_HTTP_PUT = 'PUT';
+    const OSS_HTTP_HEAD = 'HEAD';
+    const OSS_HTTP_POST = 'POST';
+    const OSS_HTTP_DELETE = 'DELETE';
+    const OSS_HTTP_OPTIONS = 'OPTIONS';
+    // Values.
+    const DEFAULT_CONTENT_TYPE = 'application/octet-stream';
+    const OSS_ACL_TYPE_PRIVATE = 'private';
+    const OSS_ACL_TYPE_PUBLIC_READ = 'public-read';
+    const OSS_ACL_TYPE_PUBLIC_READ_WRITE = 'public-read-write';
+    const OSS_STORAGE_STANDARD = 'Standard';
+    const OSS_STORAGE_IA = 'IA';
+    const OSS_STORAGE_ARCHIVE = 'Archive';
+    const OSS_STORAGE_COLDARCHIVE = 'ColdArchive';
+    const OSS_MULTI_PART = 'uploads';
+    const OSS_MULTI_DELETE = 'delete';
+    const OSS_HOST_TYPE_NORMAL = 'normal';
+    const OSS_HOST_TYPE_IP = 'ip';
+    const OSS_HOST_TYPE_SPECIAL = 'special';
+    const OSS_HOST_TYPE_CNAME = 'cname';
+    const OSS_HOST_TYPE_PATH_STYLE = 'path-style';
+    const OSS_NAME = 'aliyun-sdk-php';
+    const OSS_VERSION = '2.7.3';
+    const OSS_BUILD = '20260626';
+    const OSS_SIGNATURE_VERSION_V1 = 'v1';
+    const OSS_SIGNATURE_VERSION_V4 = 'v4';
+    const OSS_DEFAULT_PRODUCT = 'oss';
+    const OSS_CLOUDBOX_PRODUCT = 'oss-cloudbox';
+
+    /** @var list<string> */
+    public static $OSS_ACL_TYPES = [
+        self::OSS_ACL_TYPE_PRIVATE,
+        self::OSS_ACL_TYPE_PUBLIC_READ,
+        self::OSS_ACL_TYPE_PUBLIC_READ_WRITE,
+    ];
+
+    private ClientSettings $settings;
+    private CredentialsProvider $provider;
+    private int $maxRetries = 3;
+    private ?NativeClient $native = null;
+
+    /**
+     * Either the positional form ($accessKeyId, $accessKeySecret, $endpoint, $isCName = false,
+     * $securityToken = null, $requestProxy = null), or one config array with 'endpoint', 'provider' (a
+     * CredentialsProvider) and optionally 'cname', 'request_proxy', 'forcePathStyle' (=== true), 'region',
+     * 'cloudBoxId' and 'signatureVersion' (=== 'v4').
+     *
+     * Nothing native is loaded here: libossrs is loaded and the client built on the first request.
+     *
+     * @param mixed ...$args
+     * @throws OssException "access key id is empty", "access key secret is empty", "endpoint is empty",
+     *                      "endpoint is invalid:…", "provider must be an instance of CredentialsProvider"
+     */
+    public function __construct(...$args)
+    {
+        if (count($args) === 1 && is_array($args[0])) {
+            $this->configure($args[0]);
+            return;
+        }
+        [$accessKeyId, $accessKeySecret, $endpoint, $isCName, $securityToken, $requestProxy] =
+            $args + [null, null, null, false, null, null];
+        $accessKeyId = trim(ArgumentCheck::text($accessKeyId, 'access key id'));
+        $accessKeySecret = trim(ArgumentCheck::text($accessKeySecret, 'access key secret'));
+        $endpoint = trim(trim(ArgumentCheck::text($endpoint, 'endpoint')), '/');
+        if (empty($accessKeyId)) {
+            throw new OssException('access key id is empty');
+        }
+        if (empty($accessKeySecret)) {
+            throw new OssException('access key secret is empty');
+        }
+        $this->configure([
+            'endpoint' => $endpoint,
+            'cname' => $isCName,
+            'request_proxy' => $requestProxy,
+            'provider' => new StaticCredentialsProvider($accessKeyId, $accessKeySecret, $securityToken),
+        ]);
+    }
+
+    /**
+     * Uploads $content as $bucket/$object (PutObject). Content-MD5 is always sent; the Content-Type is
+     * OSS_CONTENT_TYPE or inferred from the object name. With OSS_CALLBACK (and OSS_CALLBACK_VAR) OSS calls the
+     * callback server and 'body' of the result is its reply; a failed callback throws (HTTP status '203').
+     *
+     * @param string $bucket
+     * @param string $object
+     * @param string $content
+     * @param array|null $options
+     * @return array the response headers (lower-cased names), 'info', 'oss-request-url', 'oss-redirects', 'body'
+     * @throws OssException
+     */
+    public function putObject($bucket, $object, $content, $options = null)
+    {
+        [$bucket, $object, $options] = $this->precheckCommon($bucket, $object, $options);
+        $content = ArgumentCheck::text($content, 'content');
+        $request = OptionsMapper::map($options, true, false);
+        return $this->nativeClient($options)->putObject(
+            $bucket,
+            $object,
+            $content,
+            OptionsMapper::callback($options, self::OSS_CALLBACK),
+            OptionsMapper::callback($options, self::OSS_CALLBACK_VAR),
+            $request
+        );
+    }
+
+    /**
+     * Uploads the local file $file as $bucket/$object, streamed by libossrs. Content-MD5 is sent when
+     * OSS_CHECK_MD5 === true (or OSS_CONTENT_MD5 is given); the Content-Type is OSS_CONTENT_TYPE, else inferred
+     * from the file's extension, else from the object's.
+     *
+     * @param string $bucket
+     * @param string $object
+     * @param string $file
+     * @param array|null $options
+     * @return array the result array, as putObject
+     * @throws OssException
+     */
+    public function uploadFile($bucket, $object, $file, $options = null)
+    {
+        [$bucket, $object, $options] = $this->precheckCommon($bucket, $object, $options);
+        if (empty($file)) {
+            throw new OssException('file path is invalid');
+        }
+        $file = ArgumentCheck::text($file, 'file path');
+        if (!file_exists($file)) {
+            throw new OssException($file . ' file does not exist');
+        }
+        $request = OptionsMapper::map($options, true, true);
+        $request->checkMd5 = ($options[self::OSS_CHECK_MD5] ?? null) === true;
+        $native = $this->nativeClient($options);
+        if (!isset($options[self::OSS_CONTENT_TYPE])) {
+            $type = Digest::contentTypeForName($file);
+            if ($type !== null) {
+                array_unshift($request->headers, [self::OSS_CONTENT_TYPE, $type]);
+            }
+        }
+        return $native->putObjectFromFile(
+            $bucket,
+            $object,
+            $file,
+            OptionsMapper::callback($options, self::OSS_CALLBACK),
+            OptionsMapper::callback($options, self::OSS_CALLBACK_VAR),
+            $request
+        );
+    }
+
+    /**
+     * Starts a multipart upload (the Content-Type is OSS_CONTENT_TYPE or inferred from the object name).
+     *
+     * @param string $bucket
+     * @param string $object
+     * @param array|null $options
+     * @return string the upload id
+     * @throws OssException
+     */
+    public function initiateMultipartUpload($bucket, $object, $options = null)
+    {
+        [$bucket, $object, $options] = $this->precheckCommon($bucket, $object, $options);
+        $request = OptionsMapper::map($options, true, false);
+        return $this->nativeClient($options)->initiateMultipartUpload($bucket, $object, $request);
+    }
+
+    /**
+     * Splits a file of $file_size bytes into parts of $partSize bytes (clamped to 100 KiB..5 GiB): a list of
+     * [OSS_SEEK_TO => offset, OSS_LENGTH => length]. Pure arithmetic, as in the SDK.
+     *
+     * @param int $file_size
+     * @param int $partSize
+     * @return list<array{seekTo: int, length: int}>
+     * @throws OssException when a size is not a number
+     */
+    public function generateMultiuploadParts($file_size, $partSize = 5242880)
+    {
+        if (!is_numeric($file_size)) {
+            throw new OssException('file size must be a number, ' . ArgumentCheck::describe($file_size) . ' given');
+        }
+        if (!is_scalar($partSize) && $partSize !== null) {
+            throw new OssException('part size must be a number, ' . get_debug_type($partSize) . ' given');
+        }
+        $partSize = (int) $partSize;
+        if ($partSize <= self::OSS_MIN_PART_SIZE) {
+            $partSize = self::OSS_MIN_PART_SIZE;
+        } elseif ($partSize > self::OSS_MAX_PART_SIZE) {
+            $partSize = self::OSS_MAX_PART_SIZE;
+        }
+        $remaining = $file_size + 0;
+        $parts = [];
+        for ($i = 0; $remaining > 0; $i++) {
+            $remaining -= $partSize;
+            $parts[] = [
+                self::OSS_SEEK_TO => $partSize * $i,
+                self::OSS_LENGTH => $remaining > 0 ? $partSize : $remaining + $partSize,
+            ];
+        }
+        return $parts;
+    }
+
+    /**
+     * Uploads one part from a file: OSS_FILE_UPLOAD (path) and OSS_PART_NUM are required; the part is the
+     * OSS_LENGTH bytes (default: to the end of the file) from OSS_SEEK_TO (default 0). No MD5 is computed; pass
+     * OSS_CONTENT_MD5 (see OssUtil::getMd5SumForFile) to have OSS verify the part.
+     *
+     * @param string $bucket
+     * @param string $object
+     * @param string $uploadId
+     * @param array|null $options
+     * @return string the part's ETag, quotes included
+     * @throws OssException
+     */
+    public function uploadPart($bucket, $object, $uploadId, $options = null)
+    {
+        [$bucket, $object, $options] = $this->precheckCommon($bucket, $object, $options);
+        ArgumentCheck::requireOption($options, self::OSS_FILE_UPLOAD, __FUNCTION__);
+        ArgumentCheck::requireOption($options, self::OSS_PART_NUM, __FUNCTION__);
+        $uploadId = ArgumentCheck::text($uploadId, 'upload id');
+        $file = $options[self::OSS_FILE_UPLOAD];
+        if (!is_string($file)) {
+            throw new OssException('the fileUpload option must be a file path, ' . get_debug_type($file) . ' given');
+        }
+        $partNumber = ArgumentCheck::integer($options[self::OSS_PART_NUM], 'the partNumber option', 0);
+        if ($partNumber > 0xFFFFFFFF) {
+            throw new OssException('the partNumber option is out of range (1..10000), ' . $partNumber . ' given');
+        }
+        $seekTo = isset($options[self::OSS_SEEK_TO])
+            ? ArgumentCheck::integer($options[self::OSS_SEEK_TO], 'the seekTo option', 0)
+            : 0;
+        if (isset($options[self::OSS_LENGTH])) {
+            $length = ArgumentCheck::integer($options[self::OSS_LENGTH], 'the length option', 0);
+        } elseif (isset($options[self::OSS_CONTENT_LENGTH])) {
+            $length = ArgumentCheck::integer($options[self::OSS_CONTENT_LENGTH], 'the Content-Length option', 0);
+        } else {
+            $size = is_file($file) ? filesize($file) : false;
+            $length = $size === false ? 0 : max(0, $size - $seekTo);
+        }
+        $contentMd5 = OptionsMapper::callback($options, self::OSS_CONTENT_MD5);
+        $request = OptionsMapper::map($options, true, false);
+        return $this->nativeClient($options)->uploadPartFromFile(
+            $bucket,
+            $object,
+            $uploadId,
+            $partNumber,
+            $file,
+            $seekTo,
+            $length,
+            $contentMd5 === null ? null : trim($contentMd5),
+            $request
+        );
+    }
+
+    /**
+     * Completes a multipart upload with $listParts (a list of ['PartNumber' => n, 'ETag' => etag], written in the
+     * order given). With OSS_CALLBACK OSS calls the callback server here; 'body' is then its reply, otherwise the
+     * CompleteMultipartUploadResult XML.
+     *
+     * @param string $bucket
+     * @param string $object
+     * @param string $uploadId
+     * @param array $listParts
+     * @param array|null $options
+     * @return array the result array, as putObject
+     * @throws OssException
+     */
+    public function completeMultipartUpload($bucket, $object, $uploadId, $listParts, $options = null)
+    {
+        [$bucket, $object, $options] = $this->precheckCommon($bucket, $object, $options);
+        $uploadId = ArgumentCheck::text($uploadId, 'upload id');
+        if (!is_array($listParts)) {
+            throw new OssException('listParts must be an array of [PartNumber, ETag] arrays');
+        }
+        $parts = [];
+        foreach ($listParts as $i => $part) {
+            if (!is_array($part) || !isset($part['PartNumber'], $part['ETag'])) {
+                throw new OssException('listParts[' . $i . '] must be an array with PartNumber and ETag');
+            }
+            $number = ArgumentCheck::integer($part['PartNumber'], 'listParts[' . $i . '][PartNumber]', 0);
+            if ($number > 0xFFFFFFFF) {
+                throw new OssException('listParts[' . $i . '][PartNumber] is out of range (1..10000)');
+            }
+            $parts[] = [$number, ArgumentCheck::text($part['ETag'], 'listParts[' . $i . '][ETag]')];
+        }
+        $request = OptionsMapper::map($options, false, false);
+        return $this->nativeClient($options)->completeMultipartUpload(
+            $bucket,
+            $object,
+            $uploadId,
+            $parts,
+            OptionsMapper::callback($options, self::OSS_CALLBACK),
+            OptionsMapper::callback($options, self::OSS_CALLBACK_VAR),
+            $request
+        );
+    }
+
+    /**
+     * Aborts a multipart upload and discards its parts.
+     *
+     * @param string $bucket
+     * @param string $object
+     * @param string $uploadId
+     * @param array|null $options
+     * @return array the result array, as putObject
+     * @throws OssException
+     */
+    public function abortMultipartUpload($bucket, $object, $uploadId, $options = null)
+    {
+        [$bucket, $object, $options] = $this->precheckCommon($bucket, $object, $options);
+        $uploadId = ArgumentCheck::text($uploadId, 'upload id');
+        $request = OptionsMapper::map($options, true, false);
+        return $this->nativeClient($options)->abortMultipartUpload($bucket, $object, $uploadId, $request);
+    }
+
+    /**
+     * Lists the parts uploaded so far; page with the options 'max-parts' and 'part-number-marker'.
+     *
+     * @param string $bucket
+     * @param string $object
+     * @param string $uploadId
+     * @param array|null $options
+     * @return ListPartsInfo
+     * @throws OssException
+     */
+    public function listParts($bucket, $object, $uploadId, $options = null)
+    {
+        [$bucket, $object, $options] = $this->precheckCommon($bucket, $object, $options);
+        $uploadId = ArgumentCheck::text($uploadId, 'upload id');
+        $request = OptionsMapper::map($options, true, false, ['max-parts', 'part-number-marker'], false);
+        return $this->nativeClient($options)->listParts($bucket, $object, $uploadId, $request);
+    }
+
+    /**
+     * Downloads an object into a string. OSS_RANGE ('0-9' becomes "Range: bytes=0-9"), OSS_LAST_MODIFIED
+     * (If-Modified-Since) and OSS_ETAG (If-None-Match) work as in the SDK; OSS_FILE_DOWNLOAD is not supported.
+     *
+     * @param string $bucket
+     * @param string $object
+     * @param array|null $options
+     * @return string
+     * @throws OssException
+     */
+    public function getObject($bucket, $object, $options = null)
+    {
+        [$bucket, $object, $options] = $this->precheckCommon($bucket, $object, $options);
+        if (isset($options[self::OSS_FILE_DOWNLOAD])) {
+            throw new OssException('the fileDownload option is not supported by ossrs; write the returned string instead');
+        }
+        $moves = [self::OSS_LAST_MODIFIED => self::OSS_IF_MODIFIED_SINCE, self::OSS_ETAG => self::OSS_IF_NONE_MATCH];
+        foreach ($moves as $option => $header) {
+            if (isset($options[$option])) {
+                $options[self::OSS_HEADERS][$header] = $options[$option];
+            }
+        }
+        if (isset($options[self::OSS_RANGE])) {
+            $options[self::OSS_HEADERS][self::OSS_RANGE] = 'bytes=' . ArgumentCheck::text($options[self::OSS_RANGE], 'range');
+        }
+        $request = OptionsMapper::map($options, true, false);
+        return $this->nativeClient($options)->getObject($bucket, $object, $request);
+    }
+
+    /**
+     * The object's metadata: the result array of a HEAD request, without 'body'.
+     *
+     * @param string $bucket
+     * @param string $object
+     * @param array|null $options
+     * @return array
+     * @throws OssException
+     */
+    public function getObjectMeta($bucket, $object, $options = null)
+    {
+        [$bucket, $object, $options] = $this->precheckCommon($bucket, $object, $options);
+        $request = OptionsMapper::map($options, true, false);
+        $result = $this->nativeClient($options)->headObject($bucket, $object, $request);
+        unset($result[self::OSS_BODY]);
+        return $result;
+    }
+
+    /**
+     * Whether the object exists (HEAD: true for 2xx, false for 404, an exception otherwise).
+     *
+     * @param string $bucket
+     * @param string $object
+     * @param array|null $options
+     * @return bool
+     * @throws OssException
+     */
+    public function doesObjectExist($bucket, $object, $options = null)
+    {
+        [$bucket, $object, $options] = $this->precheckCommon($bucket, $object, $options);
+        $request = OptionsMapper::map($options, true, false);
+        try {
+            $this->nativeClient($options)->headObject($bucket, $object, $request);
+            return true;
+        } catch (OssException $e) {
+            if ($e->getHTTPStatus() === '404') {
+                return false;
+            }
+            throw $e;
+        }
+    }
+
+    /**
+     * Deletes an object.
+     *
+     * @param string $bucket
+     * @param string $object
+     * @param array|null $options
+     * @return array the result array, as putObject
+     * @throws OssException
+     */
+    public function deleteObject($bucket, $object, $options = null)
+    {
+        [$bucket, $object, $options] = $this->precheckCommon($bucket, $object, $options);
+        $request = OptionsMapper::map($options, true, false);
+        return $this->nativeClient($options)->deleteObject($bucket, $object, $request);
+    }
+
+    /**
+     * Records the SDK's retry setting. libossrs sends each request once (see README), so this value is only
+     * reported back by getMaxRetries().
+     *
+     * @param int $maxRetries
+     */
+    public function setMaxTries($maxRetries = 3)
+    {
+        $this->maxRetries = ArgumentCheck::integer($maxRetries, 'maxRetries', 0);
+    }
+
+    /** @return int */
+    public function getMaxRetries()
+    {
+        return $this->maxRetries;
+    }
+
+    /**
+     * The total request timeout in seconds (0 keeps the default: none).
+     *
+     * @param int|float $timeout
+     */
+    public function setTimeout($timeout)
+    {
+        $this->settings->timeout = self::seconds($timeout, 'timeout');
+    }
+
+    /**
+     * The connect timeout in seconds (0 keeps the default: 10 s).
+     *
+     * @param int|float $connectTimeout
+     */
+    public function setConnectTimeout($connectTimeout)
+    {
+        $this->settings->connectTimeout = self::seconds($connectTimeout, 'connect timeout');
+    }
+
+    /**
+     * Use https (true) or http (false) from now on, whatever the endpoint said.
+     *
+     * @param bool $enable
+     */
+    public function setUseSSL($enable)
+    {
+        $this->settings->useSsl = (bool) $enable;
+    }
+
+    /** @return bool */
+    public function isUseSSL()
+    {
+        return $this->settings->useSsl;
+    }
+
+    /**
+     * Accepted for compatibility; like the SDK, it changes nothing.
+     *
+     * @param bool $enable
+     */
+    public function setSignStsInUrl($enable)
+    {
+    }
+
+    /**
+     * @param array<mixed> $config
+     * @throws OssException
+     */
+    private function configure(array $config): void
+    {
+        $endpoint = $config['endpoint'] ?? '';
+        if (empty($endpoint)) {
+            throw new OssException('endpoint is empty');
+        }
+        $settings = new ClientSettings(Endpoint::parse(ArgumentCheck::text($endpoint, 'endpoint')));
+        $provider = $config['provider'] ?? null;
+        if (!$provider instanceof CredentialsProvider) {
+            throw new OssException('provider must be an instance of CredentialsProvider');
+        }
+        $settings->cname = !empty($config['cname']);
+        $settings->pathStyle = ($config['forcePathStyle'] ?? null) === true;
+        $settings->region = ArgumentCheck::text($config['region'] ?? '', 'region');
+        $settings->cloudBoxId = ArgumentCheck::text($config['cloudBoxId'] ?? '', 'cloudBoxId');
+        $settings->signatureVersion = ($config['signatureVersion'] ?? null) === self::OSS_SIGNATURE_VERSION_V4
+            ? self::OSS_SIGNATURE_VERSION_V4
+            : self::OSS_SIGNATURE_VERSION_V1;
+        $settings->setProxy($config['request_proxy'] ?? null);
+        $this->settings = $settings;
+        $this->provider = $provider;
+    }
+
+    /**
+     * The SDK's precheckCommon: the object first, then the options, then the bucket.
+     *
+     * @param mixed $bucket
+     * @param mixed $object
+     * @param mixed $options
+     * @return array{0: string, 1: string, 2: array<mixed>}
+     * @throws OssException
+     */
+    private function precheckCommon($bucket, $object, $options): array
+    {
+        $object = ArgumentCheck::objectName($object);
+        $options = ArgumentCheck::options($options);
+        $bucket = ArgumentCheck::bucketName($bucket);
+        return [$bucket, $object, $options];
+    }
+
+    /**
+     * The native client for the current credentials and settings, after the SDK's last checks (the ACL header).
+     * getCredentials() is called on every request; the native client, with its keep-alive connections, is
+     * rebuilt only when the credentials or settings changed, or in a forked child.
+     *
+     * @param array<mixed> $options
+     * @throws OssException
+     */
+    private function nativeClient(array $options): NativeClient
+    {
+        ArgumentCheck::acl($options);
+        $credentials = $this->provider->getCredentials();
+        if (!is_object($credentials)) {
+            throw new OssException(
+                'the credentials provider returned ' . get_debug_type($credentials) . ' instead of Credentials'
+            );
+        }
+        $config = $this->settings->nativeConfig($credentials);
+        $fingerprint = hash('sha256', serialize($config));
+        if ($this->native === null || !$this->native->isReusableFor($fingerprint)) {
+            $this->native = null;
+            $this->native = NativeClient::create($config, $fingerprint);
+        }
+        return $this->native;
+    }
+
+    /**
+     * @param mixed $value
+     * @throws OssException
+     */
+    private static function seconds($value, string $what): float
+    {
+        if (!is_numeric($value) || $value < 0) {
+            throw new OssException($what . ' must be a non-negative number of seconds, '
+                . ArgumentCheck::describe($value) . ' given');
+        }
+        return (float) $value;
+    }
+}

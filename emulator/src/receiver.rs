@@ -1,0 +1,227 @@
+//! A callback receiver that behaves like a careful application server: it records every
+//! callback, verifies its signature the way Alibaba documents (allowed public-key URL prefix,
+//! PEM fetched and cached, RSA-MD5 PKCS#1 v1.5), and answers with a configured reply.
+
+use crate::callback::string_to_sign;
+use crate::http::Response;
+use crate::http_client::{self, HttpUrl};
+use crate::server::{self, lock, Handler, Request, Server};
+use base64::engine::general_purpose::STANDARD as B64;
+use base64::Engine;
+use md5::{Digest, Md5};
+use rsa::pkcs8::DecodePublicKey;
+use rsa::{Pkcs1v15Sign, RsaPublicKey};
+use serde_json::{json, Value};
+use std::collections::HashMap;
+use std::fs::{File, OpenOptions};
+use std::io::{self, Write};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// Largest callback body the receiver reads.
+const MAX_BODY: u64 = 16 * 1024 * 1024;
+/// How long fetching a public key may take.
+const KEY_FETCH_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// How a [`CallbackReceiver`] behaves.
+#[derive(Debug, Clone)]
+pub struct ReceiverConfig {
+    /// 0 = any free port.
+    pub port: u16,
+    pub reply_status: u16,
+    pub reply_body: String,
+    /// Wait this long before answering.
+    pub delay: Duration,
+    /// Public-key URLs must start with one of these.
+    pub allowed_key_url_prefixes: Vec<String>,
+    /// Append each callback as a JSON line here.
+    pub log_path: Option<PathBuf>,
+    /// Also print each callback's JSON line on stdout.
+    pub echo_stdout: bool,
+}
+
+impl Default for ReceiverConfig {
+    fn default() -> Self {
+        ReceiverConfig {
+            port: 0,
+            reply_status: 200,
+            reply_body: r#"{"Status":"OK"}"#.into(),
+            delay: Duration::ZERO,
+            allowed_key_url_prefixes: vec![
+                "http://gosspublic.alicdn.com/".into(),
+                "https://gosspublic.alicdn.com/".into(),
+            ],
+            log_path: None,
+            echo_stdout: false,
+        }
+    }
+}
+
+/// One callback as received.
+#[derive(Debug, Clone)]
+pub struct ReceivedCallback {
+    pub method: String,
+    /// Raw path, as on the request line.
+    pub path: String,
+    /// Raw query without `?` ("" if none).
+    pub query: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+    /// The decoded `x-oss-pub-key-url`.
+    pub pub_key_url: String,
+    pub signature_valid: bool,
+    /// Why the signature was rejected (or the body unreadable).
+    pub error: Option<String>,
+}
+
+impl ReceivedCallback {
+    /// The JSON line form: `{"method","path","query","headers":{..},"body","pub_key_url",
+    /// "signature_valid","error"}`.
+    pub fn to_json(&self) -> Value {
+        let headers: serde_json::Map<String, Value> =
+            self.headers.iter().map(|(n, v)| (n.clone(), Value::String(v.clone()))).collect();
+        json!({
+            "method": self.method,
+            "path": self.path,
+            "query": self.query,
+            "headers": headers,
+            "body": String::from_utf8_lossy(&self.body),
+            "pub_key_url": self.pub_key_url,
+            "signature_valid": self.signature_valid,
+            "error": self.error,
+        })
+    }
+}
+
+struct Receiver {
+    cfg: ReceiverConfig,
+    received: Mutex<Vec<ReceivedCallback>>,
+    keys: Mutex<HashMap<String, String>>,
+    log: Mutex<Option<File>>,
+}
+
+/// A running callback receiver (stops on drop).
+pub struct CallbackReceiver {
+    server: Server,
+    state: Arc<Receiver>,
+}
+
+impl CallbackReceiver {
+    pub fn start(cfg: ReceiverConfig) -> io::Result<CallbackReceiver> {
+        let log = match &cfg.log_path {
+            Some(p) => Some(OpenOptions::new().create(true).append(true).open(p)?),
+            None => None,
+        };
+        let listener = server::listen(cfg.port)?;
+        let state = Arc::new(Receiver {
+            cfg,
+            received: Mutex::new(Vec::new()),
+            keys: Mutex::new(HashMap::new()),
+            log: Mutex::new(log),
+        });
+        let server = Server::start(listener, state.clone())?;
+        Ok(CallbackReceiver { server, state })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.server.port()
+    }
+
+    /// `http://127.0.0.1:PORT` (any path is accepted).
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port())
+    }
+
+    /// Callbacks received so far, oldest first.
+    pub fn received(&self) -> Vec<ReceivedCallback> {
+        lock(&self.state.received).clone()
+    }
+}
+
+impl Receiver {
+    fn public_key(&self, url: &str) -> Result<String, String> {
+        if let Some(pem) = lock(&self.keys).get(url) {
+            return Ok(pem.clone());
+        }
+        let parsed = HttpUrl::parse(url).map_err(|e| format!("cannot fetch the public key from {url}: {e}"))?;
+        let request =
+            format!("GET {} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n", parsed.target(), parsed.authority());
+        let reply = http_client::exchange(
+            &parsed.host,
+            parsed.port,
+            request.as_bytes(),
+            Instant::now() + KEY_FETCH_TIMEOUT,
+            64 * 1024,
+        )
+        .map_err(|e| format!("cannot fetch the public key from {url}: {e:?}"))?;
+        if reply.status != 200 {
+            return Err(format!("fetching the public key from {url} answered {}", reply.status));
+        }
+        let pem = String::from_utf8(reply.body).map_err(|_| "the public key is not text".to_string())?;
+        lock(&self.keys).insert(url.to_string(), pem.clone());
+        Ok(pem)
+    }
+
+    /// Checks a callback's signature; returns the decoded key URL and the verdict.
+    fn verify(&self, req: &Request<'_>, body: &[u8]) -> (String, Result<(), String>) {
+        let Some(encoded_url) = req.head.header("x-oss-pub-key-url") else {
+            return (String::new(), Err("missing x-oss-pub-key-url header".into()));
+        };
+        let url = match B64.decode(encoded_url).ok().and_then(|u| String::from_utf8(u).ok()) {
+            Some(u) => u,
+            None => return (String::new(), Err("x-oss-pub-key-url is not base64 text".into())),
+        };
+        let verdict = (|| {
+            if !self.cfg.allowed_key_url_prefixes.iter().any(|p| url.starts_with(p.as_str())) {
+                return Err(format!("public key URL {url} does not start with an allowed prefix"));
+            }
+            let pem = self.public_key(&url)?;
+            let key = RsaPublicKey::from_public_key_pem(&pem).map_err(|e| format!("invalid public key: {e}"))?;
+            let auth = req.head.header("authorization").ok_or("missing authorization header")?;
+            let signature = B64.decode(auth).map_err(|_| "authorization is not base64".to_string())?;
+            let message = string_to_sign(req.head.path(), req.head.query(), body);
+            key.verify(Pkcs1v15Sign::new::<Md5>(), &Md5::digest(&message), &signature)
+                .map_err(|_| "signature does not verify".to_string())
+        })();
+        (url, verdict)
+    }
+
+    fn record(&self, cb: ReceivedCallback) {
+        let line = cb.to_json().to_string();
+        if let Some(file) = lock(&self.log).as_mut() {
+            let _ = writeln!(file, "{line}").and_then(|()| file.flush());
+        }
+        if self.cfg.echo_stdout {
+            let mut out = io::stdout().lock();
+            let _ = writeln!(out, "{line}").and_then(|()| out.flush());
+        }
+        lock(&self.received).push(cb);
+    }
+}
+
+impl Handler for Receiver {
+    fn handle(&self, req: &mut Request<'_>) -> Response {
+        let (body, read_error) = match req.body.read_limited(MAX_BODY) {
+            Ok(b) => (b, None),
+            Err(e) => (Vec::new(), Some(format!("cannot read the body: {e}"))),
+        };
+        let (pub_key_url, verdict) = self.verify(req, &body);
+        self.record(ReceivedCallback {
+            method: req.head.method.clone(),
+            path: req.head.path().to_string(),
+            query: req.head.query().unwrap_or("").to_string(),
+            headers: req.head.headers.clone(),
+            body,
+            pub_key_url,
+            signature_valid: verdict.is_ok() && read_error.is_none(),
+            error: read_error.or(verdict.err()),
+        });
+        std::thread::sleep(self.cfg.delay);
+        Response::bytes(self.cfg.reply_status, "application/json", self.cfg.reply_body.clone())
+    }
+
+    fn error(&self, status: u16, message: &str) -> Response {
+        Response::bytes(status, "text/plain", message.to_string())
+    }
+}

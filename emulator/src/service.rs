@@ -1,0 +1,296 @@
+//! The OSS front door: addressing, authentication, routing to the operations, request ids,
+//! common response headers, error rendering and the request log. [`Oss::handle`] is the one
+//! place every request passes through.
+
+use crate::auth::{self, SignedRequest};
+use crate::callback::{Signer, PUB_KEY_PATH};
+use crate::encoding::{decode_lossy, parse_query, percent_decode};
+use crate::error::OssError;
+use crate::http::Response;
+use crate::log::RequestLog;
+use crate::multipart::{self, Uploads};
+use crate::object;
+use crate::server::{Exchange, Handler, Request};
+use crate::store::Store;
+use crate::time;
+use crate::Credential;
+use base64::engine::general_purpose::STANDARD as B64;
+use base64::Engine;
+use serde_json::json;
+use std::net::IpAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, SystemTime};
+
+/// Longest object key OSS accepts, in bytes.
+const MAX_KEY_BYTES: usize = 1023;
+
+/// Query parameters the emulator understands even though V1 signs them; any other signed
+/// sub-resource names an operation the emulator does not implement.
+const HANDLED_SUB_RESOURCES: &[&str] = &[
+    "uploads",
+    "uploadId",
+    "partNumber",
+    "callback",
+    "callback-var",
+    "security-token",
+    "x-oss-security-token",
+    "x-oss-traffic-limit",
+    "response-content-type",
+    "response-content-language",
+    "response-expires",
+    "response-cache-control",
+    "response-content-disposition",
+    "response-content-encoding",
+];
+
+/// Fixed settings of a running emulator.
+pub struct Settings {
+    pub buckets: Vec<String>,
+    pub keys: Vec<Credential>,
+    pub region: String,
+    pub callback_timeout: Duration,
+}
+
+/// The emulated OSS service.
+pub struct Oss {
+    pub settings: Settings,
+    pub store: Store,
+    pub uploads: Uploads,
+    pub signer: Signer,
+    pub log: RequestLog,
+    /// The port the emulator listens on (for the public key URL).
+    pub port: u16,
+    request_seq: AtomicU64,
+    request_salt: u32,
+}
+
+/// What the operations know about the request being served.
+pub struct Ctx {
+    pub request_id: String,
+    /// Echoed in error XML as `<HostId>`.
+    pub host_id: String,
+    pub bucket: String,
+    /// Decoded object key ("" for bucket-level requests).
+    pub key: String,
+    /// Decoded query pairs.
+    pub query: Vec<(String, String)>,
+    pub client_ip: String,
+}
+
+impl Ctx {
+    /// The first value of query parameter `name`.
+    pub fn param(&self, name: &str) -> Option<&str> {
+        self.query.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+
+    /// Renders `err` as an OSS error response.
+    pub fn error_response(&self, err: OssError) -> Response {
+        let xml = err.to_xml(&self.request_id, &self.host_id);
+        let mut resp = Response::bytes(err.status, "application/xml", xml);
+        resp.headers.extend(err.headers);
+        resp.error_code = Some(err.code);
+        resp
+    }
+}
+
+impl Oss {
+    pub fn new(settings: Settings, store: Store, uploads: Uploads, signer: Signer, log: RequestLog, port: u16) -> Oss {
+        Oss {
+            settings,
+            store,
+            uploads,
+            signer,
+            log,
+            port,
+            request_seq: AtomicU64::new(1),
+            request_salt: rand::random(),
+        }
+    }
+
+    /// The URL the callback requests advertise in `x-oss-pub-key-url`.
+    pub fn pub_key_url(&self) -> String {
+        format!("http://127.0.0.1:{}{PUB_KEY_PATH}", self.port)
+    }
+
+    /// A fresh request id: 24 upper-case hex characters, unique per process.
+    fn next_request_id(&self) -> String {
+        let seq = self.request_seq.fetch_add(1, Ordering::SeqCst);
+        format!("{:08X}{:08X}{:08X}", time::now_unix() as u32, self.request_salt, seq as u32)
+    }
+
+    fn base_ctx(&self, req: Option<&Request<'_>>) -> Ctx {
+        let host = req.and_then(|r| r.head.header("host")).unwrap_or("");
+        Ctx {
+            request_id: self.next_request_id(),
+            host_id: if host.is_empty() {
+                format!("oss-{}.aliyuncs.com", self.settings.region)
+            } else {
+                host.to_string()
+            },
+            bucket: String::new(),
+            key: String::new(),
+            query: req.and_then(|r| r.head.query()).map(parse_query).unwrap_or_default(),
+            client_ip: req.map(|r| r.peer.ip().to_string()).unwrap_or_default(),
+        }
+    }
+
+    /// Splits host + path into bucket and raw key. A non-IP host is virtual-hosted when its
+    /// first label is a configured bucket or the rest is `localhost` or an `oss-…` endpoint
+    /// (so unknown buckets there are reported by name); everything else is path-style.
+    fn address<'p>(&self, host: &str, path: &'p str) -> (String, &'p str) {
+        let hostname = strip_port(host);
+        let is_ip = hostname.trim_matches(['[', ']']).parse::<IpAddr>().is_ok();
+        if !is_ip && !hostname.eq_ignore_ascii_case("localhost") {
+            if let Some((label, rest)) = hostname.split_once('.') {
+                let rest = rest.to_ascii_lowercase();
+                if self.settings.buckets.iter().any(|b| b == label) || rest == "localhost" || rest.starts_with("oss-") {
+                    return (label.to_string(), path.strip_prefix('/').unwrap_or(path));
+                }
+            }
+        }
+        let rest = path.strip_prefix('/').unwrap_or(path);
+        let (bucket, key) = rest.split_once('/').unwrap_or((rest, ""));
+        (decode_lossy(bucket, false), key)
+    }
+
+    fn route(&self, req: &mut Request<'_>, ctx: &mut Ctx) -> Result<Response, OssError> {
+        let method = req.head.method.clone();
+        let path = req.head.path().to_string();
+        if path == PUB_KEY_PATH && (method == "GET" || method == "HEAD") {
+            return Ok(Response::bytes(200, "application/x-pem-file", self.signer.public_pem()));
+        }
+        let (bucket, raw_key) = self.address(req.head.header("host").unwrap_or(""), &path);
+        ctx.key = String::from_utf8(percent_decode(raw_key, false))
+            .map_err(|_| OssError::new(400, "InvalidObjectName", "The object name is not valid UTF-8."))?;
+        ctx.bucket = bucket;
+        if ctx.key.len() > MAX_KEY_BYTES {
+            return Err(OssError::new(
+                400,
+                "InvalidObjectName",
+                format!("The length of the object name must be at most {MAX_KEY_BYTES} bytes."),
+            ));
+        }
+        if !ctx.bucket.is_empty() && !self.settings.buckets.contains(&ctx.bucket) {
+            return Err(OssError::new(404, "NoSuchBucket", "The specified bucket does not exist.")
+                .with_extra("BucketName", ctx.bucket.clone()));
+        }
+        auth::authenticate(
+            &SignedRequest {
+                method: &method,
+                headers: &req.head.headers,
+                query: &ctx.query,
+                bucket: (!ctx.bucket.is_empty()).then_some(ctx.bucket.as_str()),
+                key: &ctx.key,
+            },
+            &self.settings.keys,
+            &self.settings.region,
+            time::now_unix(),
+        )?;
+        if ctx.bucket.is_empty() {
+            return Err(OssError::method_not_allowed());
+        }
+        if let Some((name, _)) = ctx
+            .query
+            .iter()
+            .find(|(k, _)| auth::V1_SUB_RESOURCES.contains(&k.as_str()) && !HANDLED_SUB_RESOURCES.contains(&k.as_str()))
+        {
+            return Err(OssError::new(
+                501,
+                "NotImplemented",
+                format!("The emulator does not implement the '{name}' sub-resource."),
+            ));
+        }
+        let has = |name: &str| ctx.param(name).is_some();
+        match (method.as_str(), ctx.key.is_empty()) {
+            ("GET", true) if has("uploads") => multipart::list_uploads(self, ctx),
+            (_, true) => Err(OssError::method_not_allowed()),
+            ("PUT", false) if has("uploadId") || has("partNumber") => multipart::upload_part(self, req, ctx),
+            ("PUT", false) => object::put(self, req, ctx),
+            ("POST", false) if has("uploads") => multipart::initiate(self, req, ctx),
+            ("POST", false) if has("uploadId") => multipart::complete(self, req, ctx),
+            ("GET", false) if has("uploadId") => multipart::list_parts(self, ctx),
+            ("GET" | "HEAD", false) => object::get(self, req, ctx),
+            ("DELETE", false) if has("uploadId") => multipart::abort(self, ctx),
+            ("DELETE", false) => object::delete(self, ctx),
+            _ => Err(OssError::method_not_allowed()),
+        }
+    }
+
+    /// Adds the headers every OSS response carries.
+    fn finish(&self, ctx: &Ctx, mut resp: Response, head_only: bool) -> Response {
+        if head_only && resp.error_code.is_some() {
+            if let crate::http::ResponseBody::Bytes(xml) = &resp.body {
+                let encoded = B64.encode(xml);
+                resp.headers.push(("x-oss-err".into(), encoded));
+            }
+        }
+        let common = [
+            ("Server".to_string(), "AliyunOSS".to_string()),
+            ("Date".to_string(), time::http_date_now()),
+            ("x-oss-request-id".to_string(), ctx.request_id.clone()),
+        ];
+        resp.headers.splice(0..0, common);
+        resp
+    }
+}
+
+/// `host` without a trailing `:port` (IPv6 literals keep their brackets).
+fn strip_port(host: &str) -> &str {
+    match host.rfind(':') {
+        Some(i) if !host[i..].contains(']') && (host.starts_with('[') || host.matches(':').count() == 1) => &host[..i],
+        _ => host,
+    }
+}
+
+impl Handler for Oss {
+    fn handle(&self, req: &mut Request<'_>) -> Response {
+        let mut ctx = self.base_ctx(Some(req));
+        let head_only = req.head.method == "HEAD";
+        let resp = match self.route(req, &mut ctx) {
+            Ok(resp) => resp,
+            Err(err) => ctx.error_response(err),
+        };
+        self.finish(&ctx, resp, head_only)
+    }
+
+    fn error(&self, status: u16, message: &str) -> Response {
+        let ctx = self.base_ctx(None);
+        let err =
+            if status >= 500 { OssError::internal(message) } else { OssError::new(status, "InvalidRequest", message) };
+        let resp = ctx.error_response(err);
+        self.finish(&ctx, resp, false)
+    }
+
+    fn completed(&self, ex: &Exchange<'_>) {
+        let resp = ex.response;
+        let header = |name: &str| crate::http::find_header(&resp.headers, name);
+        let entry = json!({
+            "ts": time::iso8601_millis(SystemTime::now()),
+            "method": ex.head.map_or("", |h| h.method.as_str()),
+            "target": ex.head.map_or("", |h| h.target.as_str()),
+            "path": ex.head.map_or("", |h| h.path()),
+            "query": ex.head.and_then(|h| h.query()).unwrap_or(""),
+            "headers": ex.head.map(|h| h.headers.iter().map(|(n, v)| json!([n, v])).collect::<Vec<_>>()).unwrap_or_default(),
+            "body_len": ex.body_len,
+            "body_md5": ex.body_md5,
+            "status": resp.status,
+            "error_code": resp.error_code,
+            "request_id": header("x-oss-request-id"),
+            "callback": resp.callback,
+        });
+        self.log.record(entry);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::strip_port;
+
+    #[test]
+    fn strips_ports() {
+        assert_eq!(strip_port("bkt.localhost:18555"), "bkt.localhost");
+        assert_eq!(strip_port("127.0.0.1"), "127.0.0.1");
+        assert_eq!(strip_port("[::1]:80"), "[::1]");
+        assert_eq!(strip_port("::1"), "::1");
+    }
+}
