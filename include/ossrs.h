@@ -14,7 +14,7 @@
 #define OSSRS_VERSION_PATCH 0
 
 // The outcome of a call. `OSS_RESULT_OK` (0) is success; codes are grouped in blocks of 100:
-// 1xx usage errors, 2xx local files, 3xx transport, 4xx service answers.
+// 1xx usage errors, 2xx local files, 3xx transport, 4xx service answers, 5xx client-side checks.
 typedef enum oss_result {
   // Success.
   OSS_RESULT_OK = 0,
@@ -69,6 +69,10 @@ typedef enum oss_result {
   OSS_RESULT_CALLBACK_FAILED = 401,
   // A 2xx answer lacked what the call needs (no UploadId, no ETag, unparsable XML).
   OSS_RESULT_INVALID_RESPONSE = 402,
+  // The CRC-64 OSS computed (`x-oss-hash-crc64ecma`) differs from the local one: data corrupted in transit.
+  OSS_RESULT_CRC64_MISMATCH = 500,
+  // The progress callback returned non-zero: the upload was cancelled (and aborted unless kept).
+  OSS_RESULT_ABORTED_BY_CALLBACK = 501,
 } oss_result;
 
 // An OSS client: credentials, endpoint and a keep-alive connection pool.
@@ -108,9 +112,11 @@ typedef struct oss_config_builder oss_config_builder;
 typedef struct oss_error oss_error;
 
 // Per-request options: headers (`Content-Type`, `Cache-Control`, `x-oss-meta-*`, `x-oss-storage-class`,
-// a pinned `Date`, …), query parameters (`max-parts`, `part-number-marker`) and `check_md5`.
+// a pinned `Date`, …), query parameters (`max-parts`, `part-number-marker`), `check_md5`, and the settings of
+// the managed upload `oss_upload_file` (part size, parallelism, keep on failure).
 //
 // Methods: `oss_options_new`, `oss_options_set_header`, `oss_options_set_query`, `oss_options_set_check_md5`,
+// `oss_options_set_part_size`, `oss_options_set_parallelism`, `oss_options_set_keep_on_failure`,
 // `oss_options_free`.
 //
 // Ownership: caller owns, free with `oss_options_free`. Operations borrow it for the duration of the call, so
@@ -137,6 +143,14 @@ typedef struct oss_part {
   // ETag exactly as `oss_response_etag` gave it for that part (quotes kept). NUL-terminated.
   const char *etag;
 } oss_part;
+
+// Progress callback of `oss_upload_file`, called on the thread that called `oss_upload_file` (never on a worker
+// thread), at most once per part, after the part is stored. Return 0 to continue, anything else to cancel the
+// upload (`OSS_RESULT_ABORTED_BY_CALLBACK`).
+typedef int32_t (*oss_progress_fn)(void *userdata,
+                                   uint32_t part_number,
+                                   uint64_t bytes_done,
+                                   uint64_t bytes_total);
 
 #ifdef __cplusplus
 extern "C" {
@@ -470,6 +484,37 @@ enum oss_result oss_options_set_check_md5(struct oss_options *options,
                                           bool enabled,
                                           struct oss_error **error_out);
 
+// `oss_upload_file`: bytes per part (default 10485760; 102400 ..= 5 GiB, checked by `oss_upload_file`).
+//
+// Errors: `OSS_RESULT_NULL_PARAMETER`.
+//
+// # Safety
+// `options` is NULL or live; `error_out` is NULL or writable.
+enum oss_result oss_options_set_part_size(struct oss_options *options,
+                                          uint64_t part_size,
+                                          struct oss_error **error_out);
+
+// `oss_upload_file`: parts uploaded at once (default 2; 1..=64, checked by `oss_upload_file`). Memory use is
+// about `parallelism × part size`.
+//
+// Errors: `OSS_RESULT_NULL_PARAMETER`.
+//
+// # Safety
+// `options` is NULL or live; `error_out` is NULL or writable.
+enum oss_result oss_options_set_parallelism(struct oss_options *options,
+                                            uint32_t parallelism,
+                                            struct oss_error **error_out);
+
+// `oss_upload_file`: on failure keep the multipart upload and its parts (for resuming) instead of aborting it.
+//
+// Errors: `OSS_RESULT_NULL_PARAMETER`.
+//
+// # Safety
+// `options` is NULL or live; `error_out` is NULL or writable.
+enum oss_result oss_options_set_keep_on_failure(struct oss_options *options,
+                                                bool keep,
+                                                struct oss_error **error_out);
+
 // Frees options. NULL is a no-op.
 //
 // # Safety
@@ -622,6 +667,36 @@ void oss_response_free(struct oss_response *response);
 //
 // Ownership: the returned string is static; never free it. Thread safety: any thread.
 const char *oss_result_message(enum oss_result result);
+
+// Uploads the file at `path` as `bucket/object` in one call: InitiateMultipartUpload, then the parts in parallel
+// (`oss_options_set_parallelism`, default 2; `oss_options_set_part_size`, default 10 MiB), each read from disk
+// once and sent with its Content-MD5, then CompleteMultipartUpload with the optional callback and callback-var
+// (where OSS runs it). The whole object's CRC-64 is computed while reading and checked against OSS's
+// `x-oss-hash-crc64ecma` (`OSS_RESULT_CRC64_MISMATCH`). On any failure the upload is aborted, leaving no parts
+// behind, unless `oss_options_set_keep_on_failure` was set. Memory stays about `parallelism × part size`.
+//
+// `options` headers go on InitiateMultipartUpload (Content-Type, `x-oss-meta-*`, storage class). `progress` may be
+// NULL. Errors: as `oss_put_object_with_callback` and `oss_upload_part_from_file`, plus
+// `OSS_RESULT_INVALID_ARGUMENT` (part size, parallelism, more than 10000 parts), `OSS_RESULT_CRC64_MISMATCH` and
+// `OSS_RESULT_ABORTED_BY_CALLBACK`; `OSS_RESULT_CALLBACK_FAILED` means the object is stored but the callback failed.
+//
+// Ownership: borrows every input for the duration of the call and keeps no pointer (`userdata` is only passed
+// back to `progress`); `*response_out` — caller owns, free with `oss_response_free`. Thread safety: any thread;
+// the call blocks until the upload is finished or abandoned.
+//
+// # Safety
+// Pointers are NULL or valid as documented; `progress` is NULL or a function safe to call with `userdata`.
+enum oss_result oss_upload_file(const struct oss_client *client,
+                                const char *bucket,
+                                const char *object,
+                                const char *path,
+                                const char *callback,
+                                const char *callback_var,
+                                const struct oss_options *options,
+                                oss_progress_fn progress,
+                                void *userdata,
+                                struct oss_response **response_out,
+                                struct oss_error **error_out);
 
 // The library version (`"0.1.0"`), equal to the `OSSRS_VERSION` macro of the header it was built with.
 // Ownership: static; never free it. Thread safety: any thread.

@@ -109,9 +109,11 @@ pub fn parse(callback: Option<&str>, var: Option<&str>) -> Result<Option<Callbac
         None | Some("") => BodyType::Form,
         Some(t) if t.eq_ignore_ascii_case("application/x-www-form-urlencoded") => BodyType::Form,
         Some(t) if t.eq_ignore_ascii_case("application/json") => BodyType::Json,
-        Some(t) => return Err(invalid(format!(
+        Some(t) => {
+            return Err(invalid(format!(
             "The callbackBodyType '{t}' is not supported; use application/x-www-form-urlencoded or application/json."
-        ))),
+        )))
+        }
     };
     Ok(Some(CallbackConfig {
         urls,

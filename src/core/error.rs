@@ -60,6 +60,10 @@ pub enum ErrorKind {
     CallbackFailed,
     /// A 2xx answer lacked what the operation needs (no UploadId, no ETag, unparsable XML).
     InvalidResponse,
+    /// The CRC-64 OSS computed differs from the local one: the data was corrupted in transit.
+    Crc64Mismatch,
+    /// The progress callback asked to stop.
+    AbortedByCallback,
 }
 
 /// Details of an answer from OSS that is reported as an error.
@@ -100,6 +104,12 @@ impl Error {
     /// Records how many HTTP attempts were made before this error.
     pub fn with_attempts(mut self, attempts: u32) -> Self {
         self.attempts = attempts;
+        self
+    }
+
+    /// The same error with another message (service details and attempts are kept).
+    pub fn with_message(mut self, message: String) -> Self {
+        self.message = message;
         self
     }
 

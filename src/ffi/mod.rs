@@ -31,6 +31,7 @@ mod panic;
 pub mod put;
 pub mod response;
 pub mod result;
+pub mod upload;
 pub mod version;
 
 pub use client::oss_client;

@@ -7,19 +7,23 @@ use super::cast::{free_box, handle_mut_arg, str_arg};
 use super::error::oss_error;
 use super::panic::{call, guard};
 use super::result::oss_result;
+use crate::core::ops::UploadSettings;
 use crate::core::validate;
 use crate::core::RequestOptions;
 
 /// Per-request options: headers (`Content-Type`, `Cache-Control`, `x-oss-meta-*`, `x-oss-storage-class`,
-/// a pinned `Date`, …), query parameters (`max-parts`, `part-number-marker`) and `check_md5`.
+/// a pinned `Date`, …), query parameters (`max-parts`, `part-number-marker`), `check_md5`, and the settings of
+/// the managed upload `oss_upload_file` (part size, parallelism, keep on failure).
 ///
 /// Methods: `oss_options_new`, `oss_options_set_header`, `oss_options_set_query`, `oss_options_set_check_md5`,
+/// `oss_options_set_part_size`, `oss_options_set_parallelism`, `oss_options_set_keep_on_failure`,
 /// `oss_options_free`.
 ///
 /// Ownership: caller owns, free with `oss_options_free`. Operations borrow it for the duration of the call, so
 /// one options object may be reused; it may be read by many threads at once but not changed meanwhile.
 pub struct oss_options {
     inner: RequestOptions,
+    upload: UploadSettings,
 }
 
 impl oss_options {
@@ -32,7 +36,9 @@ impl oss_options {
 /// Ownership: caller owns, free with `oss_options_free`.
 #[no_mangle]
 pub extern "C" fn oss_options_new() -> *mut oss_options {
-    guard(ptr::null_mut(), || Box::into_raw(Box::new(oss_options { inner: RequestOptions::default() })))
+    guard(ptr::null_mut(), || {
+        Box::into_raw(Box::new(oss_options { inner: RequestOptions::default(), upload: UploadSettings::default() }))
+    })
 }
 
 /// Adds a request header. The value is trimmed when sent and an empty value is not sent.
@@ -102,6 +108,61 @@ pub unsafe extern "C" fn oss_options_set_check_md5(
     })
 }
 
+/// `oss_upload_file`: bytes per part (default 10485760; 102400 ..= 5 GiB, checked by `oss_upload_file`).
+///
+/// Errors: `OSS_RESULT_NULL_PARAMETER`.
+///
+/// # Safety
+/// `options` is NULL or live; `error_out` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn oss_options_set_part_size(
+    options: *mut oss_options,
+    part_size: u64,
+    error_out: *mut *mut oss_error,
+) -> oss_result {
+    call(error_out, || {
+        handle_mut_arg(options, "options")?.upload.part_size = part_size;
+        Ok(())
+    })
+}
+
+/// `oss_upload_file`: parts uploaded at once (default 2; 1..=64, checked by `oss_upload_file`). Memory use is
+/// about `parallelism × part size`.
+///
+/// Errors: `OSS_RESULT_NULL_PARAMETER`.
+///
+/// # Safety
+/// `options` is NULL or live; `error_out` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn oss_options_set_parallelism(
+    options: *mut oss_options,
+    parallelism: u32,
+    error_out: *mut *mut oss_error,
+) -> oss_result {
+    call(error_out, || {
+        handle_mut_arg(options, "options")?.upload.parallelism = parallelism as usize;
+        Ok(())
+    })
+}
+
+/// `oss_upload_file`: on failure keep the multipart upload and its parts (for resuming) instead of aborting it.
+///
+/// Errors: `OSS_RESULT_NULL_PARAMETER`.
+///
+/// # Safety
+/// `options` is NULL or live; `error_out` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn oss_options_set_keep_on_failure(
+    options: *mut oss_options,
+    keep: bool,
+    error_out: *mut *mut oss_error,
+) -> oss_result {
+    call(error_out, || {
+        handle_mut_arg(options, "options")?.upload.keep_on_failure = keep;
+        Ok(())
+    })
+}
+
 /// Frees options. NULL is a no-op.
 ///
 /// # Safety
@@ -109,6 +170,20 @@ pub unsafe extern "C" fn oss_options_set_check_md5(
 #[no_mangle]
 pub unsafe extern "C" fn oss_options_free(options: *mut oss_options) {
     guard((), || free_box(options));
+}
+
+/// Runs `f` with the request options and upload settings behind `options`, or with defaults when it is NULL.
+///
+/// # Safety
+/// `options` is NULL or live.
+pub(crate) unsafe fn with_upload_options<T>(
+    options: *const oss_options,
+    f: impl FnOnce(&RequestOptions, &UploadSettings) -> T,
+) -> T {
+    match options.as_ref() {
+        Some(o) => f(&o.inner, &o.upload),
+        None => f(&RequestOptions::default(), &UploadSettings::default()),
+    }
 }
 
 /// Runs `f` with the options behind `options`, or with defaults when it is NULL.

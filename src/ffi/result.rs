@@ -6,7 +6,7 @@ use std::ffi::c_char;
 use crate::core::ErrorKind;
 
 /// The outcome of a call. `OSS_RESULT_OK` (0) is success; codes are grouped in blocks of 100:
-/// 1xx usage errors, 2xx local files, 3xx transport, 4xx service answers.
+/// 1xx usage errors, 2xx local files, 3xx transport, 4xx service answers, 5xx client-side checks.
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum oss_result {
@@ -63,6 +63,10 @@ pub enum oss_result {
     CallbackFailed = 401,
     /// A 2xx answer lacked what the call needs (no UploadId, no ETag, unparsable XML).
     InvalidResponse = 402,
+    /// The CRC-64 OSS computed (`x-oss-hash-crc64ecma`) differs from the local one: data corrupted in transit.
+    Crc64Mismatch = 500,
+    /// The progress callback returned non-zero: the upload was cancelled (and aborted unless kept).
+    AbortedByCallback = 501,
 }
 
 impl From<ErrorKind> for oss_result {
@@ -93,6 +97,8 @@ impl From<ErrorKind> for oss_result {
             ErrorKind::Service => oss_result::ServiceError,
             ErrorKind::CallbackFailed => oss_result::CallbackFailed,
             ErrorKind::InvalidResponse => oss_result::InvalidResponse,
+            ErrorKind::Crc64Mismatch => oss_result::Crc64Mismatch,
+            ErrorKind::AbortedByCallback => oss_result::AbortedByCallback,
         }
     }
 }
@@ -129,6 +135,8 @@ pub extern "C" fn oss_result_message(result: oss_result) -> *const c_char {
         oss_result::ServiceError => c"OSS returned an error",
         oss_result::CallbackFailed => c"the object was stored but the upload callback failed",
         oss_result::InvalidResponse => c"OSS returned an unexpected answer",
+        oss_result::Crc64Mismatch => c"the CRC-64 of the uploaded data does not match",
+        oss_result::AbortedByCallback => c"the progress callback cancelled the operation",
     };
     text.as_ptr()
 }

@@ -421,3 +421,62 @@ pub fn seed_multipart_bytes() -> Vec<u8> {
 pub fn temp_dir() -> tempfile::TempDir {
     tempfile::tempdir().unwrap()
 }
+
+/// Options for the managed upload.
+impl Options {
+    pub fn part_size(self, n: u64) -> Self {
+        assert_eq!(
+            unsafe { ossrs::ffi::options::oss_options_set_part_size(self.0, n, ptr::null_mut()) },
+            oss_result::Ok
+        );
+        self
+    }
+    pub fn parallelism(self, n: u32) -> Self {
+        assert_eq!(
+            unsafe { ossrs::ffi::options::oss_options_set_parallelism(self.0, n, ptr::null_mut()) },
+            oss_result::Ok
+        );
+        self
+    }
+    pub fn keep_on_failure(self) -> Self {
+        assert_eq!(
+            unsafe { ossrs::ffi::options::oss_options_set_keep_on_failure(self.0, true, ptr::null_mut()) },
+            oss_result::Ok
+        );
+        self
+    }
+}
+
+impl Client {
+    /// `oss_upload_file` with an optional progress callback and its userdata.
+    pub fn upload_file(
+        &self,
+        bucket: &str,
+        key: &str,
+        path: &str,
+        cb: Option<&str>,
+        var: Option<&str>,
+        o: Option<&Options>,
+        progress: ossrs::ffi::upload::oss_progress_fn,
+        userdata: *mut std::ffi::c_void,
+    ) -> Outcome {
+        let (b, k, p, cb, var) = (c(bucket), c(key), c(path), opt_c(cb), opt_c(var));
+        let (mut resp, mut err) = (ptr::null_mut(), ptr::null_mut());
+        unsafe {
+            let rc = ossrs::ffi::upload::oss_upload_file(
+                self.0,
+                b.as_ptr(),
+                k.as_ptr(),
+                p.as_ptr(),
+                ptr_of(&cb),
+                ptr_of(&var),
+                opts_ptr(o),
+                progress,
+                userdata,
+                &mut resp,
+                &mut err,
+            );
+            outcome(rc, resp, err)
+        }
+    }
+}

@@ -4,9 +4,11 @@ mod digest;
 mod multipart;
 mod object;
 mod put_object;
+mod upload_file;
 
 pub use digest::{content_md5, file_content_md5};
 pub use multipart::{InitiateResult, ListPartsResult, PartInfo};
+pub use upload_file::{Progress, UploadSettings, MAX_PART_SIZE, MIN_PART_SIZE};
 
 use super::client::RequestOptions;
 use super::error::Result;
