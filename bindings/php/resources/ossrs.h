@@ -30,6 +30,8 @@ typedef enum oss_result {
   OSS_RESULT_SERVICE_ERROR = 400,
   OSS_RESULT_CALLBACK_FAILED = 401,
   OSS_RESULT_INVALID_RESPONSE = 402,
+  OSS_RESULT_CRC64_MISMATCH = 500,
+  OSS_RESULT_ABORTED_BY_CALLBACK = 501,
 } oss_result;
 
 typedef struct oss_client oss_client;
@@ -46,6 +48,11 @@ typedef struct oss_part {
   uint32_t part_number;
   const char *etag;
 } oss_part;
+
+typedef int32_t (*oss_progress_fn)(void *userdata,
+                                   uint32_t part_number,
+                                   uint64_t bytes_done,
+                                   uint64_t bytes_total);
 
 void oss_client_free(const struct oss_client *client);
 
@@ -198,6 +205,18 @@ enum oss_result oss_options_set_check_md5(struct oss_options *options,
                                           bool enabled,
                                           struct oss_error **error_out);
 
+enum oss_result oss_options_set_part_size(struct oss_options *options,
+                                          uint64_t part_size,
+                                          struct oss_error **error_out);
+
+enum oss_result oss_options_set_parallelism(struct oss_options *options,
+                                            uint32_t parallelism,
+                                            struct oss_error **error_out);
+
+enum oss_result oss_options_set_keep_on_failure(struct oss_options *options,
+                                                bool keep,
+                                                struct oss_error **error_out);
+
 void oss_options_free(struct oss_options *options);
 
 enum oss_result oss_put_object_with_callback(const struct oss_client *client,
@@ -270,5 +289,17 @@ uint32_t oss_response_next_part_number_marker(const struct oss_response *respons
 void oss_response_free(struct oss_response *response);
 
 const char *oss_result_message(enum oss_result result);
+
+enum oss_result oss_upload_file(const struct oss_client *client,
+                                const char *bucket,
+                                const char *object,
+                                const char *path,
+                                const char *callback,
+                                const char *callback_var,
+                                const struct oss_options *options,
+                                oss_progress_fn progress,
+                                void *userdata,
+                                struct oss_response **response_out,
+                                struct oss_error **error_out);
 
 const char *oss_version(void);
