@@ -216,14 +216,9 @@ class OssClient
         [$bucket, $object, $options] = $this->precheckCommon($bucket, $object, $options);
         $content = ArgumentCheck::text($content, 'content');
         $request = OptionsMapper::map($options, true, false);
-        return $this->nativeClient($options)->putObject(
-            $bucket,
-            $object,
-            $content,
-            OptionsMapper::callback($options, self::OSS_CALLBACK),
-            OptionsMapper::callback($options, self::OSS_CALLBACK_VAR),
-            $request
-        );
+        $callback = OptionsMapper::nonEmptyText($options, self::OSS_CALLBACK);
+        $callbackVar = OptionsMapper::nonEmptyText($options, self::OSS_CALLBACK_VAR);
+        return $this->nativeClient($options)->putObject($bucket, $object, $content, $callback, $callbackVar, $request);
     }
 
     /**
@@ -250,6 +245,8 @@ class OssClient
         }
         $request = OptionsMapper::map($options, true, true);
         $request->checkMd5 = ($options[self::OSS_CHECK_MD5] ?? null) === true;
+        $callback = OptionsMapper::nonEmptyText($options, self::OSS_CALLBACK);
+        $callbackVar = OptionsMapper::nonEmptyText($options, self::OSS_CALLBACK_VAR);
         $native = $this->nativeClient($options);
         if (!isset($options[self::OSS_CONTENT_TYPE])) {
             $type = Digest::contentTypeForName($file);
@@ -257,14 +254,7 @@ class OssClient
                 array_unshift($request->headers, [self::OSS_CONTENT_TYPE, $type]);
             }
         }
-        return $native->putObjectFromFile(
-            $bucket,
-            $object,
-            $file,
-            OptionsMapper::callback($options, self::OSS_CALLBACK),
-            OptionsMapper::callback($options, self::OSS_CALLBACK_VAR),
-            $request
-        );
+        return $native->putObjectFromFile($bucket, $object, $file, $callback, $callbackVar, $request);
     }
 
     /**
@@ -355,7 +345,7 @@ class OssClient
             $size = is_file($file) ? filesize($file) : false;
             $length = $size === false ? 0 : max(0, $size - $seekTo);
         }
-        $contentMd5 = OptionsMapper::callback($options, self::OSS_CONTENT_MD5);
+        $contentMd5 = OptionsMapper::nonEmptyText($options, self::OSS_CONTENT_MD5);
         $request = OptionsMapper::map($options, true, false);
         return $this->nativeClient($options)->uploadPartFromFile(
             $bucket,
@@ -402,15 +392,10 @@ class OssClient
             $parts[] = [$number, ArgumentCheck::text($part['ETag'], 'listParts[' . $i . '][ETag]')];
         }
         $request = OptionsMapper::map($options, false, false);
-        return $this->nativeClient($options)->completeMultipartUpload(
-            $bucket,
-            $object,
-            $uploadId,
-            $parts,
-            OptionsMapper::callback($options, self::OSS_CALLBACK),
-            OptionsMapper::callback($options, self::OSS_CALLBACK_VAR),
-            $request
-        );
+        $callback = OptionsMapper::nonEmptyText($options, self::OSS_CALLBACK);
+        $callbackVar = OptionsMapper::nonEmptyText($options, self::OSS_CALLBACK_VAR);
+        return $this->nativeClient($options)
+            ->completeMultipartUpload($bucket, $object, $uploadId, $parts, $callback, $callbackVar, $request);
     }
 
     /**
@@ -465,16 +450,18 @@ class OssClient
         if (isset($options[self::OSS_FILE_DOWNLOAD])) {
             throw new OssException('the fileDownload option is not supported by ossrs; write the returned string instead');
         }
-        $moves = [self::OSS_LAST_MODIFIED => self::OSS_IF_MODIFIED_SINCE, self::OSS_ETAG => self::OSS_IF_NONE_MATCH];
-        foreach ($moves as $option => $header) {
+        $request = OptionsMapper::map($options, true, false);
+        $conditions = [
+            self::OSS_LAST_MODIFIED => self::OSS_IF_MODIFIED_SINCE,
+            self::OSS_ETAG => self::OSS_IF_NONE_MATCH,
+            self::OSS_RANGE => self::OSS_RANGE,
+        ];
+        foreach ($conditions as $option => $header) {
             if (isset($options[$option])) {
-                $options[self::OSS_HEADERS][$header] = $options[$option];
+                $value = ArgumentCheck::text($options[$option], 'the ' . $option . ' option');
+                $request->headers[] = [$header, $option === self::OSS_RANGE ? 'bytes=' . $value : $value];
             }
         }
-        if (isset($options[self::OSS_RANGE])) {
-            $options[self::OSS_HEADERS][self::OSS_RANGE] = 'bytes=' . ArgumentCheck::text($options[self::OSS_RANGE], 'range');
-        }
-        $request = OptionsMapper::map($options, true, false);
         return $this->nativeClient($options)->getObject($bucket, $object, $request);
     }
 

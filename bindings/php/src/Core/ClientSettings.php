@@ -35,7 +35,7 @@ final class ClientSettings
      * used only when both are present.
      *
      * @param mixed $proxy
-     * @throws OssException when the value has no host
+     * @throws OssException when the value has no host or holds spaces or control characters
      */
     public function setProxy($proxy): void
     {
@@ -44,7 +44,7 @@ final class ClientSettings
             return;
         }
         $text = ArgumentCheck::text($proxy, 'request_proxy');
-        $parts = parse_url($text);
+        $parts = preg_match('/[\x00-\x20\x7f]/', $text) === 1 ? false : parse_url($text);
         if ($parts === false || !isset($parts['host'])) {
             throw new OssException('request_proxy is invalid: ' . $text);
         }

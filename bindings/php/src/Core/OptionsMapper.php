@@ -76,11 +76,12 @@ final class OptionsMapper
     }
 
     /**
-     * The callback or callback-var JSON under $key, or null when absent or empty (then no callback is sent).
+     * The text option under $key (the callback or callback-var JSON, a part's Content-MD5), or null when it is
+     * absent or empty: then no callback (or MD5) is sent.
      *
      * @param array<mixed> $options
      */
-    public static function callback(array $options, string $key): ?string
+    public static function nonEmptyText(array $options, string $key): ?string
     {
         $value = $options[$key] ?? null;
         if ($value === null || $value === '' || $value === false) {

@@ -20,15 +20,4 @@ final class RequestOptions
     {
         return $this->headers === [] && $this->query === [] && !$this->checkMd5;
     }
-
-    /** Whether a header called $name (case-insensitive) is set. */
-    public function hasHeader(string $name): bool
-    {
-        foreach ($this->headers as [$n]) {
-            if (strcasecmp($n, $name) === 0) {
-                return true;
-            }
-        }
-        return false;
-    }
 }

@@ -74,7 +74,7 @@ final class Library
             FFI::load($temporary);
         } catch (\Throwable $e) {
             throw new OssException(
-                'cannot preload libossrs (' . $library . '): ' . $e->getMessage() . '. Generate a header with '
+                'cannot preload libossrs (' . $library . '): ' . rtrim($e->getMessage(), '.') . '. Generate a header with '
                 . 'bin/ossrs-ffi-header.php and set ffi.preload=<that file> (required when PHP runs as root with '
                 . 'opcache.preload_user); see bindings/php/README.md'
             );

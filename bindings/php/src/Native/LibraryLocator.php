@@ -116,10 +116,15 @@ final class LibraryLocator
     /**
      * $header with its `#define FFI_LIB` line pointing at $library, for `ffi.preload` or `FFI::load()`, which
      * pass FFI_LIB to dlopen unchanged (so it should be absolute).
+     *
+     * @throws OssException when $library holds a quote or a line break, or $header has no FFI_LIB line
      */
     public static function headerFor(string $header, string $library): string
     {
-        $line = '#define FFI_LIB "' . addcslashes($library, "\"\\") . '"';
+        if (strpbrk($library, "\"\r\n") !== false) {
+            throw new OssException('the library path cannot be written into an FFI header: ' . $library);
+        }
+        $line = '#define FFI_LIB "' . $library . '"';
         $count = 0;
         $rewritten = preg_replace('~^#define FFI_LIB "[^"\n]*"$~m', $line, $header, 1, $count);
         if ($count !== 1 || !is_string($rewritten)) {

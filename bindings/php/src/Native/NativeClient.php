@@ -48,11 +48,13 @@ final class NativeClient
             foreach ($config as $key => $value) {
                 CString::check($value, 'setting ' . $key);
                 $error = $ffi->new('oss_error*');
-                NativeError::check($ffi, $ffi->oss_config_builder_set($builder, $key, $value, FFI::addr($error)), $error);
+                $result = $ffi->oss_config_builder_set($builder, $key, $value, FFI::addr($error));
+                NativeError::check($ffi, $result, $error);
             }
             $client = $ffi->new('oss_client*');
             $error = $ffi->new('oss_error*');
-            NativeError::check($ffi, $ffi->oss_config_builder_build($builder, FFI::addr($client), FFI::addr($error)), $error);
+            $result = $ffi->oss_config_builder_build($builder, FFI::addr($client), FFI::addr($error));
+            NativeError::check($ffi, $result, $error);
         } finally {
             $ffi->oss_config_builder_free($builder);
         }
@@ -192,7 +194,12 @@ final class NativeClient
         ?string $contentMd5,
         RequestOptions $request
     ): string {
-        $this->checkText(['bucket name' => $bucket, 'object name' => $object, 'upload id' => $uploadId, 'file path' => $path]);
+        $this->checkText([
+            'bucket name' => $bucket,
+            'object name' => $object,
+            'upload id' => $uploadId,
+            'file path' => $path,
+        ]);
         if ($contentMd5 !== null) {
             CString::check($contentMd5, 'Content-MD5');
         }
@@ -291,13 +298,18 @@ final class NativeClient
      * @return array<string, mixed> the SDK's result array
      * @throws OssException
      */
-    public function abortMultipartUpload(string $bucket, string $object, string $uploadId, RequestOptions $request): array
-    {
+    public function abortMultipartUpload(
+        string $bucket,
+        string $object,
+        string $uploadId,
+        RequestOptions $request
+    ): array {
         $this->checkText(['bucket name' => $bucket, 'object name' => $object, 'upload id' => $uploadId]);
         return $this->run(
             $request,
             function (?CData $options, CData $out, CData $error) use ($bucket, $object, $uploadId): int {
-                return $this->ffi->oss_abort_multipart_upload($this->handle, $bucket, $object, $uploadId, $options, $out, $error);
+                return $this->ffi
+                    ->oss_abort_multipart_upload($this->handle, $bucket, $object, $uploadId, $options, $out, $error);
             },
             fn (NativeResponse $response): array => $response->toResultArray()
         );
@@ -308,8 +320,12 @@ final class NativeClient
      *
      * @throws OssException
      */
-    public function listParts(string $bucket, string $object, string $uploadId, RequestOptions $request): ListPartsInfo
-    {
+    public function listParts(
+        string $bucket,
+        string $object,
+        string $uploadId,
+        RequestOptions $request
+    ): ListPartsInfo {
         $this->checkText(['bucket name' => $bucket, 'object name' => $object, 'upload id' => $uploadId]);
         return $this->run(
             $request,

@@ -49,7 +49,8 @@ final class NativeError
         }
         $message = (string) $ffi->oss_error_message($error);
         $status = (int) $ffi->oss_error_http_status($error);
-        if (($result === $ffi->OSS_RESULT_SERVICE_ERROR || $result === $ffi->OSS_RESULT_CALLBACK_FAILED) && $status > 0) {
+        $answered = $result === $ffi->OSS_RESULT_SERVICE_ERROR || $result === $ffi->OSS_RESULT_CALLBACK_FAILED;
+        if ($answered && $status > 0) {
             $length = (int) $ffi->oss_error_body_len($error);
             return new OssException([
                 'status' => (string) $status,

@@ -34,13 +34,15 @@ final class NativeOptions
                 CString::check($name, 'header name');
                 CString::check($value, 'header ' . $name);
                 $error = $ffi->new('oss_error*');
-                NativeError::check($ffi, $ffi->oss_options_set_header($options, $name, $value, FFI::addr($error)), $error);
+                $result = $ffi->oss_options_set_header($options, $name, $value, FFI::addr($error));
+                NativeError::check($ffi, $result, $error);
             }
             foreach ($request->query as [$name, $value]) {
                 CString::check($name, 'query parameter name');
                 CString::check($value, 'query parameter ' . $name);
                 $error = $ffi->new('oss_error*');
-                NativeError::check($ffi, $ffi->oss_options_set_query($options, $name, $value, FFI::addr($error)), $error);
+                $result = $ffi->oss_options_set_query($options, $name, $value, FFI::addr($error));
+                NativeError::check($ffi, $result, $error);
             }
             if ($request->checkMd5) {
                 $error = $ffi->new('oss_error*');

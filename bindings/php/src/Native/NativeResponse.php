@@ -68,12 +68,6 @@ final class NativeResponse
         return $length > 0 ? FFI::string($this->ffi->oss_response_body($this->handle), $length) : '';
     }
 
-    /** The HTTP status. */
-    public function status(): int
-    {
-        return (int) $this->ffi->oss_response_status($this->handle);
-    }
-
     /** The ETag header exactly as sent, quotes included ('' when absent; libossrs refuses part answers without one). */
     public function etag(): string
     {

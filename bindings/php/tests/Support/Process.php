@@ -70,13 +70,14 @@ final class Process
     /**
      * Runs a PHP script with the current PHP binary.
      *
-     * @param list<string> $phpArgs options before the script (-d ...)
+     * @param list<string> $args the script's arguments
      * @param array<string, string|false> $env
+     * @param list<string> $phpArgs options before the script (-d ...)
      * @return array{exit: int, stdout: string, stderr: string}
      */
-    public static function php(string $script, array $env = [], array $phpArgs = [], ?string $cwd = null): array
+    public static function php(string $script, array $args = [], array $env = [], array $phpArgs = []): array
     {
-        return self::run(array_merge([PHP_BINARY], $phpArgs, [$script]), $env, $cwd);
+        return self::run(array_merge([PHP_BINARY], $phpArgs, [$script], $args), $env);
     }
 
     /**
@@ -125,6 +126,47 @@ final class Process
             usleep(20000);
         }
         $why = $command[0] . ' printed no port within ' . $timeout . ' s';
+        $server->stop();
+        return null;
+    }
+
+    /**
+     * Starts a server on a port chosen here (php -S cannot report one) and waits until it accepts connections.
+     *
+     * @param \Closure(int): list<string> $command the command line for a port
+     * @param array<string, string|false> $env
+     */
+    public static function startOnFreePort(\Closure $command, array $env, ?string &$why): ?self
+    {
+        $probe = stream_socket_server('tcp://127.0.0.1:0');
+        if ($probe === false) {
+            $why = 'cannot find a free port';
+            return null;
+        }
+        $port = (int) substr((string) strrchr((string) stream_socket_get_name($probe, false), ':'), 1);
+        fclose($probe);
+        $argv = $command($port);
+        $log = Paths::scratch() . '/' . basename($argv[0]) . '-' . $port . '.log';
+        $proc = proc_open($argv, [0 => ['pipe', 'r'], 1 => ['file', $log, 'a'], 2 => ['file', $log, 'a']], $pipes, null, self::env($env));
+        if (!is_resource($proc)) {
+            $why = 'cannot start ' . $argv[0];
+            return null;
+        }
+        $server = new self($proc, $pipes);
+        $server->port = $port;
+        $deadline = microtime(true) + 15;
+        while (microtime(true) < $deadline) {
+            $socket = @stream_socket_client('tcp://127.0.0.1:' . $port, $errno, $errstr, 0.2);
+            if ($socket !== false) {
+                fclose($socket);
+                return $server;
+            }
+            if (!proc_get_status($proc)['running']) {
+                break;
+            }
+            usleep(20000);
+        }
+        $why = $argv[0] . ' did not listen on port ' . $port . self::tail((string) file_get_contents($log));
         $server->stop();
         return null;
     }

@@ -1,0 +1,148 @@
+<?php
+
+declare(strict_types=1);
+
+namespace OSS\Tests\Support;
+
+use PHPUnit\Framework\Assert;
+
+/**
+ * The project's OSS emulator and callback receiver, started once per test process from the Cargo build
+ * (target/debug/oss-emulator, target/debug/callback-receiver; OSSRS_EMULATOR_BIN and
+ * OSSRS_CALLBACK_RECEIVER_BIN override the paths).
+ *
+ * When a binary is missing or does not start, tests that need it are skipped with the reason, unless
+ * OSSRS_REQUIRE_EMULATOR=1, which turns that into a failure.
+ */
+final class Emulator
+{
+    public const BUCKET = 'ossrs-php-test';
+    public const REGION = 'cn-hangzhou';
+    public const KEY_ID = 'AKIDEXAMPLE';
+    public const KEY_SECRET = 'SECRETEXAMPLE';
+    public const STS_ID = 'STSKEYID';
+    public const STS_SECRET = 'STSSECRET';
+    public const STS_TOKEN = 'STSTOKENEXAMPLE';
+
+    private static ?self $instance = null;
+    private static ?string $unavailable = null;
+
+    private Process $emulator;
+    private Process $receiver;
+    private string $receiverLog;
+
+    private function __construct(Process $emulator, Process $receiver, string $receiverLog)
+    {
+        $this->emulator = $emulator;
+        $this->receiver = $receiver;
+        $this->receiverLog = $receiverLog;
+    }
+
+    /** The running emulator, or the current test is skipped (or failed, see the class doc). */
+    public static function get(): self
+    {
+        if (self::$instance === null && self::$unavailable === null) {
+            self::$instance = self::start();
+        }
+        if (self::$instance === null) {
+            $message = 'OSS emulator unavailable: ' . self::$unavailable
+                . ' (build it with `cargo build --workspace`; these tests run once it exists)';
+            if (getenv('OSSRS_REQUIRE_EMULATOR') === '1') {
+                Assert::fail($message);
+            }
+            Assert::markTestSkipped($message);
+        }
+        return self::$instance;
+    }
+
+    private static function start(): ?self
+    {
+        $emulatorBin = getenv('OSSRS_EMULATOR_BIN') ?: Paths::debugBinary('oss-emulator');
+        $receiverBin = getenv('OSSRS_CALLBACK_RECEIVER_BIN') ?: Paths::debugBinary('callback-receiver');
+        foreach ([$emulatorBin, $receiverBin] as $binary) {
+            if (!is_file($binary) || !is_executable($binary)) {
+                self::$unavailable = $binary . ' does not exist';
+                return null;
+            }
+        }
+        $dir = Paths::scratch() . '/emulator';
+        mkdir($dir . '/data', 0755, true);
+        $receiverLog = $dir . '/callbacks.jsonl';
+        touch($receiverLog);
+        $receiver = Process::startServer(
+            [$receiverBin, '--port', '0', '--allow-key-prefix', 'http://127.0.0.1:', '--log', $receiverLog],
+            [],
+            $why
+        );
+        if ($receiver === null) {
+            self::$unavailable = (string) $why;
+            return null;
+        }
+        $emulator = Process::startServer([
+            $emulatorBin, '--port', '0', '--data-dir', $dir . '/data', '--bucket', self::BUCKET,
+            '--key', self::KEY_ID . ':' . self::KEY_SECRET,
+            '--sts', self::STS_ID . ':' . self::STS_SECRET . ':' . self::STS_TOKEN,
+            '--region', self::REGION, '--log', $dir . '/requests.jsonl',
+        ], [], $why);
+        if ($emulator === null) {
+            $receiver->stop();
+            self::$unavailable = (string) $why;
+            return null;
+        }
+        $owner = getmypid();
+        register_shutdown_function(static function () use ($emulator, $receiver, $owner): void {
+            if (getmypid() === $owner) {
+                $emulator->stop();
+                $receiver->stop();
+            }
+        });
+        return new self($emulator, $receiver, $receiverLog);
+    }
+
+    /** The endpoint (an IP, so requests are path-style). */
+    public function endpoint(): string
+    {
+        return 'http://127.0.0.1:' . $this->emulator->port;
+    }
+
+    /** The emulator as an HTTP proxy (it accepts absolute-form requests for *.aliyuncs.com hosts). */
+    public function proxy(): string
+    {
+        return 'http://127.0.0.1:' . $this->emulator->port;
+    }
+
+    /** A callback URL on the receiver. */
+    public function callbackUrl(string $path = '/callback'): string
+    {
+        return 'http://127.0.0.1:' . $this->receiver->port . $path;
+    }
+
+    /**
+     * The callbacks the receiver got so far (path, query, headers, body, signature_valid, pub_key_url).
+     *
+     * @return list<array<string, mixed>>
+     */
+    public function callbacks(): array
+    {
+        $callbacks = [];
+        foreach (file($this->receiverLog, FILE_IGNORE_NEW_LINES | FILE_SKIP_EMPTY_LINES) ?: [] as $line) {
+            $callbacks[] = json_decode($line, true);
+        }
+        return $callbacks;
+    }
+
+    /**
+     * The callback received on $path whose body contains $needle.
+     *
+     * @return array<string, mixed>
+     */
+    public function callbackContaining(string $path, string $needle): array
+    {
+        foreach (array_reverse($this->callbacks()) as $callback) {
+            if ($callback['path'] === $path && strpos((string) $callback['body'], $needle) !== false) {
+                return $callback;
+            }
+        }
+        Assert::fail('no callback on ' . $path . ' with "' . $needle . '" in its body; got ' . json_encode($this->callbacks()));
+    }
+}
