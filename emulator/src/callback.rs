@@ -5,12 +5,16 @@ use crate::encoding::{percent_decode, rawurlencode};
 use crate::error::OssError;
 use crate::http_client::{self, ClientError, HttpUrl};
 use crate::image::ImageInfo;
+use crate::server::lock;
+use crate::service::Operation;
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
 use md5::{Digest, Md5};
 use rsa::pkcs8::{EncodePublicKey, LineEnding};
 use rsa::{Pkcs1v15Sign, RsaPrivateKey, RsaPublicKey};
 use serde_json::{json, Value};
+use std::collections::BTreeMap;
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 /// Largest accepted `callback` / `callback-var` parameter (base64 text).
@@ -301,6 +305,8 @@ pub struct Outcome {
     pub status: Option<u16>,
     /// The reply body on success, or the CallbackFailed message.
     pub result: Result<Vec<u8>, String>,
+    /// How many callback requests were written in full to a callback server.
+    pub posts: u64,
 }
 
 impl Outcome {
@@ -318,9 +324,11 @@ const CONNECT_FAILED: &str = "Error status : -1. OSS can not connect to your cal
 
 /// POSTs `body` to each URL in turn until one succeeds; each attempt is bounded by `timeout`.
 pub fn deliver(cfg: &CallbackConfig, body: &str, signer: &Signer, pub_key_url: &str, timeout: Duration) -> Outcome {
-    let mut outcome = Outcome { url: String::new(), status: None, result: Err(CONNECT_FAILED.to_string()) };
+    let mut outcome = Outcome { url: String::new(), status: None, result: Err(CONNECT_FAILED.to_string()), posts: 0 };
     for url in &cfg.urls {
+        let posts = outcome.posts;
         outcome = deliver_one(url, cfg, body, signer, pub_key_url, timeout);
+        outcome.posts += posts;
         if outcome.result.is_ok() {
             break;
         }
@@ -336,7 +344,7 @@ fn deliver_one(
     pub_key_url: &str,
     timeout: Duration,
 ) -> Outcome {
-    let fail = |status, msg: String| Outcome { url: url.to_string(), status, result: Err(msg) };
+    let fail = |status, msg: String| Outcome { url: url.to_string(), status, result: Err(msg), posts: 0 };
     let parsed = match HttpUrl::parse(url) {
         Ok(u) => u,
         Err(e) => return fail(None, format!("{CONNECT_FAILED} ({e}; the emulator only calls http:// URLs)")),
@@ -351,7 +359,12 @@ fn deliver_one(
         B64.encode(pub_key_url),
     );
     let start = Instant::now();
-    match http_client::exchange(&parsed.host, parsed.port, request.as_bytes(), start + timeout, MAX_REPLY_BYTES) {
+    let deadline = start + timeout;
+    let (posts, reply) = match http_client::send(&parsed.host, parsed.port, request.as_bytes(), deadline) {
+        Ok(stream) => (1, http_client::receive(&stream, deadline, MAX_REPLY_BYTES)),
+        Err(e) => (0, Err(e)),
+    };
+    let outcome = match reply {
         Ok(reply) if reply.status != 200 => fail(Some(reply.status), format!("Error status : {}.", reply.status)),
         Ok(reply) if !reply.has_content_length => {
             fail(Some(200), "Error status : 200. The callback response must carry a Content-Length header.".into())
@@ -359,7 +372,7 @@ fn deliver_one(
         Ok(reply) if serde_json::from_slice::<Value>(&reply.body).is_err() => {
             fail(Some(200), "Response body is not valid json format.".into())
         }
-        Ok(reply) => Outcome { url: url.to_string(), status: Some(200), result: Ok(reply.body) },
+        Ok(reply) => Outcome { url: url.to_string(), status: Some(200), result: Ok(reply.body), posts: 0 },
         Err(ClientError::Connect(e)) => fail(None, format!("{CONNECT_FAILED} ({e})")),
         Err(ClientError::Timeout) => fail(
             None,
@@ -373,6 +386,60 @@ fn deliver_one(
             fail(Some(200), "Error Status : 400.User server return too long content-length value".into())
         }
         Err(ClientError::Protocol(e)) => fail(None, format!("Error status : -1. Invalid callback response: {e}.")),
+    };
+    Outcome { posts, ..outcome }
+}
+
+/// How many callback requests were POSTed for one object (`upload_id` None: PutObject) or
+/// one multipart upload.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallbackPosts {
+    pub bucket: String,
+    pub key: String,
+    pub upload_id: Option<String>,
+    pub operation: Operation,
+    /// Requests written in full to a callback server (each URL tried counts).
+    pub posts: u64,
+}
+
+impl CallbackPosts {
+    /// `{"bucket","key","upload_id","operation","posts"}`.
+    pub fn to_json(&self) -> Value {
+        json!({
+            "bucket": self.bucket,
+            "key": self.key,
+            "upload_id": self.upload_id,
+            "operation": self.operation.name(),
+            "posts": self.posts,
+        })
+    }
+}
+
+/// Bucket, key and upload id.
+type PostKey = (String, String, Option<String>);
+
+/// The [`CallbackPosts`] of an emulator, by bucket, key and upload id.
+#[derive(Default)]
+pub struct PostCounts(Mutex<BTreeMap<PostKey, CallbackPosts>>);
+
+impl PostCounts {
+    /// Adds `posts` for a callback of `operation` on `bucket/key` (and `upload_id`).
+    pub fn add(&self, bucket: &str, key: &str, upload_id: Option<&str>, operation: Operation, posts: u64) {
+        let id = (bucket.to_string(), key.to_string(), upload_id.map(str::to_string));
+        let mut counts = lock(&self.0);
+        let entry = counts.entry(id).or_insert_with(|| CallbackPosts {
+            bucket: bucket.to_string(),
+            key: key.to_string(),
+            upload_id: upload_id.map(str::to_string),
+            operation,
+            posts: 0,
+        });
+        entry.posts += posts;
+    }
+
+    /// Every entry, ordered by bucket, key and upload id.
+    pub fn snapshot(&self) -> Vec<CallbackPosts> {
+        lock(&self.0).values().cloned().collect()
     }
 }
 

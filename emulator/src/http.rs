@@ -355,6 +355,10 @@ pub struct Response {
     pub error_code: Option<String>,
     /// What happened with an upload callback, if one ran.
     pub callback: Option<serde_json::Value>,
+    /// The injected fault, if any (for the request log).
+    pub fault: Option<serde_json::Value>,
+    /// Not to be written: the connection is reset instead (TCP RST), without an answer.
+    pub abort: bool,
 }
 
 impl Response {
@@ -366,6 +370,8 @@ impl Response {
             body: ResponseBody::Bytes(Vec::new()),
             error_code: None,
             callback: None,
+            fault: None,
+            abort: false,
         }
     }
 
@@ -407,6 +413,7 @@ pub fn reason(status: u16) -> &'static str {
         411 => "Length Required",
         413 => "Request Entity Too Large",
         416 => "Requested Range Not Satisfiable",
+        429 => "Too Many Requests",
         500 => "Internal Server Error",
         501 => "Not Implemented",
         502 => "Bad Gateway",

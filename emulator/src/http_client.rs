@@ -106,11 +106,22 @@ pub fn exchange(
     deadline: Instant,
     max_body: u64,
 ) -> Result<ClientResponse, ClientError> {
+    let stream = send(host, port, request, deadline)?;
+    receive(&stream, deadline, max_body)
+}
+
+/// The first half of [`exchange`]: connects and writes all of `request` before `deadline`.
+pub fn send(host: &str, port: u16, request: &[u8], deadline: Instant) -> Result<TcpStream, ClientError> {
     let stream = connect(host, port, deadline)?;
     let remaining = remaining(deadline)?;
     let _ = stream.set_write_timeout(Some(remaining));
     (&stream).write_all(request).and_then(|()| (&stream).flush()).map_err(|e| io_error(e, deadline))?;
-    let mut reader = BufReader::new(DeadlineReader { stream: &stream, deadline });
+    Ok(stream)
+}
+
+/// The second half of [`exchange`]: reads one response from `stream` before `deadline`.
+pub fn receive(stream: &TcpStream, deadline: Instant, max_body: u64) -> Result<ClientResponse, ClientError> {
+    let mut reader = BufReader::new(DeadlineReader { stream, deadline });
     let (status_line, headers) = read_header_block(&mut reader).map_err(|e| match e {
         HeadError::Closed => ClientError::Protocol("connection closed without a response".into()),
         HeadError::Io(e) => io_error(e, deadline),

@@ -6,11 +6,59 @@
 //! let emu = oss_emulator::Emulator::start(Default::default()).unwrap();
 //! println!("OSS at {}", emu.endpoint());
 //! ```
+//!
+//! # Fault injection
+//!
+//! To prove a client's retry logic, the emulator can answer 500 / 503 / 429 errors, lose the
+//! answer of an operation that did run (e.g. CompleteMultipartUpload after the object was
+//! committed and its callback POSTed), reset connections mid-body, delay answers and send 200
+//! answers with truncated or unterminated XML. Faults are rules with a rate, an optional limit
+//! and an optional filter (method, [`Operation`], query substring), drawn from a seeded RNG so
+//! runs are reproducible; [`Faults`] gives the semantics and the JSON and command-line forms.
+//!
+//! They are configured at start ([`EmulatorConfig::faults`]; `oss-emulator --fault SPEC
+//! --fault-seed N`), or at run time with [`Emulator::set_faults`] or
+//! `PUT /__emulator/faults` and a JSON body:
+//!
+//! ```no_run
+//! use oss_emulator::{Emulator, ErrorStatus, FaultKind, FaultRule, Faults, Operation};
+//! let emu = Emulator::start(Default::default()).unwrap();
+//! emu.set_faults(Faults {
+//!     seed: 7,
+//!     rules: vec![FaultRule::new(FaultKind::Error(ErrorStatus::ServiceUnavailable))
+//!         .operation(Operation::UploadPart)
+//!         .rate(0.3)],
+//! })
+//! .unwrap();
+//! // ... run the client, then:
+//! assert!(emu.stats().faults.error > 0);
+//! ```
+//!
+//! [`Emulator::stats`] and `GET /__emulator/stats` count the faults injected by kind and the
+//! callback requests POSTed per object and per multipart upload; the request log records each
+//! injected fault in a `"fault"` field.
+//!
+//! The private endpoints, served without authentication and never faulted:
+//!
+//! | endpoint | answer |
+//! | --- | --- |
+//! | `GET /__emulator/callback_pub_key_v1.pem` | the public key callbacks are signed with |
+//! | `GET /__emulator/faults` | the fault configuration as JSON ([`Faults::to_json`]) |
+//! | `PUT /__emulator/faults` | replaces it with the JSON body, as [`Emulator::set_faults`] does; answers the new configuration, or 400 `{"error": MESSAGE}` |
+//! | `DELETE /__emulator/faults` | removes every rule; answers the empty configuration |
+//! | `GET /__emulator/stats` | the counters as JSON ([`Stats::to_json`]) |
+//!
+//! The [`CallbackReceiver`] can be slow ([`ReceiverConfig::delay`], `--delay-ms`), fail a
+//! seeded fraction of callbacks with 500 ([`ReceiverConfig::fail_rate`], `--fail-rate`,
+//! `--seed`) and answer any status, body and content type (`--status`, `--reply`,
+//! `--reply-content-type`), e.g. non-JSON.
 
 mod auth;
 mod callback;
+mod control;
 mod encoding;
 mod error;
+mod faults;
 mod http;
 mod http_client;
 mod image;
@@ -24,11 +72,14 @@ mod store;
 mod time;
 mod xml;
 
+pub use callback::CallbackPosts;
+pub use faults::{ErrorStatus, FaultCounts, FaultFilter, FaultKind, FaultRule, Faults, LostAnswer, Malformation};
 pub use receiver::{CallbackReceiver, ReceivedCallback, ReceiverConfig};
+pub use service::Operation;
 
 use callback::Signer;
 use multipart::Uploads;
-use serde_json::Value;
+use serde_json::{json, Value};
 use service::{Oss, Settings};
 use std::fs;
 use std::io;
@@ -67,6 +118,8 @@ pub struct EmulatorConfig {
     pub callback_timeout: Duration,
     /// Append the request log here as JSON lines.
     pub log_path: Option<PathBuf>,
+    /// Faults to inject from the start (default: none).
+    pub faults: Faults,
 }
 
 impl Default for EmulatorConfig {
@@ -79,7 +132,29 @@ impl Default for EmulatorConfig {
             region: "cn-hangzhou".into(),
             callback_timeout: Duration::from_secs(5),
             log_path: None,
+            faults: Faults::default(),
         }
+    }
+}
+
+/// What the emulator counted: see [`Emulator::stats`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stats {
+    /// Faults injected so far, by kind.
+    pub faults: FaultCounts,
+    /// Callback requests POSTed, per object (PutObject) and per multipart upload, in bucket,
+    /// key, upload id order.
+    pub callbacks: Vec<CallbackPosts>,
+}
+
+impl Stats {
+    /// `{"faults":{"error","lose_response_after_commit","reset","delay","malformed","total"},
+    /// "callbacks":[{"bucket","key","upload_id","operation","posts"}]}`.
+    pub fn to_json(&self) -> Value {
+        json!({
+            "faults": self.faults.to_json(),
+            "callbacks": self.callbacks.iter().map(CallbackPosts::to_json).collect::<Vec<_>>(),
+        })
     }
 }
 
@@ -100,6 +175,7 @@ impl Emulator {
         if cfg.keys.is_empty() {
             return Err(invalid("at least one access key is needed"));
         }
+        cfg.faults.validate().map_err(|e| invalid(&format!("invalid faults: {e}")))?;
         let temp_dir = match cfg.data_dir {
             Some(_) => None,
             None => Some(std::env::temp_dir().join(format!(
@@ -134,7 +210,7 @@ impl Emulator {
             callback_timeout: cfg.callback_timeout,
         };
         let port = listener.local_addr()?.port();
-        let oss = Arc::new(Oss::new(settings, store, uploads, signer, log, port));
+        let oss = Arc::new(Oss::new(settings, store, uploads, signer, log, cfg.faults.clone(), port));
         let server = server::Server::start(listener, oss.clone())?;
         Ok((server, oss))
     }
@@ -181,10 +257,42 @@ impl Emulator {
     pub fn uploads(&self, bucket: &str) -> Vec<String> {
         self.oss.uploads.ids(bucket)
     }
+
+    /// Replaces the fault configuration (as `PUT /__emulator/faults` does): the RNG is
+    /// reseeded with `faults.seed` and every rule's limit starts afresh; the counters go on.
+    /// Fails on a rate outside 0.0–1.0 or an empty filter string.
+    pub fn set_faults(&self, faults: Faults) -> io::Result<()> {
+        faults.validate().map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, format!("invalid faults: {e}")))?;
+        self.oss.faults.set(faults);
+        Ok(())
+    }
+
+    /// The current fault configuration.
+    pub fn faults(&self) -> Faults {
+        self.oss.faults.faults()
+    }
+
+    /// Faults injected and callbacks POSTed so far (as `GET /__emulator/stats` shows).
+    pub fn stats(&self) -> Stats {
+        self.oss.stats()
+    }
+
+    /// Callback requests POSTed for `bucket/key` so far, by PutObject and by every multipart
+    /// upload of it.
+    pub fn callback_posts(&self, bucket: &str, key: &str) -> u64 {
+        self.stats().callbacks.iter().filter(|c| c.bucket == bucket && c.key == key).map(|c| c.posts).sum()
+    }
+
+    /// Callback requests POSTed by completing the multipart upload `upload_id`.
+    pub fn callback_posts_for_upload(&self, upload_id: &str) -> u64 {
+        self.stats().callbacks.iter().filter(|c| c.upload_id.as_deref() == Some(upload_id)).map(|c| c.posts).sum()
+    }
 }
 
 impl Drop for Emulator {
     fn drop(&mut self) {
+        // Delayed answers end at once, so stopping does not wait for them.
+        self.oss.faults.stop();
         drop(self.server.take());
         if let Some(dir) = &self.temp_dir {
             let _ = fs::remove_dir_all(dir);

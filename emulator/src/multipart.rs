@@ -6,7 +6,7 @@ use crate::error::OssError;
 use crate::http::Response;
 use crate::object::{self, callback_params, content_md5, receive, require_length, small_body};
 use crate::server::{lock, Request};
-use crate::service::{Ctx, Oss};
+use crate::service::{Ctx, Operation, Oss};
 use crate::store::{write_hashed, CopyError, ObjectMeta};
 use crate::time;
 use crate::xml::{self, leaf, Node};
@@ -346,7 +346,7 @@ pub fn complete(oss: &Oss, req: &mut Request<'_>, ctx: &Ctx) -> Result<Response,
     );
     let headers = object::upload_headers(&meta);
     let plain = Response::bytes(200, "application/xml", doc);
-    Ok(object::finish_upload(oss, ctx, &meta, headers, callback, "CompleteMultipartUpload", plain))
+    Ok(object::finish_upload(oss, ctx, &meta, headers, callback, Operation::CompleteMultipartUpload, plain))
 }
 
 /// DELETE /bucket/key?uploadId=ID.

@@ -7,7 +7,7 @@ use crate::error::OssError;
 use crate::http::{Body, RequestHead, Response, ResponseBody};
 use crate::image;
 use crate::server::Request;
-use crate::service::{Ctx, Oss};
+use crate::service::{Ctx, Operation, Oss};
 use crate::store::{write_hashed, CopyError, Digests, ObjectMeta};
 use crate::time;
 use base64::engine::general_purpose::STANDARD as B64;
@@ -163,7 +163,7 @@ pub fn put(oss: &Oss, req: &mut Request<'_>, ctx: &Ctx) -> Result<Response, OssE
         return Err(OssError::internal(format!("cannot store the object: {e}")));
     }
     let headers = upload_headers(&meta);
-    Ok(finish_upload(oss, ctx, &meta, headers, callback, "PutObject", Response::empty(200)))
+    Ok(finish_upload(oss, ctx, &meta, headers, callback, Operation::PutObject, Response::empty(200)))
 }
 
 /// ETag, CRC-64 and (for PutObject) Content-MD5 of a stored upload.
@@ -186,7 +186,7 @@ pub fn finish_upload(
     meta: &ObjectMeta,
     headers: Vec<(String, String)>,
     callback: Option<CallbackConfig>,
-    operation: &'static str,
+    operation: Operation,
     plain: Response,
 ) -> Response {
     let Some(cfg) = callback else {
@@ -205,10 +205,11 @@ pub fn finish_upload(
         content_md5: meta.content_md5.clone().unwrap_or_default(),
         client_ip: ctx.client_ip.clone(),
         request_id: ctx.request_id.clone(),
-        operation,
+        operation: operation.name(),
     };
     let body = callback::render(&cfg.body, cfg.body_type, &facts, &cfg.vars);
     let outcome = callback::deliver(&cfg, &body, &oss.signer, &oss.pub_key_url(), oss.settings.callback_timeout);
+    oss.callback_posts.add(&ctx.bucket, &ctx.key, ctx.param("uploadId"), operation, outcome.posts);
     let mut resp = match &outcome.result {
         Ok(reply) => Response::bytes(200, "application/json", reply.clone()),
         Err(message) => {

@@ -1,8 +1,10 @@
 //! A callback receiver that behaves like a careful application server: it records every
 //! callback, verifies its signature the way Alibaba documents (allowed public-key URL prefix,
-//! PEM fetched and cached, RSA-MD5 PKCS#1 v1.5), and answers with a configured reply.
+//! PEM fetched and cached, RSA-MD5 PKCS#1 v1.5), and answers with a configured reply, after a
+//! configured delay. A seeded fraction of callbacks can be failed with 500 instead.
 
 use crate::callback::string_to_sign;
+use crate::faults::Rng;
 use crate::http::Response;
 use crate::http_client::{self, HttpUrl};
 use crate::server::{self, lock, Handler, Request, Server};
@@ -30,9 +32,16 @@ pub struct ReceiverConfig {
     /// 0 = any free port.
     pub port: u16,
     pub reply_status: u16,
+    /// Need not be JSON (OSS then fails the upload with 203 CallbackFailed).
     pub reply_body: String,
+    /// The `Content-Type` of the reply.
+    pub reply_content_type: String,
     /// Wait this long before answering.
     pub delay: Duration,
+    /// Fraction (0.0–1.0) of callbacks answered `500` with a plain-text body instead of the
+    /// reply, drawn from an RNG seeded with `seed`.
+    pub fail_rate: f64,
+    pub seed: u64,
     /// Public-key URLs must start with one of these.
     pub allowed_key_url_prefixes: Vec<String>,
     /// Append each callback as a JSON line here.
@@ -47,7 +56,10 @@ impl Default for ReceiverConfig {
             port: 0,
             reply_status: 200,
             reply_body: r#"{"Status":"OK"}"#.into(),
+            reply_content_type: "application/json".into(),
             delay: Duration::ZERO,
+            fail_rate: 0.0,
+            seed: 0,
             allowed_key_url_prefixes: vec![
                 "http://gosspublic.alicdn.com/".into(),
                 "https://gosspublic.alicdn.com/".into(),
@@ -73,11 +85,13 @@ pub struct ReceivedCallback {
     pub signature_valid: bool,
     /// Why the signature was rejected (or the body unreadable).
     pub error: Option<String>,
+    /// The status the receiver answered (500 for a failure drawn by `fail_rate`).
+    pub reply_status: u16,
 }
 
 impl ReceivedCallback {
     /// The JSON line form: `{"method","path","query","headers":{..},"body","pub_key_url",
-    /// "signature_valid","error"}`.
+    /// "signature_valid","error","reply_status"}`.
     pub fn to_json(&self) -> Value {
         let headers: serde_json::Map<String, Value> =
             self.headers.iter().map(|(n, v)| (n.clone(), Value::String(v.clone()))).collect();
@@ -90,6 +104,7 @@ impl ReceivedCallback {
             "pub_key_url": self.pub_key_url,
             "signature_valid": self.signature_valid,
             "error": self.error,
+            "reply_status": self.reply_status,
         })
     }
 }
@@ -99,6 +114,7 @@ struct Receiver {
     received: Mutex<Vec<ReceivedCallback>>,
     keys: Mutex<HashMap<String, String>>,
     log: Mutex<Option<File>>,
+    rng: Mutex<Rng>,
 }
 
 /// A running callback receiver (stops on drop).
@@ -108,13 +124,18 @@ pub struct CallbackReceiver {
 }
 
 impl CallbackReceiver {
+    /// Starts serving on `127.0.0.1`; fails on a `fail_rate` outside 0.0–1.0.
     pub fn start(cfg: ReceiverConfig) -> io::Result<CallbackReceiver> {
+        if !(0.0..=1.0).contains(&cfg.fail_rate) {
+            return Err(io::Error::new(io::ErrorKind::InvalidInput, "fail_rate must be between 0.0 and 1.0"));
+        }
         let log = match &cfg.log_path {
             Some(p) => Some(OpenOptions::new().create(true).append(true).open(p)?),
             None => None,
         };
         let listener = server::listen(cfg.port)?;
         let state = Arc::new(Receiver {
+            rng: Mutex::new(Rng::new(cfg.seed)),
             cfg,
             received: Mutex::new(Vec::new()),
             keys: Mutex::new(HashMap::new()),
@@ -207,6 +228,8 @@ impl Handler for Receiver {
             Err(e) => (Vec::new(), Some(format!("cannot read the body: {e}"))),
         };
         let (pub_key_url, verdict) = self.verify(req, &body);
+        let fail = self.cfg.fail_rate > 0.0 && lock(&self.rng).chance(self.cfg.fail_rate);
+        let reply_status = if fail { 500 } else { self.cfg.reply_status };
         self.record(ReceivedCallback {
             method: req.head.method.clone(),
             path: req.head.path().to_string(),
@@ -216,9 +239,13 @@ impl Handler for Receiver {
             pub_key_url,
             signature_valid: verdict.is_ok() && read_error.is_none(),
             error: read_error.or(verdict.err()),
+            reply_status,
         });
         std::thread::sleep(self.cfg.delay);
-        Response::bytes(self.cfg.reply_status, "application/json", self.cfg.reply_body.clone())
+        if fail {
+            return Response::bytes(500, "text/plain", "callback-receiver: injected failure");
+        }
+        Response::bytes(reply_status, &self.cfg.reply_content_type, self.cfg.reply_body.clone())
     }
 
     fn error(&self, status: u16, message: &str) -> Response {

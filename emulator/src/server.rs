@@ -1,9 +1,11 @@
 //! A small threaded HTTP/1.1 server on `std::net`: one thread per connection, keep-alive,
 //! an idle read timeout, and a clean shutdown that closes open connections and joins threads.
 //! Every request goes through [`Handler::handle`] and every answer through
-//! [`http::write_response`], the single dispatch point.
+//! [`http::write_response`], the single dispatch point. An answer marked
+//! [`Response::abort`] is not written: the connection is reset (TCP RST) instead.
 
 use crate::http::{self, Body, HeadError, RequestHead, Response};
+use socket2::SockRef;
 use std::collections::HashMap;
 use std::io::{self, BufReader};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
@@ -34,7 +36,7 @@ pub struct Exchange<'a> {
 
 /// The application behind a [`Server`].
 pub trait Handler: Send + Sync + 'static {
-    /// Answers one request (may read its body).
+    /// Answers one request (may read its body, all of it or part of it).
     fn handle(&self, req: &mut Request<'_>) -> Response;
     /// An error answer produced by the server itself (400 for a malformed request, 500 when
     /// the handler panicked).
@@ -163,7 +165,7 @@ fn serve_connection(handler: &dyn Handler, stream: TcpStream, shared: &Shared) {
         let mut req = Request { head, body: Body::new(&mut reader, framing, expect_continue.then_some(&stream)), peer };
         let mut resp = catch_unwind(AssertUnwindSafe(|| handler.handle(&mut req)))
             .unwrap_or_else(|_| handler.error(500, "internal error while handling the request"));
-        let reusable = req.body.finish();
+        let reusable = !resp.abort && req.body.finish();
         let keep_alive = reusable && req.head.wants_keep_alive() && !shared.stopping.load(Ordering::SeqCst);
         // Reported before writing, so a client that has the answer also finds it logged.
         handler.completed(&Exchange {
@@ -172,6 +174,12 @@ fn serve_connection(handler: &dyn Handler, stream: TcpStream, shared: &Shared) {
             body_md5: req.body.md5_hex(),
             response: &resp,
         });
+        if resp.abort {
+            // Closing the last handle of a socket that lingers for 0 s sends RST, not FIN; the
+            // other handles (the reader here, the clone in `open`) go right after this return.
+            let _ = SockRef::from(&stream).set_linger(Some(Duration::ZERO));
+            return;
+        }
         let head_only = req.head.method == "HEAD";
         let written = http::write_response(&stream, &mut resp, head_only, keep_alive).is_ok();
         if !written || !keep_alive {

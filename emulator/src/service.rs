@@ -1,22 +1,26 @@
-//! The OSS front door: addressing, authentication, routing to the operations, request ids,
-//! common response headers, error rendering and the request log. [`Oss::handle`] is the one
-//! place every request passes through.
+//! The OSS front door: addressing, authentication, routing to the operations, fault
+//! injection, request ids, common response headers, error rendering and the request log.
+//! [`Oss::handle`] is the one place every request passes through, and [`Oss::serve`] the one
+//! place faults are applied.
 
 use crate::auth::{self, SignedRequest};
-use crate::callback::{Signer, PUB_KEY_PATH};
+use crate::callback::{PostCounts, Signer, PUB_KEY_PATH};
+use crate::control;
 use crate::encoding::{decode_lossy, parse_query, percent_decode};
 use crate::error::OssError;
-use crate::http::Response;
+use crate::faults::{FaultKind, Faults, Injector, LostAnswer};
+use crate::http::{Response, ResponseBody};
 use crate::log::RequestLog;
 use crate::multipart::{self, Uploads};
 use crate::object;
 use crate::server::{Exchange, Handler, Request};
 use crate::store::Store;
 use crate::time;
-use crate::Credential;
+use crate::{Credential, Stats};
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
 use serde_json::json;
+use std::io::{self, Read};
 use std::net::IpAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime};
@@ -51,6 +55,76 @@ pub struct Settings {
     pub callback_timeout: Duration,
 }
 
+/// The operations the emulator implements (also what fault filters name).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Operation {
+    PutObject,
+    GetObject,
+    HeadObject,
+    DeleteObject,
+    InitiateMultipartUpload,
+    UploadPart,
+    CompleteMultipartUpload,
+    AbortMultipartUpload,
+    ListParts,
+    ListMultipartUploads,
+}
+
+impl Operation {
+    pub const ALL: [Operation; 10] = [
+        Operation::PutObject,
+        Operation::GetObject,
+        Operation::HeadObject,
+        Operation::DeleteObject,
+        Operation::InitiateMultipartUpload,
+        Operation::UploadPart,
+        Operation::CompleteMultipartUpload,
+        Operation::AbortMultipartUpload,
+        Operation::ListParts,
+        Operation::ListMultipartUploads,
+    ];
+
+    /// The OSS API name, e.g. `UploadPart`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Operation::PutObject => "PutObject",
+            Operation::GetObject => "GetObject",
+            Operation::HeadObject => "HeadObject",
+            Operation::DeleteObject => "DeleteObject",
+            Operation::InitiateMultipartUpload => "InitiateMultipartUpload",
+            Operation::UploadPart => "UploadPart",
+            Operation::CompleteMultipartUpload => "CompleteMultipartUpload",
+            Operation::AbortMultipartUpload => "AbortMultipartUpload",
+            Operation::ListParts => "ListParts",
+            Operation::ListMultipartUploads => "ListMultipartUploads",
+        }
+    }
+
+    /// The operation called `name` (exact spelling).
+    pub fn from_name(name: &str) -> Option<Operation> {
+        Operation::ALL.into_iter().find(|op| op.name() == name)
+    }
+
+    /// The operation a request names: its method, whether it addresses the bucket itself, and
+    /// which query parameters it carries.
+    fn of(method: &str, bucket_level: bool, has: impl Fn(&str) -> bool) -> Option<Operation> {
+        match (method, bucket_level) {
+            ("GET", true) if has("uploads") => Some(Operation::ListMultipartUploads),
+            (_, true) => None,
+            ("PUT", false) if has("uploadId") || has("partNumber") => Some(Operation::UploadPart),
+            ("PUT", false) => Some(Operation::PutObject),
+            ("POST", false) if has("uploads") => Some(Operation::InitiateMultipartUpload),
+            ("POST", false) if has("uploadId") => Some(Operation::CompleteMultipartUpload),
+            ("GET", false) if has("uploadId") => Some(Operation::ListParts),
+            ("GET", false) => Some(Operation::GetObject),
+            ("HEAD", false) => Some(Operation::HeadObject),
+            ("DELETE", false) if has("uploadId") => Some(Operation::AbortMultipartUpload),
+            ("DELETE", false) => Some(Operation::DeleteObject),
+            _ => None,
+        }
+    }
+}
+
 /// The emulated OSS service.
 pub struct Oss {
     pub settings: Settings,
@@ -58,6 +132,9 @@ pub struct Oss {
     pub uploads: Uploads,
     pub signer: Signer,
     pub log: RequestLog,
+    pub faults: Injector,
+    /// Callback requests POSTed, per object and upload.
+    pub callback_posts: PostCounts,
     /// The port the emulator listens on (for the public key URL).
     pub port: u16,
     request_seq: AtomicU64,
@@ -94,13 +171,23 @@ impl Ctx {
 }
 
 impl Oss {
-    pub fn new(settings: Settings, store: Store, uploads: Uploads, signer: Signer, log: RequestLog, port: u16) -> Oss {
+    pub fn new(
+        settings: Settings,
+        store: Store,
+        uploads: Uploads,
+        signer: Signer,
+        log: RequestLog,
+        faults: Faults,
+        port: u16,
+    ) -> Oss {
         Oss {
             settings,
             store,
             uploads,
             signer,
             log,
+            faults: Injector::new(faults),
+            callback_posts: PostCounts::default(),
             port,
             request_seq: AtomicU64::new(1),
             request_salt: rand::random(),
@@ -110,6 +197,11 @@ impl Oss {
     /// The URL the callback requests advertise in `x-oss-pub-key-url`.
     pub fn pub_key_url(&self) -> String {
         format!("http://127.0.0.1:{}{PUB_KEY_PATH}", self.port)
+    }
+
+    /// Counters: faults injected and callbacks POSTed.
+    pub fn stats(&self) -> Stats {
+        Stats { faults: self.faults.counts(), callbacks: self.callback_posts.snapshot() }
     }
 
     /// A fresh request id: 24 upper-case hex characters, unique per process.
@@ -153,13 +245,11 @@ impl Oss {
         (decode_lossy(bucket, false), key)
     }
 
-    fn route(&self, req: &mut Request<'_>, ctx: &mut Ctx) -> Result<Response, OssError> {
-        let method = req.head.method.clone();
-        let path = req.head.path().to_string();
-        if path == PUB_KEY_PATH && (method == "GET" || method == "HEAD") {
-            return Ok(Response::bytes(200, "application/x-pem-file", self.signer.public_pem()));
-        }
-        let (bucket, raw_key) = self.address(req.head.header("host").unwrap_or(""), &path);
+    /// Addresses, authenticates and classifies a request.
+    fn route(&self, req: &Request<'_>, ctx: &mut Ctx) -> Result<Operation, OssError> {
+        let method = req.head.method.as_str();
+        let path = req.head.path();
+        let (bucket, raw_key) = self.address(req.head.header("host").unwrap_or(""), path);
         ctx.key = String::from_utf8(percent_decode(raw_key, false))
             .map_err(|_| OssError::new(400, "InvalidObjectName", "The object name is not valid UTF-8."))?;
         ctx.bucket = bucket;
@@ -176,7 +266,7 @@ impl Oss {
         }
         auth::authenticate(
             &SignedRequest {
-                method: &method,
+                method,
                 headers: &req.head.headers,
                 query: &ctx.query,
                 bucket: (!ctx.bucket.is_empty()).then_some(ctx.bucket.as_str()),
@@ -200,20 +290,72 @@ impl Oss {
                 format!("The emulator does not implement the '{name}' sub-resource."),
             ));
         }
-        let has = |name: &str| ctx.param(name).is_some();
-        match (method.as_str(), ctx.key.is_empty()) {
-            ("GET", true) if has("uploads") => multipart::list_uploads(self, ctx),
-            (_, true) => Err(OssError::method_not_allowed()),
-            ("PUT", false) if has("uploadId") || has("partNumber") => multipart::upload_part(self, req, ctx),
-            ("PUT", false) => object::put(self, req, ctx),
-            ("POST", false) if has("uploads") => multipart::initiate(self, req, ctx),
-            ("POST", false) if has("uploadId") => multipart::complete(self, req, ctx),
-            ("GET", false) if has("uploadId") => multipart::list_parts(self, ctx),
-            ("GET" | "HEAD", false) => object::get(self, req, ctx),
-            ("DELETE", false) if has("uploadId") => multipart::abort(self, ctx),
-            ("DELETE", false) => object::delete(self, ctx),
-            _ => Err(OssError::method_not_allowed()),
+        Operation::of(method, ctx.key.is_empty(), |name| ctx.param(name).is_some())
+            .ok_or_else(OssError::method_not_allowed)
+    }
+
+    /// Runs `op`.
+    fn dispatch(&self, op: Operation, req: &mut Request<'_>, ctx: &Ctx) -> Response {
+        let result = match op {
+            Operation::PutObject => object::put(self, req, ctx),
+            Operation::GetObject | Operation::HeadObject => object::get(self, req, ctx),
+            Operation::DeleteObject => object::delete(self, ctx),
+            Operation::InitiateMultipartUpload => multipart::initiate(self, req, ctx),
+            Operation::UploadPart => multipart::upload_part(self, req, ctx),
+            Operation::CompleteMultipartUpload => multipart::complete(self, req, ctx),
+            Operation::AbortMultipartUpload => multipart::abort(self, ctx),
+            Operation::ListParts => multipart::list_parts(self, ctx),
+            Operation::ListMultipartUploads => multipart::list_uploads(self, ctx),
+        };
+        result.unwrap_or_else(|err| ctx.error_response(err))
+    }
+
+    /// Runs `op` under the fault the injector decides on, if any: the one place faults are
+    /// applied (their semantics are in the docs of [`Faults`]).
+    fn serve(&self, op: Operation, req: &mut Request<'_>, ctx: &Ctx) -> Response {
+        let Some(decision) = self.faults.decide(op, &req.head) else {
+            return self.dispatch(op, req, ctx);
+        };
+        let (mut resp, applied) = match decision.kind {
+            FaultKind::Error(status) => (ctx.error_response(status.error()), true),
+            FaultKind::Reset { after_bytes } => {
+                let point = FaultKind::reset_point(after_bytes, &req.head);
+                let _ = io::copy(&mut (&mut req.body).take(point), &mut io::sink());
+                (Response { abort: true, ..Response::empty(0) }, true)
+            }
+            FaultKind::Delay(_) => (self.dispatch(op, req, ctx), true),
+            FaultKind::LoseResponseAfterCommit(answer) => {
+                // 2xx, including 203 CallbackFailed: the object is stored either way.
+                let resp = self.dispatch(op, req, ctx);
+                match answer {
+                    _ if resp.status >= 300 => (resp, false),
+                    LostAnswer::Reset => (Response { abort: true, ..resp }, true),
+                    LostAnswer::Error(status) => {
+                        (Response { callback: resp.callback, ..ctx.error_response(status.error()) }, true)
+                    }
+                }
+            }
+            FaultKind::Malformed(how) => {
+                let mut resp = self.dispatch(op, req, ctx);
+                let applied = match &mut resp.body {
+                    ResponseBody::Bytes(body) if resp.status == 200 && !body.is_empty() => {
+                        *body = how.apply(body);
+                        true
+                    }
+                    _ => false,
+                };
+                (resp, applied)
+            }
+        };
+        self.faults.settle(&decision, applied);
+        if applied {
+            resp.fault = Some(decision.to_log());
         }
+        // Counted above as soon as it starts; the answer (and its log entry) comes after it.
+        if let FaultKind::Delay(duration) = decision.kind {
+            self.faults.sleep(duration);
+        }
+        resp
     }
 
     /// Adds the headers every OSS response carries.
@@ -246,9 +388,12 @@ impl Handler for Oss {
     fn handle(&self, req: &mut Request<'_>) -> Response {
         let mut ctx = self.base_ctx(Some(req));
         let head_only = req.head.method == "HEAD";
-        let resp = match self.route(req, &mut ctx) {
-            Ok(resp) => resp,
-            Err(err) => ctx.error_response(err),
+        let resp = match control::handle(self, req) {
+            Some(resp) => resp,
+            None => match self.route(req, &mut ctx) {
+                Ok(op) => self.serve(op, req, &ctx),
+                Err(err) => ctx.error_response(err),
+            },
         };
         self.finish(&ctx, resp, head_only)
     }
@@ -264,7 +409,7 @@ impl Handler for Oss {
     fn completed(&self, ex: &Exchange<'_>) {
         let resp = ex.response;
         let header = |name: &str| crate::http::find_header(&resp.headers, name);
-        let entry = json!({
+        let mut entry = json!({
             "ts": time::iso8601_millis(SystemTime::now()),
             "method": ex.head.map_or("", |h| h.method.as_str()),
             "target": ex.head.map_or("", |h| h.target.as_str()),
@@ -273,11 +418,14 @@ impl Handler for Oss {
             "headers": ex.head.map(|h| h.headers.iter().map(|(n, v)| json!([n, v])).collect::<Vec<_>>()).unwrap_or_default(),
             "body_len": ex.body_len,
             "body_md5": ex.body_md5,
-            "status": resp.status,
+            "status": (!resp.abort).then_some(resp.status),
             "error_code": resp.error_code,
             "request_id": header("x-oss-request-id"),
             "callback": resp.callback,
         });
+        if let Some(fault) = &resp.fault {
+            entry["fault"] = fault.clone();
+        }
         self.log.record(entry);
     }
 }

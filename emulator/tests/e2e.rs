@@ -1,115 +1,18 @@
 //! End-to-end tests: the emulator and the callback receiver run in-process and are driven over
-//! raw TCP with requests signed by the small test-only V1 signer below.
+//! raw TCP with requests signed by the small test-only V1 signer in `common`.
+
+mod common;
 
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
+use common::*;
 use hmac::{Hmac, Mac};
-use md5::{Digest, Md5};
 use oss_emulator::{CallbackReceiver, Credential, Emulator, EmulatorConfig, ReceiverConfig};
 use serde_json::Value;
-use sha1::Sha1;
+use sha2::Digest;
 use std::io::{BufRead, BufReader, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::time::Duration;
-
-const AK: &str = "AKIDEXAMPLE";
-const SK: &str = "SECRETEXAMPLE";
-
-/// Test-only V1 signer: `OSS AK:base64(hmac-sha1(SK, string-to-sign))`.
-fn sign_v1(method: &str, headers: &[(&str, String)], resource: &str) -> String {
-    let get = |name: &str| {
-        headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map_or(String::new(), |(_, v)| v.clone())
-    };
-    let mut oss: Vec<(String, &String)> =
-        headers.iter().map(|(n, v)| (n.to_ascii_lowercase(), v)).filter(|(n, _)| n.starts_with("x-oss-")).collect();
-    oss.sort();
-    let mut sts = format!("{method}\n{}\n{}\n{}\n", get("content-md5"), get("content-type"), get("date"));
-    for (n, v) in oss {
-        sts.push_str(&format!("{n}:{v}\n"));
-    }
-    sts.push_str(resource);
-    let mut mac = Hmac::<Sha1>::new_from_slice(SK.as_bytes()).unwrap();
-    mac.update(sts.as_bytes());
-    format!("OSS {AK}:{}", B64.encode(mac.finalize().into_bytes()))
-}
-
-fn now_date() -> String {
-    httpdate::fmt_http_date(std::time::SystemTime::now())
-}
-
-struct Reply {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
-}
-
-impl Reply {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
-    }
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.body).into_owned()
-    }
-}
-
-fn read_reply(reader: &mut impl BufRead, head_only: bool) -> Reply {
-    let mut line = String::new();
-    reader.read_line(&mut line).unwrap();
-    let status = line.split(' ').nth(1).unwrap().parse().unwrap();
-    let mut headers = Vec::new();
-    loop {
-        let mut l = String::new();
-        reader.read_line(&mut l).unwrap();
-        let l = l.trim_end();
-        if l.is_empty() {
-            break;
-        }
-        let (n, v) = l.split_once(':').unwrap();
-        headers.push((n.to_string(), v.trim().to_string()));
-    }
-    let len: usize =
-        headers.iter().find(|(n, _)| n.eq_ignore_ascii_case("content-length")).map_or(0, |(_, v)| v.parse().unwrap());
-    let mut body = vec![0; if head_only { 0 } else { len }];
-    reader.read_exact(&mut body).unwrap();
-    Reply { status, headers, body }
-}
-
-/// Sends one signed request on a new connection. `extra` headers are signed too.
-fn request(port: u16, method: &str, target: &str, resource: &str, extra: &[(&str, String)], body: &[u8]) -> Reply {
-    let mut headers: Vec<(&str, String)> = vec![("Date", now_date())];
-    headers.extend(extra.iter().cloned());
-    let auth = sign_v1(method, &headers, resource);
-    let mut raw = format!("{method} {target} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n");
-    for (n, v) in &headers {
-        raw.push_str(&format!("{n}: {v}\r\n"));
-    }
-    raw.push_str(&format!("Authorization: {auth}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len()));
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    stream.write_all(raw.as_bytes()).unwrap();
-    stream.write_all(body).unwrap();
-    read_reply(&mut BufReader::new(stream), method == "HEAD")
-}
-
-fn put(port: u16, key: &str, body: &[u8], extra: &[(&str, String)]) -> Reply {
-    request(port, "PUT", &format!("/bkt/{key}"), &format!("/bkt/{key}"), extra, body)
-}
-
-fn md5_b64(data: &[u8]) -> String {
-    B64.encode(Md5::digest(data))
-}
-
-fn receiver(cfg: ReceiverConfig) -> CallbackReceiver {
-    CallbackReceiver::start(ReceiverConfig { allowed_key_url_prefixes: vec!["http://127.0.0.1:".into()], ..cfg })
-        .unwrap()
-}
-
-fn callback_header(url: &str, body: &str, body_type: &str) -> String {
-    B64.encode(serde_json::json!({"callbackUrl": url, "callbackBody": body, "callbackBodyType": body_type}).to_string())
-}
-
-fn closed_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
 
 #[test]
 fn put_object_with_callback_then_failed_callback() {
