@@ -1,5 +1,5 @@
 # The two commands a newcomer needs: `make demo` and `make test`.
-.PHONY: demo test headers
+.PHONY: demo test headers bench install
 
 demo:
 	scripts/demo.sh
@@ -10,3 +10,12 @@ test:
 # Regenerates include/ossrs.h and bindings/php/resources/ossrs.h from the Rust sources.
 headers:
 	OSSRS_REGEN_HEADER=1 cargo build
+
+# The benchmark (bench/README.md): emulator and nginx discard sink, W1-W3; prints a table, writes BENCHMARKS.md.
+# Takes several minutes and is never part of `make test`.
+bench:
+	bench/run.sh
+
+# Installs the shared library (with its SONAME), the static library, the header and ossrs.pc.
+install:
+	PREFIX=$(or $(PREFIX),/usr/local) scripts/install.sh
