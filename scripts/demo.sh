@@ -16,13 +16,13 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
 trap cleanup EXIT
 
-# Starts a server whose first stdout line is its port; prints the port.
+# Starts a server in the background and stores the port it prints first into the variable named $1.
 start() {
-  local name=$1; shift
+  local var=$1 name=$2; shift 2
   "$@" >"$work/$name.out" 2>"$work/$name.err" &
   pids+=($!)
-  for _ in $(seq 100); do
-    if [ -s "$work/$name.out" ]; then head -n1 "$work/$name.out"; return; fi
+  for _ in $(seq 200); do
+    if [ -s "$work/$name.out" ]; then printf -v "$var" '%s' "$(head -n1 "$work/$name.out")"; return; fi
     sleep 0.05
   done
   echo "$name did not start:" >&2; cat "$work/$name.err" >&2; exit 1
@@ -30,10 +30,10 @@ start() {
 
 export OSS_ACCESS_KEY_ID=LTAI5tDemoAccessKeyId OSS_ACCESS_KEY_SECRET=DemoAccessKeySecretNeverLogged
 bucket=demo-bucket
-oss_port=$(start emulator target/debug/oss-emulator --port 0 --data-dir "$work/oss" --bucket "$bucket" \
-  --key "$OSS_ACCESS_KEY_ID:$OSS_ACCESS_KEY_SECRET" --log "$work/requests.jsonl")
-cb_port=$(start receiver target/debug/callback-receiver --port 0 --allow-key-prefix "http://127.0.0.1:" \
-  --reply '{"Status":"OK","from":"callback-receiver"}' --log "$work/callbacks.jsonl")
+start oss_port emulator target/debug/oss-emulator --port 0 --data-dir "$work/oss" --bucket "$bucket" \
+  --key "$OSS_ACCESS_KEY_ID:$OSS_ACCESS_KEY_SECRET" --log "$work/requests.jsonl"
+start cb_port receiver target/debug/callback-receiver --port 0 --allow-key-prefix "http://127.0.0.1:" \
+  --reply '{"Status":"OK","from":"callback-receiver"}' --log "$work/callbacks.jsonl"
 echo "   OSS emulator on 127.0.0.1:$oss_port, callback receiver on 127.0.0.1:$cb_port"
 
 export OSS_BUCKET=$bucket OSS_CALLBACK_URL="http://127.0.0.1:$cb_port" OSS_CALLBACK_HOST="127.0.0.1"

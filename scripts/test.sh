@@ -11,3 +11,5 @@ if [ -x bindings/php/run-tests.sh ]; then
   echo "== PHP tests"
   bindings/php/run-tests.sh
 fi
+echo "== install test (make install into a temporary prefix, build with pkg-config alone)"
+scripts/install-test.sh

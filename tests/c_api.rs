@@ -13,13 +13,30 @@ fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// Builds the library (cdylib + staticlib) so the C programs link against the current sources.
+/// Where `cargo build --workspace --all-targets` (run by `make test` before `cargo test`) put libossrs.so and
+/// libossrs.a. Building them from here would resolve features without the dev-dependencies and rebuild the crate
+/// back and forth, so this only checks that they are newer than every source file.
 fn lib_dir() -> PathBuf {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let status = Command::new(cargo).args(["build", "-p", "ossrs", "--lib"]).current_dir(root()).status().unwrap();
-    assert!(status.success(), "cargo build --lib failed");
     let target = std::env::var("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|_| root().join("target"));
-    target.join("debug")
+    let dir = target.join("debug");
+    let newest_source = newest(&root().join("src"));
+    for lib in ["libossrs.so", "libossrs.a"] {
+        let built = std::fs::metadata(dir.join(lib)).and_then(|m| m.modified());
+        assert!(
+            built.is_ok_and(|t| t >= newest_source),
+            "{lib} is missing or older than src/: run `cargo build --workspace --all-targets` first (make test does)"
+        );
+    }
+    dir
+}
+
+fn newest(dir: &Path) -> std::time::SystemTime {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .map(|p| if p.is_dir() { newest(&p) } else { std::fs::metadata(&p).unwrap().modified().unwrap() })
+        .max()
+        .unwrap_or(std::time::UNIX_EPOCH)
 }
 
 fn compile(sources: &[&str], out: &Path, link: &[&str], compiler: &str, std: &str) {
@@ -130,4 +147,102 @@ fn header_compiles_as_cxx17() {
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+fn shared_link(libs: &Path) -> Vec<String> {
+    vec![format!("-L{}", libs.display()), "-lossrs".into(), format!("-Wl,-rpath,{}", libs.display())]
+}
+
+fn client_env(emulator: &Emulator) -> Vec<(&'static str, String)> {
+    vec![
+        ("OSS_ENDPOINT", emulator.endpoint()),
+        ("OSS_ACCESS_KEY_ID", "AKIDEXAMPLE".to_string()),
+        ("OSS_ACCESS_KEY_SECRET", "SECRETEXAMPLE".to_string()),
+        ("OSS_BUCKET", "bkt".to_string()),
+    ]
+}
+
+#[test]
+fn managed_upload_example_draws_progress_and_reports_errors() {
+    let libs = lib_dir();
+    let tmp = common::temp_dir();
+    let emulator = Emulator::start(EmulatorConfig::default()).unwrap();
+    let receiver = CallbackReceiver::start(ReceiverConfig {
+        allowed_key_url_prefixes: vec!["http://127.0.0.1:".into()],
+        ..ReceiverConfig::default()
+    })
+    .unwrap();
+    let link = shared_link(&libs);
+    let link: Vec<&str> = link.iter().map(String::as_str).collect();
+    for name in ["upload_file", "errors"] {
+        compile(&[&format!("examples/c/{name}.c")], &tmp.path().join(name), &link, "cc", "-std=c99");
+    }
+    let data = tmp.path().join("data.bin");
+    std::fs::write(&data, common::seed_multipart_bytes().repeat(4)).unwrap();
+    let mut env = client_env(&emulator);
+    env.extend([
+        ("OSS_OBJECT", "c/upload_file.bin".to_string()),
+        ("OSS_CALLBACK_URL", receiver.url()),
+        ("OSS_PART_SIZE", "102400".into()),
+    ]);
+    let out = Command::new(tmp.path().join("upload_file"))
+        .arg(&data)
+        .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stdout.starts_with("{\"Status\":\"OK\"}\n200\netag: \""), "{stdout}");
+    assert_eq!(stderr.matches('\r').count(), 10, "one progress line per part: {stderr:?}");
+    assert!(stderr.contains("] 100% part"), "{stderr:?}");
+    assert_eq!(emulator.object("bkt", "c/upload_file.bin").unwrap(), common::seed_multipart_bytes().repeat(4));
+    assert_eq!(receiver.received()[0].body, b"{\"object\":\"c/upload_file.bin\",\"size\":1000000}");
+
+    let out = run(&tmp.path().join("errors"), &[], &client_env(&emulator));
+    for expected in [
+        "result:      103",
+        "result:      400",
+        "OSS code:    SignatureDoesNotMatch",
+        "result:      401",
+        "OSS code:    CallbackFailed",
+        "stored ETag: \"",
+    ] {
+        assert!(out.contains(expected), "{expected} missing in:\n{out}");
+    }
+    assert_eq!(emulator.object("bkt", "errors.txt").unwrap(), b"kept");
+}
+
+#[test]
+fn one_client_shared_by_eight_threads() {
+    let libs = lib_dir();
+    let tmp = common::temp_dir();
+    let emulator = Emulator::start(EmulatorConfig::default()).unwrap();
+    let mut link = shared_link(&libs);
+    link.push("-lpthread".into());
+    let link: Vec<&str> = link.iter().map(String::as_str).collect();
+    let exe = tmp.path().join("threads");
+    compile(&["tests/c/threads.c"], &exe, &link, "cc", "-std=c99");
+    let out = run(&exe, &[], &client_env(&emulator));
+    assert_eq!(out, "800 uploads by 8 threads, 0 failures\n");
+    assert_eq!(emulator.object("bkt", "threads/7/99.txt").unwrap(), b"thread 7 upload 99: odd");
+}
+
+#[test]
+fn only_oss_symbols_are_exported() {
+    let libs = lib_dir();
+    let out = Command::new("nm").args(["-D", "--defined-only"]).arg(libs.join("libossrs.so")).output().unwrap();
+    assert!(out.status.success());
+    let symbols: Vec<String> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .filter_map(|l| l.split_whitespace().nth(2).map(String::from))
+        .collect();
+    assert!(symbols.len() > 50, "{symbols:?}");
+    let foreign: Vec<&String> = symbols.iter().filter(|s| !s.starts_with("oss_")).collect();
+    assert!(foreign.is_empty(), "symbols outside the oss_ namespace: {foreign:?}");
+    let header = std::fs::read_to_string(root().join("include/ossrs.h")).unwrap();
+    for s in &symbols {
+        assert!(header.contains(&format!("{s}(")), "{s} is exported but not declared in include/ossrs.h");
+    }
 }
