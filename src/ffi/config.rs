@@ -12,10 +12,10 @@ use crate::core::{Client, ConfigBuilder, Error, ErrorKind};
 
 /// Client settings as `key = value` strings, checked all at once by `oss_config_builder_build`.
 ///
-/// Keys (aliases in brackets): `endpoint`, `access_key_id` [accessKeyId, OSS_ACCESS_KEY_ID], `access_key_secret`
-/// [accessKeySecret, OSS_ACCESS_KEY_SECRET], `security_token` [securityToken, sts_token, OSS_SESSION_TOKEN],
+/// Keys: `endpoint`, `access_key_id` (aliases accessKeyId, OSS_ACCESS_KEY_ID), `access_key_secret`
+/// (aliases accessKeySecret, OSS_ACCESS_KEY_SECRET), `security_token` (aliases securityToken, sts_token, OSS_SESSION_TOKEN),
 /// `region`, `signature_version` (`v1` default, `v4` needs `region`), `cloudbox_id`, `cname` (bool),
-/// `path_style` [forcePathStyle] (bool), `connect_timeout_ms` (default 10000, 0 = none), `timeout_ms`
+/// `path_style` (alias forcePathStyle) (bool), `connect_timeout_ms` (default 10000, 0 = none), `timeout_ms`
 /// (default 0 = none), `proxy` (default: the `http_proxy`/`https_proxy`/`no_proxy` environment, as libcurl), `ca_cert_file` (extra PEM CA; TLS is always verified), `resolve`
 /// (`host=ip[,host=ip]`), `user_agent`.
 ///

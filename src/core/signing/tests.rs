@@ -188,3 +188,20 @@ fn civil_dates() {
     assert_eq!(v4_datetime(UNIX_EPOCH + Duration::from_secs(951_782_400)), "20000229T000000Z");
     assert_eq!(v4_datetime(UNIX_EPOCH + Duration::from_secs(4_102_444_799)), "20991231T235959Z");
 }
+
+#[test]
+fn v1_presigned_url() {
+    let url = v1::presign_url(
+        &creds(None),
+        "GET",
+        "bkt",
+        "b.file",
+        "http://bkt.oss-cn-hangzhou.aliyuncs.com/b.file",
+        &[],
+        1_672_223_261,
+    );
+    assert_eq!(
+        url,
+        "http://bkt.oss-cn-hangzhou.aliyuncs.com/b.file?Expires=1672223261&OSSAccessKeyId=AKIDEXAMPLE&Signature=Y4RHxUFj3t5WzOb1M1k8SDIaKQM%3D"
+    );
+}
