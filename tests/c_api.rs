@@ -172,45 +172,57 @@ fn managed_upload_example_draws_progress_and_reports_errors() {
         ..ReceiverConfig::default()
     })
     .unwrap();
-    let link = shared_link(&libs);
-    let link: Vec<&str> = link.iter().map(String::as_str).collect();
-    for name in ["upload_file", "errors"] {
-        compile(&[&format!("examples/c/{name}.c")], &tmp.path().join(name), &link, "cc", "-std=c99");
-    }
-    let data = tmp.path().join("data.bin");
-    std::fs::write(&data, common::seed_multipart_bytes().repeat(4)).unwrap();
-    let mut env = client_env(&emulator);
-    env.extend([
-        ("OSS_OBJECT", "c/upload_file.bin".to_string()),
-        ("OSS_CALLBACK_URL", receiver.url()),
-        ("OSS_PART_SIZE", "102400".into()),
-    ]);
-    let out = Command::new(tmp.path().join("upload_file"))
-        .arg(&data)
-        .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let stdout = String::from_utf8(out.stdout).unwrap();
-    let stderr = String::from_utf8(out.stderr).unwrap();
-    assert!(stdout.starts_with("{\"Status\":\"OK\"}\n200\netag: \""), "{stdout}");
-    assert_eq!(stderr.matches('\r').count(), 10, "one progress line per part: {stderr:?}");
-    assert!(stderr.contains("] 100% part"), "{stderr:?}");
-    assert_eq!(emulator.object("bkt", "c/upload_file.bin").unwrap(), common::seed_multipart_bytes().repeat(4));
-    assert_eq!(receiver.received()[0].body, b"{\"object\":\"c/upload_file.bin\",\"size\":1000000}");
+    let shared = shared_link(&libs);
+    let static_lib = libs.join("libossrs.a");
+    let links: [(&str, Vec<&str>); 2] = [
+        ("so", shared.iter().map(String::as_str).collect()),
+        ("a", vec![static_lib.to_str().unwrap(), "-lpthread", "-ldl", "-lm"]),
+    ];
+    for (flavour, link) in &links {
+        for name in ["upload_file", "errors"] {
+            compile(
+                &[&format!("examples/c/{name}.c")],
+                &tmp.path().join(format!("{name}-{flavour}")),
+                link,
+                "cc",
+                "-std=c99",
+            );
+        }
+        let data = tmp.path().join("data.bin");
+        std::fs::write(&data, common::seed_multipart_bytes().repeat(4)).unwrap();
+        let mut env = client_env(&emulator);
+        env.extend([
+            ("OSS_OBJECT", "c/upload_file.bin".to_string()),
+            ("OSS_CALLBACK_URL", receiver.url()),
+            ("OSS_PART_SIZE", "102400".into()),
+        ]);
+        let out = Command::new(tmp.path().join(format!("upload_file-{flavour}")))
+            .arg(&data)
+            .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert!(stdout.starts_with("{\"Status\":\"OK\"}\n200\netag: \""), "{stdout}");
+        assert_eq!(stderr.matches('\r').count(), 10, "one progress line per part: {stderr:?}");
+        assert!(stderr.contains("] 100% part"), "{stderr:?}");
+        assert_eq!(emulator.object("bkt", "c/upload_file.bin").unwrap(), common::seed_multipart_bytes().repeat(4));
+        assert_eq!(receiver.received().last().unwrap().body, b"{\"object\":\"c/upload_file.bin\",\"size\":1000000}");
 
-    let out = run(&tmp.path().join("errors"), &[], &client_env(&emulator));
-    for expected in [
-        "result:      103",
-        "result:      400",
-        "OSS code:    SignatureDoesNotMatch",
-        "result:      401",
-        "OSS code:    CallbackFailed",
-        "stored ETag: \"",
-    ] {
-        assert!(out.contains(expected), "{expected} missing in:\n{out}");
+        let out = run(&tmp.path().join(format!("errors-{flavour}")), &[], &client_env(&emulator));
+        for expected in [
+            "result:      103",
+            "result:      400",
+            "OSS code:    SignatureDoesNotMatch",
+            "result:      401",
+            "OSS code:    CallbackFailed",
+            "stored ETag: \"",
+        ] {
+            assert!(out.contains(expected), "{expected} missing in:\n{out}");
+        }
+        assert_eq!(emulator.object("bkt", "errors.txt").unwrap(), b"kept");
     }
-    assert_eq!(emulator.object("bkt", "errors.txt").unwrap(), b"kept");
 }
 
 #[test]
