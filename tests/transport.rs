@@ -112,7 +112,7 @@ fn total_timeout_is_enforced() {
         http_response("200 OK", &[], "")
     });
     let start = Instant::now();
-    let e = client(&[("endpoint", &rec.endpoint()), ("timeout_ms", "300")])
+    let e = client(&[("endpoint", &rec.endpoint()), ("timeout_ms", "300"), ("max_retries", "0")])
         .put("bkt", "k", b"x", None, None, None)
         .unwrap_err();
     assert_eq!(e.result, oss_result::Timeout, "{}", e.message);

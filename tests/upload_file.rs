@@ -194,8 +194,13 @@ fn a_failed_part_aborts_the_upload() {
         .upload_file("bkt", "k", path.to_str().unwrap(), None, None, Some(&opts), None, std::ptr::null_mut())
         .unwrap_err();
     assert_eq!((e.result, e.http_status, e.code.as_str()), (oss_result::ServiceError, 500, "InternalError"));
-    assert_eq!(methods(&rec), ["POST", "PUT", "PUT", "DELETE"], "initiate, part 1, part 2 fails, abort");
-    assert!(rec.requests()[3].request_line.contains("uploadId=UP1"));
+    assert_eq!(e.attempts, 4, "part 2 was tried 1 + 3 times");
+    assert_eq!(
+        methods(&rec),
+        ["POST", "PUT", "PUT", "PUT", "PUT", "PUT", "DELETE"],
+        "initiate, part 1, part 2 ×4, abort"
+    );
+    assert!(rec.requests()[6].request_line.contains("uploadId=UP1"));
 }
 
 #[test]

@@ -1,6 +1,6 @@
 //! The client: configuration, transport and the request pipeline (build → sign → send → classify).
 
-use std::time::SystemTime;
+use std::time::{Instant, SystemTime};
 
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
@@ -8,7 +8,7 @@ use base64::Engine;
 use super::config::ClientConfig;
 use super::endpoint::query_string;
 use super::error::{fail, Error, ErrorKind, Result, ServiceError};
-use super::http::{Body, Headers, Response, Transport};
+use super::http::{retry, Body, Headers, Response, Transport};
 use super::model::xml;
 use super::signing::{self, SignableRequest};
 use super::validate;
@@ -123,20 +123,49 @@ impl Client {
         }
     }
 
-    /// Signs and sends `req`, then turns non-success answers into errors.
-    pub fn execute(&self, mut req: OssRequest<'_>) -> Result<Response> {
+    /// Signs and sends `req`, then turns non-success answers into errors. Requests that are safe to repeat (no
+    /// callback, not CompleteMultipartUpload) are retried on transient failures, re-signed each time; the error
+    /// records how many attempts were made.
+    pub fn execute(&self, req: OssRequest<'_>) -> Result<Response> {
         self.check_process()?;
         let url = self.config.endpoint.url_for(req.bucket, req.key, &query_string(&req.query));
+        let is_complete = req.method == "POST" && req.query.iter().any(|(k, _)| k == "uploadId");
+        let repeatable = !req.carries_callback && !is_complete;
+        let cfg = &self.config.retry;
+        let started = Instant::now();
+        let mut random = retry::jitter_seed();
+        let mut attempts = 0;
+        loop {
+            attempts += 1;
+            let outcome = self.attempt(&req, &url);
+            match outcome {
+                Err(e)
+                    if repeatable
+                        && attempts <= cfg.max_retries
+                        && retry::is_transient(&e)
+                        && started.elapsed() < cfg.timeout =>
+                {
+                    random = random.rotate_left(17).wrapping_mul(0x2545_F491_4F6C_DD1D);
+                    std::thread::sleep(retry::backoff(cfg, attempts, random));
+                }
+                other => return other.map_err(|e| e.with_attempts(attempts)),
+            }
+        }
+    }
+
+    /// One signed attempt (the caller's headers are copied, so each attempt gets a fresh Date and signature).
+    fn attempt(&self, req: &OssRequest<'_>, url: &str) -> Result<Response> {
+        let mut headers = req.headers.clone();
         let mut signable = SignableRequest {
             method: req.method,
             bucket: req.bucket,
             key: req.key,
             query: &req.query,
-            headers: &mut req.headers,
+            headers: &mut headers,
         };
         signing::sign(&mut signable, &self.config.credentials, &self.config.signature, SystemTime::now());
-        let resp = self.transport.send(req.method, &url, &req.headers, &req.body).map_err(|e| e.with_attempts(1))?;
-        classify(resp, req.carries_callback).map_err(|e| e.with_attempts(1))
+        let resp = self.transport.send(req.method, url, &headers, &req.body)?;
+        classify(resp, req.carries_callback)
     }
 }
 

@@ -8,6 +8,7 @@ use std::time::Duration;
 use super::credentials::{Credentials, Secret};
 use super::endpoint::Endpoint;
 use super::error::{fail, Error, ErrorKind, Result};
+use super::http::retry::RetryConfig;
 use super::http::TransportConfig;
 use super::signing::{Scope, SignatureVersion};
 
@@ -44,6 +45,14 @@ pub enum ConfigKey {
     Resolve,
     /// `user_agent`.
     UserAgent,
+    /// `max_retries`: retries of requests that are safe to repeat (default 3, 0 = none).
+    MaxRetries,
+    /// `retry_base_ms`: first backoff ceiling (default 100).
+    RetryBaseMs,
+    /// `retry_max_backoff_ms`: largest single backoff (default 5000).
+    RetryMaxBackoffMs,
+    /// `retry_timeout_ms`: no retry starts after this long (default 60000).
+    RetryTimeoutMs,
 }
 
 impl ConfigKey {
@@ -66,6 +75,10 @@ impl ConfigKey {
             "ca_cert_file" | "ca_file" => ConfigKey::CaCertFile,
             "resolve" => ConfigKey::Resolve,
             "user_agent" => ConfigKey::UserAgent,
+            "max_retries" | "maxretries" => ConfigKey::MaxRetries,
+            "retry_base_ms" => ConfigKey::RetryBaseMs,
+            "retry_max_backoff_ms" => ConfigKey::RetryMaxBackoffMs,
+            "retry_timeout_ms" => ConfigKey::RetryTimeoutMs,
             _ => return None,
         })
     }
@@ -89,6 +102,8 @@ pub struct ClientConfig {
     pub signature: SignatureVersion,
     /// Transport settings.
     pub transport: TransportConfig,
+    /// Retry settings.
+    pub retry: RetryConfig,
 }
 
 impl ConfigBuilder {
@@ -166,7 +181,22 @@ impl ConfigBuilder {
                 None => format!("ossrs/{}", env!("CARGO_PKG_VERSION")),
             },
         };
-        Ok(ClientConfig { endpoint, credentials, signature, transport })
+        let defaults = RetryConfig::default();
+        let ms = |key: ConfigKey, default: Duration| -> Result<Duration> {
+            Ok(parse_ms(key, get(key), Some(default))?.unwrap_or(Duration::ZERO))
+        };
+        let retry = RetryConfig {
+            max_retries: match get(ConfigKey::MaxRetries).map(str::trim) {
+                None | Some("") => defaults.max_retries,
+                Some(v) => v.parse::<u32>().ok().filter(|n| *n <= 100).ok_or_else(|| {
+                    Error::new(ErrorKind::InvalidConfig, format!("max_retries expects 0..=100, got {v:?}"))
+                })?,
+            },
+            base: ms(ConfigKey::RetryBaseMs, defaults.base)?,
+            max_backoff: ms(ConfigKey::RetryMaxBackoffMs, defaults.max_backoff)?,
+            timeout: ms(ConfigKey::RetryTimeoutMs, defaults.timeout)?,
+        };
+        Ok(ClientConfig { endpoint, credentials, signature, transport, retry })
     }
 }
 

@@ -17,7 +17,9 @@ use crate::core::{Client, ConfigBuilder, Error, ErrorKind};
 /// `region`, `signature_version` (`v1` default, `v4` needs `region`), `cloudbox_id`, `cname` (bool),
 /// `path_style` (alias forcePathStyle) (bool), `connect_timeout_ms` (default 10000, 0 = none), `timeout_ms`
 /// (default 0 = none), `proxy` (default: the `http_proxy`/`https_proxy`/`no_proxy` environment, as libcurl), `ca_cert_file` (extra PEM CA; TLS is always verified), `resolve`
-/// (`host=ip[,host=ip]`), `user_agent`.
+/// (`host=ip[,host=ip]`), `user_agent`, `max_retries` (default 3: requests safe to repeat are retried on connection
+/// errors, timeouts, 5xx, 429 and 408, re-signed, never when a callback could run twice), `retry_base_ms`
+/// (100), `retry_max_backoff_ms` (5000), `retry_timeout_ms` (60000).
 ///
 /// Methods: `oss_config_builder_new`, `oss_config_builder_set`, `oss_config_builder_build`,
 /// `oss_config_builder_free`.

@@ -159,7 +159,6 @@ class OssClient
 
     private ClientSettings $settings;
     private CredentialsProvider $provider;
-    private int $maxRetries = 3;
     private ?NativeClient $native = null;
 
     /**
@@ -524,20 +523,20 @@ class OssClient
     }
 
     /**
-     * Records the SDK's retry setting. libossrs sends each request once (see README), so this value is only
-     * reported back by getMaxRetries().
+     * How often libossrs retries a request that is safe to repeat (connection errors, timeouts, 5xx, 429, 408;
+     * never a request whose repetition could run a callback twice), with exponential backoff and jitter.
      *
      * @param int $maxRetries
      */
     public function setMaxTries($maxRetries = 3)
     {
-        $this->maxRetries = ArgumentCheck::integer($maxRetries, 'maxRetries', 0);
+        $this->settings->maxRetries = ArgumentCheck::integer($maxRetries, 'maxRetries', 0);
     }
 
     /** @return int */
     public function getMaxRetries()
     {
-        return $this->maxRetries;
+        return $this->settings->maxRetries;
     }
 
     /**

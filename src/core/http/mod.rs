@@ -4,6 +4,7 @@ mod body;
 pub use body::{file_error, file_size};
 mod headers;
 mod response;
+pub mod retry;
 mod transport;
 
 pub use body::Body;

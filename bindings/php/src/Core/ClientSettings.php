@@ -23,6 +23,8 @@ final class ClientSettings
     public float $timeout = 0;
     /** Connect timeout in seconds; 0 = libossrs's default (10 s, as the SDK). */
     public float $connectTimeout = 0;
+    /** Retries of requests that are safe to repeat (libossrs `max_retries`). */
+    public int $maxRetries = 3;
 
     public function __construct(Endpoint $endpoint)
     {
@@ -103,6 +105,7 @@ final class ClientSettings
         if ($this->connectTimeout > 0) {
             $config['connect_timeout_ms'] = (string) max(1, (int) round($this->connectTimeout * 1000));
         }
+        $config['max_retries'] = (string) min(100, $this->maxRetries);
         return $config;
     }
 
