@@ -133,6 +133,7 @@ typedef struct oss_options oss_options;
 // `oss_response_body`, `oss_response_body_len`, `oss_response_url`, `oss_response_method`,
 // `oss_response_total_time_us`, `oss_response_bytes_sent`, `oss_response_upload_id`,
 // `oss_response_part_count`, `oss_response_part_number`, `oss_response_part_etag`, `oss_response_part_size`,
+// `oss_response_part_last_modified`, `oss_response_max_parts`,
 // `oss_response_parts_truncated`, `oss_response_next_part_number_marker`, `oss_response_free`.
 //
 // Ownership: caller owns, free with `oss_response_free`. Read-only accessors may run on any thread.
@@ -650,6 +651,15 @@ const char *oss_response_part_etag(const struct oss_response *response,
 // Ownership: borrows for the duration of the call and keeps no pointer.
 uint64_t oss_response_part_size(const struct oss_response *response,
                                 size_t index);
+
+// `LastModified` of listed part `index` as OSS wrote it, NULL when out of range.
+// Ownership: valid until `oss_response_free(response)`.
+const char *oss_response_part_last_modified(const struct oss_response *response,
+                                            size_t index);
+
+// `MaxParts` of a ListParts answer (0 when absent).
+// Ownership: borrows for the duration of the call and keeps no pointer.
+uint32_t oss_response_max_parts(const struct oss_response *response);
 
 // True when a ListParts answer was truncated (ask again with `part-number-marker`).
 // Ownership: borrows for the duration of the call and keeps no pointer.

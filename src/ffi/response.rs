@@ -16,6 +16,7 @@ use crate::core::Response;
 /// `oss_response_body`, `oss_response_body_len`, `oss_response_url`, `oss_response_method`,
 /// `oss_response_total_time_us`, `oss_response_bytes_sent`, `oss_response_upload_id`,
 /// `oss_response_part_count`, `oss_response_part_number`, `oss_response_part_etag`, `oss_response_part_size`,
+/// `oss_response_part_last_modified`, `oss_response_max_parts`,
 /// `oss_response_parts_truncated`, `oss_response_next_part_number_marker`, `oss_response_free`.
 ///
 /// Ownership: caller owns, free with `oss_response_free`. Read-only accessors may run on any thread.
@@ -29,12 +30,14 @@ pub struct oss_response {
     parts: Vec<Part>,
     parts_truncated: bool,
     next_part_number_marker: u32,
+    max_parts: u32,
 }
 
 struct Part {
     number: u32,
     etag: CString,
     size: u64,
+    last_modified: CString,
 }
 
 impl oss_response {
@@ -48,6 +51,7 @@ impl oss_response {
             parts: Vec::new(),
             parts_truncated: false,
             next_part_number_marker: 0,
+            max_parts: 0,
             inner,
         }
     }
@@ -60,10 +64,19 @@ impl oss_response {
 
     pub(crate) fn from_list_parts(r: ListPartsResult) -> Self {
         let mut out = oss_response::new(r.response);
-        out.parts =
-            r.parts.iter().map(|p| Part { number: p.part_number, etag: cstring(&p.etag), size: p.size }).collect();
+        out.parts = r
+            .parts
+            .iter()
+            .map(|p| Part {
+                number: p.part_number,
+                etag: cstring(&p.etag),
+                size: p.size,
+                last_modified: cstring(&p.last_modified),
+            })
+            .collect();
         out.parts_truncated = r.is_truncated;
         out.next_part_number_marker = r.next_part_number_marker;
+        out.max_parts = r.max_parts;
         out
     }
 
@@ -209,6 +222,20 @@ pub extern "C" fn oss_response_part_etag(response: *const oss_response, index: u
 #[no_mangle]
 pub extern "C" fn oss_response_part_size(response: *const oss_response, index: usize) -> u64 {
     read(response, 0, |r| r.parts.get(index).map_or(0, |p| p.size))
+}
+
+/// `LastModified` of listed part `index` as OSS wrote it, NULL when out of range.
+/// Ownership: valid until `oss_response_free(response)`.
+#[no_mangle]
+pub extern "C" fn oss_response_part_last_modified(response: *const oss_response, index: usize) -> *const c_char {
+    read(response, ptr::null(), |r| r.parts.get(index).map_or(ptr::null(), |p| p.last_modified.as_ptr()))
+}
+
+/// `MaxParts` of a ListParts answer (0 when absent).
+/// Ownership: borrows for the duration of the call and keeps no pointer.
+#[no_mangle]
+pub extern "C" fn oss_response_max_parts(response: *const oss_response) -> u32 {
+    read(response, 0, |r| r.max_parts)
 }
 
 /// True when a ListParts answer was truncated (ask again with `part-number-marker`).

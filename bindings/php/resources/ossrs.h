@@ -282,6 +282,11 @@ const char *oss_response_part_etag(const struct oss_response *response,
 uint64_t oss_response_part_size(const struct oss_response *response,
                                 size_t index);
 
+const char *oss_response_part_last_modified(const struct oss_response *response,
+                                            size_t index);
+
+uint32_t oss_response_max_parts(const struct oss_response *response);
+
 bool oss_response_parts_truncated(const struct oss_response *response);
 
 uint32_t oss_response_next_part_number_marker(const struct oss_response *response);

@@ -45,6 +45,8 @@ pub struct ListPartsResult {
     pub is_truncated: bool,
     /// Marker for the next page.
     pub next_part_number_marker: u32,
+    /// `MaxParts` as the server echoed it (0 when absent).
+    pub max_parts: u32,
     /// The whole response.
     pub response: Response,
 }
@@ -266,6 +268,7 @@ impl Client {
                 .child_text("NextPartNumberMarker")
                 .and_then(|n| n.trim().parse().ok())
                 .unwrap_or(0),
+            max_parts: root.child_text("MaxParts").and_then(|n| n.trim().parse().ok()).unwrap_or(0),
             response,
         })
     }

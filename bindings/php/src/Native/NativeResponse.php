@@ -81,22 +81,18 @@ final class NativeResponse
     }
 
     /**
-     * The ListParts answer. Parts, truncation and the next marker come from libossrs; bucket, key and upload id
-     * are the request's. MaxParts and each part's LastModified are not exposed by the C API yet, so they are read
-     * from the XML text of the body.
+     * The ListParts answer as libossrs parsed it; bucket, key and upload id are the request's.
      */
     public function listPartsInfo(string $bucket, string $key, string $uploadId): ListPartsInfo
     {
         $ffi = $this->ffi;
         $h = $this->handle;
-        $body = $this->body();
-        preg_match_all('~<LastModified>([^<]*)</LastModified>~', $body, $modified);
         $parts = [];
         $count = (int) $ffi->oss_response_part_count($h);
         for ($i = 0; $i < $count; $i++) {
             $parts[] = new PartInfo(
                 (int) $ffi->oss_response_part_number($h, $i),
-                $modified[1][$i] ?? '',
+                (string) $ffi->oss_response_part_last_modified($h, $i),
                 (string) $ffi->oss_response_part_etag($h, $i),
                 (int) $ffi->oss_response_part_size($h, $i)
             );
@@ -106,7 +102,7 @@ final class NativeResponse
             $key,
             $uploadId,
             (int) $ffi->oss_response_next_part_number_marker($h),
-            preg_match('~<MaxParts>\s*(\d+)\s*</MaxParts>~', $body, $max) === 1 ? (int) $max[1] : 0,
+            (int) $ffi->oss_response_max_parts($h),
             $ffi->oss_response_parts_truncated($h) ? 'true' : 'false',
             $parts
         );
