@@ -102,6 +102,11 @@ impl Client {
         &self.config
     }
 
+    /// The body buffers shared by this client's requests.
+    pub(crate) fn buffers(&self) -> &std::sync::Arc<super::http::BufferPool> {
+        self.transport.buffers()
+    }
+
     /// True when this process created the client (false in a forked child).
     pub fn in_creating_process(&self) -> bool {
         self.pid == std::process::id()

@@ -2,6 +2,8 @@
 
 mod body;
 pub use body::{file_error, file_size};
+mod buffers;
+pub use buffers::BufferPool;
 mod headers;
 mod response;
 pub mod retry;

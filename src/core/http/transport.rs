@@ -11,6 +11,7 @@ use reqwest::blocking::{Body as ReqBody, Client};
 use reqwest::{Certificate, Method, Proxy};
 
 use super::body::{file_error, RangeReader};
+use super::buffers::BufferPool;
 use super::{Body, Headers, Response};
 use crate::core::error::{fail, Error, ErrorKind, Result};
 
@@ -31,10 +32,14 @@ pub struct TransportConfig {
     pub user_agent: String,
 }
 
+/// File ranges up to this size are read into a pooled buffer and sent in one piece; longer ones are streamed.
+const IN_MEMORY_FILE_RANGE: u64 = 32 * 1024 * 1024;
+
 /// Sends requests; cheap to share between threads.
 #[derive(Debug, Clone)]
 pub struct Transport {
     client: Client,
+    buffers: Arc<BufferPool>,
 }
 
 fn install_crypto_provider() {
@@ -83,7 +88,12 @@ impl Transport {
         let client = b.build().map_err(|e| {
             Error::new(ErrorKind::InvalidConfig, format!("cannot build the HTTP client: {}", chain(&e)))
         })?;
-        Ok(Transport { client })
+        Ok(Transport { client, buffers: Arc::default() })
+    }
+
+    /// The body buffers of this transport, shared by every request and managed upload of the client.
+    pub fn buffers(&self) -> &Arc<BufferPool> {
+        &self.buffers
     }
 
     /// Sends one request and reads the whole response. Never retries.
@@ -98,6 +108,11 @@ impl Transport {
         rb = match body {
             Body::Empty => rb.body(Vec::new()),
             Body::Bytes(b) => rb.body(b.clone()),
+            // Read in one go: streaming small chunks costs a thread hand-off per chunk in reqwest's blocking API.
+            Body::File { path, offset, len } if *len <= IN_MEMORY_FILE_RANGE => {
+                let file = std::fs::File::open(path).map_err(|e| file_error(path, &e))?;
+                rb.body(self.buffers.read_range(&file, path, *offset, *len as usize)?)
+            }
             Body::File { path, offset, len } => {
                 let reader = RangeReader::open(path, *offset, *len, file_failure.clone())?;
                 rb.body(ReqBody::sized(reader, *len))

@@ -4,14 +4,12 @@
 //! aborted unless the caller keeps it. Progress is reported on the calling thread only, at most once per part.
 
 use std::fs::File;
-use std::os::unix::fs::FileExt;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc;
 
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
-use bytes::Bytes;
 use md5::{Digest, Md5};
 
 use crate::core::client::{Client, RequestOptions};
@@ -93,7 +91,8 @@ impl Client {
         }
         let file = File::open(path).map_err(|e| file_error(path, &e))?;
         let upload_id = self.initiate_multipart_upload(bucket, key, opts)?.upload_id;
-        let plan = Plan { bucket, key, upload_id: &upload_id, file: &file, size, part_size: settings.part_size, count };
+        let plan =
+            Plan { bucket, key, upload_id: &upload_id, file: &file, path, size, part_size: settings.part_size, count };
         let done = match plan.run(self, settings.parallelism, progress) {
             Ok(done) => done,
             Err(e) => return Err(self.give_up(bucket, key, &upload_id, settings, e)),
@@ -152,6 +151,7 @@ struct Plan<'a> {
     key: &'a str,
     upload_id: &'a str,
     file: &'a File,
+    path: &'a Path,
     size: u64,
     part_size: u64,
     count: u64,
@@ -226,10 +226,7 @@ impl Plan<'_> {
     fn upload_one(&self, client: &Client, index: u64) -> Result<PartDone> {
         let offset = index * self.part_size;
         let len = self.part_size.min(self.size - offset);
-        let mut buf = vec![0u8; len as usize];
-        self.file.read_exact_at(&mut buf, offset).map_err(|e| {
-            Error::new(ErrorKind::Io, format!("reading bytes {offset}..{} of the file failed: {e}", offset + len))
-        })?;
+        let buf = client.buffers().read_range(self.file, self.path, offset, len as usize)?;
         let md5 = B64.encode(Md5::digest(&buf));
         let crc = crc64::checksum(&buf);
         let number = index as u32 + 1;
@@ -238,7 +235,7 @@ impl Plan<'_> {
             self.key,
             self.upload_id,
             number,
-            Bytes::from(buf),
+            buf,
             Some(&md5),
             &RequestOptions::default(),
         )?;
