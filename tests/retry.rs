@@ -113,3 +113,105 @@ fn requests_with_callbacks_are_never_repeated() {
     client.put("bkt", "plain", b"twice is fine", None, None, None).unwrap();
     assert_eq!(emulator.object("bkt", "plain").unwrap(), b"twice is fine");
 }
+
+/// Uploads four parts of `data` and returns the upload id and the part list for Complete.
+fn four_parts(client: &Client, key: &str, data: &[u8]) -> (String, Vec<(u32, String)>) {
+    let upload_id = client.initiate("bkt", key, None).unwrap().upload_id.unwrap();
+    let quarter = data.len() / 4;
+    let parts = (0..4)
+        .map(|n| {
+            let chunk = &data[n * quarter..(n + 1) * quarter];
+            let r = client.upload_part("bkt", key, &upload_id, n as u32 + 1, chunk, None).unwrap();
+            (n as u32 + 1, r.etag().to_string())
+        })
+        .collect();
+    (upload_id, parts)
+}
+
+fn refs(parts: &[(u32, String)]) -> Vec<(u32, &str)> {
+    parts.iter().map(|(n, e)| (*n, e.as_str())).collect()
+}
+
+#[test]
+fn a_complete_whose_answer_was_lost_is_confirmed_instead_of_failing() {
+    let receiver = CallbackReceiver::start(ReceiverConfig {
+        allowed_key_url_prefixes: vec!["http://127.0.0.1:".into()],
+        ..ReceiverConfig::default()
+    })
+    .unwrap();
+    let emulator = Emulator::start(EmulatorConfig::default()).unwrap();
+    let client = fast_retries(&emulator);
+    let cb = format!("{{\"callbackUrl\":\"{}\",\"callbackBody\":\"object=${{object}}\"}}", receiver.url());
+    let data = common::seed_multipart_bytes().repeat(4);
+    let lose_complete = |answer: LostAnswer| Faults {
+        seed: 7,
+        rules: vec![FaultRule::new(FaultKind::LoseResponseAfterCommit(answer))
+            .operation(Operation::CompleteMultipartUpload)
+            .limit(1)],
+    };
+
+    // Committed, then the connection was reset: with a callback, the callback ran once and is not repeated.
+    emulator.set_faults(lose_complete(LostAnswer::Reset)).unwrap();
+    let (upload_id, parts) = four_parts(&client, "lost/reset", &data);
+    let r = client.complete("bkt", "lost/reset", &upload_id, &refs(&parts), Some(&cb), None).unwrap();
+    assert!(r.recovered, "the outcome was confirmed by ListParts + HEAD");
+    assert_eq!(r.status, 200);
+    assert!(r.etag().ends_with("-4\""), "the multipart ETag: {}", r.etag());
+    assert_eq!(emulator.object("bkt", "lost/reset").unwrap(), data);
+    assert_eq!(emulator.callback_posts("bkt", "lost/reset"), 1, "the callback ran exactly once");
+
+    // Committed, then a 500 answer: the same confirmation.
+    emulator.set_faults(lose_complete(LostAnswer::Error(ErrorStatus::InternalError))).unwrap();
+    let (upload_id, parts) = four_parts(&client, "lost/500", &data);
+    let r = client.complete("bkt", "lost/500", &upload_id, &refs(&parts), None, None).unwrap();
+    assert!(r.recovered);
+    assert_eq!(emulator.object("bkt", "lost/500").unwrap(), data);
+
+    // Not committed (503 before the operation ran): without a callback it is sent again and succeeds normally.
+    let refuse_once = Faults {
+        seed: 7,
+        rules: vec![FaultRule::new(FaultKind::Error(ErrorStatus::ServiceUnavailable))
+            .operation(Operation::CompleteMultipartUpload)
+            .limit(1)],
+    };
+    emulator.set_faults(refuse_once.clone()).unwrap();
+    let (upload_id, parts) = four_parts(&client, "lost/503", &data);
+    let r = client.complete("bkt", "lost/503", &upload_id, &refs(&parts), None, None).unwrap();
+    assert!(!r.recovered, "a normal CompleteMultipartUpload answer");
+    assert!(r.body_text().contains("<CompleteMultipartUploadResult"), "{}", r.body_text());
+    assert_eq!(emulator.object("bkt", "lost/503").unwrap(), data);
+
+    // Not committed, with a callback: never sent again; the error says the upload is still open.
+    emulator.set_faults(refuse_once).unwrap();
+    let (upload_id, parts) = four_parts(&client, "lost/cb503", &data);
+    let e = client.complete("bkt", "lost/cb503", &upload_id, &refs(&parts), Some(&cb), None).unwrap_err();
+    assert_eq!((e.result, e.http_status, e.attempts), (oss_result::ServiceError, 503, 1));
+    assert!(e.message.contains("had not taken effect") && e.message.contains("still open"), "{}", e.message);
+    assert_eq!(emulator.callback_posts("bkt", "lost/cb503"), 0);
+    let r = client.complete("bkt", "lost/cb503", &upload_id, &refs(&parts), Some(&cb), None).unwrap();
+    assert!(!r.recovered);
+    assert_eq!(emulator.callback_posts("bkt", "lost/cb503"), 1, "the caller's own retry ran it once");
+
+    // The managed upload goes through the same path, and still checks the object's CRC-64 on the HEAD answer.
+    emulator.set_faults(lose_complete(LostAnswer::Reset)).unwrap();
+    let dir = common::temp_dir();
+    let file = dir.path().join("managed.bin");
+    std::fs::write(&file, &data).unwrap();
+    let opts = common::Options::new().part_size(102_400);
+    let r = client
+        .upload_file(
+            "bkt",
+            "lost/managed",
+            file.to_str().unwrap(),
+            Some(&cb),
+            None,
+            Some(&opts),
+            None,
+            std::ptr::null_mut(),
+        )
+        .unwrap();
+    assert!(r.recovered);
+    assert_eq!(emulator.object("bkt", "lost/managed").unwrap(), data);
+    assert_eq!(emulator.callback_posts("bkt", "lost/managed"), 1);
+    assert_eq!(receiver.received().len(), 3, "one callback per completed upload with a callback");
+}

@@ -22,7 +22,7 @@ pub struct Client {
 }
 
 /// One OSS request before signing.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct OssRequest<'a> {
     /// HTTP method.
     pub method: &'static str,

@@ -189,6 +189,16 @@ pub extern "C" fn oss_response_bytes_sent(response: *const oss_response) -> u64 
     read(response, 0, |r| r.inner.bytes_sent)
 }
 
+/// True when the request's own answer was lost and its success was confirmed by other requests, whose answer
+/// this then is. Today only `oss_complete_multipart_upload` (and `oss_upload_file`) do this: after a lost answer
+/// they check with ListParts and HEAD that the object was completed from exactly the given parts; the response
+/// is then that HEAD's (status 200, the object's ETag, no body — a callback's reply is lost with the answer).
+/// Ownership: borrows for the duration of the call and keeps no pointer.
+#[no_mangle]
+pub extern "C" fn oss_response_recovered(response: *const oss_response) -> bool {
+    read(response, false, |r| r.inner.recovered)
+}
+
 /// The upload id of an `oss_initiate_multipart_upload` answer, NULL for other answers.
 /// Ownership: valid until `oss_response_free(response)`.
 #[no_mangle]

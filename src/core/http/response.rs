@@ -19,6 +19,9 @@ pub struct Response {
     pub total_time: Duration,
     /// Request body bytes sent.
     pub bytes_sent: u64,
+    /// True when the request's own answer was lost and its success was confirmed by other requests; this is then
+    /// their response (CompleteMultipartUpload: the HEAD of the completed object, so no callback reply).
+    pub recovered: bool,
 }
 
 impl Response {

@@ -137,6 +137,7 @@ impl Transport {
                 body: body_bytes,
                 total_time: start.elapsed(),
                 bytes_sent: body.len(),
+                recovered: false,
             }),
             Err(e) => {
                 if let Some(file_err) = file_failure.lock().unwrap_or_else(|p| p.into_inner()).take() {

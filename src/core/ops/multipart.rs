@@ -9,7 +9,7 @@ use super::digest::content_md5;
 use super::upload_headers;
 use crate::core::client::{Client, OssRequest, RequestOptions};
 use crate::core::error::{fail, ErrorKind, Result};
-use crate::core::http::{Body, Headers, Response};
+use crate::core::http::{retry, Body, Headers, Response};
 use crate::core::model::callback;
 use crate::core::model::xml::{self, CompletePart};
 use crate::core::validate;
@@ -158,6 +158,8 @@ impl Client {
     }
 
     /// CompleteMultipartUpload with the parts in the order given, and an optional callback (where OSS runs it).
+    /// When the answer is lost (connection failure, timeout, 5xx), the outcome is checked with ListParts and HEAD
+    /// (see `complete_recovery`): a confirmed completion returns the HEAD response with `recovered` set.
     #[allow(clippy::too_many_arguments)]
     pub fn complete_multipart_upload(
         &self,
@@ -186,7 +188,7 @@ impl Client {
         }
         let mut query = opts.checked_query()?;
         query.extend(upload_id_query(upload_id));
-        self.execute(OssRequest {
+        let req = OssRequest {
             method: "POST",
             bucket,
             key,
@@ -194,7 +196,12 @@ impl Client {
             headers,
             body: Body::Bytes(Bytes::from(body)),
             carries_callback: cb.is_some(),
-        })
+        };
+        match self.execute(req.clone()) {
+            // The answer is lost or unclear: find out whether the upload was completed before giving up.
+            Err(e) if retry::is_transient(&e) => self.recover_complete(&req, upload_id, parts, e),
+            other => other,
+        }
     }
 
     /// AbortMultipartUpload (`DELETE ?uploadId`).
