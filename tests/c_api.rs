@@ -258,3 +258,87 @@ fn only_oss_symbols_are_exported() {
         assert!(header.contains(&format!("{s}(")), "{s} is exported but not declared in include/ossrs.h");
     }
 }
+
+#[test]
+fn a_killed_upload_resumes_from_its_checkpoint_with_only_the_missing_parts() {
+    use oss_emulator::{FaultKind, FaultRule, Faults, Operation};
+    let libs = lib_dir();
+    let tmp = common::temp_dir();
+    let slow_parts = Faults {
+        seed: 3,
+        rules: vec![
+            FaultRule::new(FaultKind::Delay(std::time::Duration::from_millis(100))).operation(Operation::UploadPart)
+        ],
+    };
+    let emulator = Emulator::start(EmulatorConfig { faults: slow_parts, ..EmulatorConfig::default() }).unwrap();
+    let receiver = CallbackReceiver::start(ReceiverConfig {
+        allowed_key_url_prefixes: vec!["http://127.0.0.1:".into()],
+        ..ReceiverConfig::default()
+    })
+    .unwrap();
+    let exe = tmp.path().join("upload_file");
+    let link = shared_link(&libs);
+    compile(
+        &["examples/c/upload_file.c"],
+        &exe,
+        &link.iter().map(String::as_str).collect::<Vec<_>>(),
+        "cc",
+        "-std=c99",
+    );
+    let data: Vec<u8> = (0..2_048_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+    let file = tmp.path().join("big.bin");
+    std::fs::write(&file, &data).unwrap();
+    let checkpoint = tmp.path().join("big.checkpoint");
+    let mut env = client_env(&emulator);
+    env.extend([
+        ("OSS_OBJECT", "c/killed.bin".to_string()),
+        ("OSS_CALLBACK_URL", receiver.url()),
+        ("OSS_PART_SIZE", "102400".into()),
+        ("OSS_PARALLELISM", "2".into()),
+        ("OSS_CHECKPOINT", checkpoint.to_str().unwrap().to_string()),
+    ]);
+    let recorded = || -> usize {
+        std::fs::read(&checkpoint)
+            .ok()
+            .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+            .and_then(|d| d["state"]["parts"].as_array().map(Vec::len))
+            .unwrap_or(0)
+    };
+    let stored_parts = || {
+        let is_part = |e: &serde_json::Value| {
+            e["path"] == "/bkt/c/killed.bin" && e["query"].as_str().unwrap_or("").contains("partNumber=")
+        };
+        emulator.requests().iter().filter(|e| is_part(e) && e["status"] == 200).count()
+    };
+
+    // kill -9 in the middle of the upload (20 parts of 100 KiB, each answered after 100 ms).
+    let mut child = Command::new(&exe)
+        .arg(&file)
+        .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while recorded() < 6 {
+        assert!(std::time::Instant::now() < deadline, "the upload made no progress");
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let kept = recorded();
+    assert!((6..20).contains(&kept), "{kept} parts recorded when killed");
+    let before = stored_parts();
+    assert_eq!(emulator.uploads("bkt").len(), 1, "the killed upload is still open");
+
+    // The rerun sends only the parts the checkpoint does not hold, and completes with the callback.
+    emulator.set_faults(Faults::default()).unwrap();
+    let out = run(&exe, &[file.to_str().unwrap()], &env);
+    assert!(out.starts_with("{\"Status\":\"OK\"}\n200\n"), "{out}");
+    assert_eq!(stored_parts() - before, 20 - kept);
+    assert_eq!(emulator.object("bkt", "c/killed.bin").unwrap(), data);
+    assert!(!checkpoint.exists());
+    assert!(emulator.uploads("bkt").is_empty());
+    assert_eq!(receiver.received().len(), 1);
+    println!("kill -9 after {kept} of 20 parts: the rerun sent {} parts", 20 - kept);
+}

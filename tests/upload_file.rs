@@ -281,3 +281,136 @@ fn bad_settings_and_failed_callbacks() {
     assert_eq!(emulator.object("bkt", "cb").unwrap(), data, "the object is stored");
     assert!(emulator.uploads("bkt").is_empty());
 }
+
+/// Part uploads the emulator stored for `key` (UploadPart answered 200).
+fn stored_part_requests(emulator: &Emulator, key: &str) -> usize {
+    let path = format!("/bkt/{key}");
+    let is_part = |e: &serde_json::Value| {
+        e["method"] == "PUT" && e["path"] == path.as_str() && e["query"].as_str().unwrap_or("").contains("partNumber=")
+    };
+    emulator.requests().iter().filter(|e| is_part(e) && e["status"] == 200).count()
+}
+
+/// Parts recorded in a checkpoint file.
+fn checkpoint_parts(path: &std::path::Path) -> usize {
+    let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    doc["state"]["parts"].as_array().unwrap().len()
+}
+
+#[test]
+fn a_checkpoint_resumes_with_only_the_missing_parts() {
+    let emulator = Emulator::start(EmulatorConfig::default()).unwrap();
+    let receiver = CallbackReceiver::start(ReceiverConfig {
+        allowed_key_url_prefixes: vec!["http://127.0.0.1:".into()],
+        ..ReceiverConfig::default()
+    })
+    .unwrap();
+    let client = Client::for_endpoint(&emulator.endpoint());
+    let dir = common::temp_dir();
+    let (path, data) = random_file(&dir, 1_000_000); // 10 parts of 102400 bytes
+    let cp = dir.path().join("upload.checkpoint");
+    let cb = format!("{{\"callbackUrl\":\"{}\",\"callbackBody\":\"size=${{size}}\"}}", receiver.url());
+    let run = |cancel_after: Option<usize>| {
+        let mut s = seen(cancel_after);
+        let opts = Options::new().part_size(102_400).parallelism(1).checkpoint(&cp);
+        let outcome = client.upload_file(
+            "bkt",
+            "resumed.bin",
+            path.to_str().unwrap(),
+            Some(&cb),
+            None,
+            Some(&opts),
+            Some(on_progress),
+            (&mut s as *mut Seen).cast(),
+        );
+        (outcome, s.calls)
+    };
+
+    // The first run stops after 4 parts; the upload and the checkpoint stay.
+    let (outcome, _) = run(Some(4));
+    let e = outcome.unwrap_err();
+    assert_eq!(e.result, oss_result::AbortedByCallback);
+    assert!(e.message.contains("kept for resuming"), "{}", e.message);
+    assert_eq!(checkpoint_parts(&cp), 4);
+    assert_eq!(emulator.uploads("bkt").len(), 1);
+    // A worker may have stored one more part before it saw the stop; it is not in the checkpoint.
+    let first = stored_part_requests(&emulator, "resumed.bin");
+    assert!((4..=5).contains(&first), "{first}");
+
+    // The rerun sends parts 5..=10 only, reports progress from 4 parts on, completes, and deletes the checkpoint.
+    let (outcome, calls) = run(None);
+    let r = outcome.unwrap();
+    assert_eq!(r.body_text(), "{\"Status\":\"OK\"}");
+    assert_eq!(stored_part_requests(&emulator, "resumed.bin") - first, 6, "the 6 parts not in the checkpoint");
+    assert_eq!(calls.first().unwrap().0, 5);
+    assert_eq!(calls.first().unwrap().1, 5 * 102_400);
+    assert_eq!(calls.len(), 6);
+    assert_eq!(emulator.object("bkt", "resumed.bin").unwrap(), data);
+    assert!(!cp.exists(), "a finished upload leaves no checkpoint");
+    assert!(emulator.uploads("bkt").is_empty());
+    assert_eq!(receiver.received().len(), 1, "the callback ran once, on the completing run");
+}
+
+#[test]
+fn a_changed_file_or_a_corrupt_checkpoint_starts_over_safely() {
+    let emulator = Emulator::start(EmulatorConfig::default()).unwrap();
+    let client = Client::for_endpoint(&emulator.endpoint());
+    let dir = common::temp_dir();
+    let (path, _) = random_file(&dir, 500_000); // 5 parts
+    let cp = dir.path().join("upload.checkpoint");
+    let opts = Options::new().part_size(102_400).parallelism(1).checkpoint(&cp);
+    let upload = |cancel_after: Option<usize>| {
+        let mut s = seen(cancel_after);
+        client.upload_file(
+            "bkt",
+            "changed.bin",
+            path.to_str().unwrap(),
+            None,
+            None,
+            Some(&opts),
+            Some(on_progress),
+            (&mut s as *mut Seen).cast(),
+        )
+    };
+    upload(Some(2)).unwrap_err();
+    let first_upload = emulator.uploads("bkt");
+    assert_eq!(first_upload.len(), 1);
+
+    // The source changes (new contents, new mtime): the old upload is aborted and every part is sent again.
+    let changed: Vec<u8> = (0..500_000u32).map(|i| (i % 13) as u8).collect();
+    std::fs::write(&path, &changed).unwrap();
+    let later = std::time::SystemTime::now() + std::time::Duration::from_secs(5);
+    std::fs::File::options().write(true).open(&path).unwrap().set_modified(later).unwrap();
+    let before = stored_part_requests(&emulator, "changed.bin");
+    upload(None).unwrap();
+    assert_eq!(stored_part_requests(&emulator, "changed.bin") - before, 5);
+    assert_eq!(emulator.object("bkt", "changed.bin").unwrap(), changed);
+    assert!(emulator.uploads("bkt").is_empty(), "the stale upload {first_upload:?} was aborted");
+
+    // A corrupt checkpoint is ignored: a new upload, all parts, correct object.
+    upload(Some(3)).unwrap_err();
+    let text = std::fs::read_to_string(&cp).unwrap();
+    std::fs::write(
+        &cp,
+        text.replace("\"parts\":[", "\"parts\":[{\"number\":9,\"etag\":\"x\",\"len\":1,\"crc64\":\"1\"},"),
+    )
+    .unwrap();
+    let before = stored_part_requests(&emulator, "changed.bin");
+    upload(None).unwrap();
+    assert_eq!(
+        stored_part_requests(&emulator, "changed.bin") - before,
+        5,
+        "nothing is trusted from a corrupt checkpoint"
+    );
+    assert_eq!(emulator.object("bkt", "changed.bin").unwrap(), changed);
+    assert!(!cp.exists());
+
+    // Parts OSS no longer has (the upload was aborted behind the checkpoint's back): a new upload.
+    upload(Some(2)).unwrap_err();
+    let id = emulator.uploads("bkt").pop().unwrap();
+    client.abort("bkt", "changed.bin", &id).unwrap();
+    let before = stored_part_requests(&emulator, "changed.bin");
+    upload(None).unwrap();
+    assert_eq!(stored_part_requests(&emulator, "changed.bin") - before, 5);
+    assert_eq!(emulator.object("bkt", "changed.bin").unwrap(), changed);
+}

@@ -3,7 +3,8 @@
  * progress callback (which libossrs always calls on this thread).
  *
  * Environment: OSS_ENDPOINT, OSS_ACCESS_KEY_ID, OSS_ACCESS_KEY_SECRET, OSS_BUCKET, OSS_OBJECT, OSS_CALLBACK_URL,
- * OSS_PART_SIZE (default 10 MiB), OSS_PARALLELISM (default 4). Argument: the file to upload. */
+ * OSS_PART_SIZE (default 10 MiB), OSS_PARALLELISM (default 4), OSS_CHECKPOINT (a checkpoint file: makes the upload
+ * resumable; rerun the program after a failure or kill and only the missing parts are sent). Argument: the file. */
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -49,6 +50,9 @@ int main(int argc, char **argv) {
     rc = oss_options_set_part_size(options, strtoull(env_or("OSS_PART_SIZE", "10485760"), NULL, 10), &err);
     if (rc == OSS_RESULT_OK) {
         rc = oss_options_set_parallelism(options, (uint32_t)strtoul(env_or("OSS_PARALLELISM", "4"), NULL, 10), &err);
+    }
+    if (rc == OSS_RESULT_OK && getenv("OSS_CHECKPOINT") != NULL) {
+        rc = oss_options_set_checkpoint_file(options, getenv("OSS_CHECKPOINT"), &err);
     }
     if (rc == OSS_RESULT_OK) {
         rc = oss_upload_file(client, bucket, object, argv[1], callback, NULL, options, draw_progress, stderr, &resp, &err);

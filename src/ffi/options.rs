@@ -3,7 +3,7 @@
 use std::ffi::c_char;
 use std::ptr;
 
-use super::cast::{free_box, handle_mut_arg, str_arg};
+use super::cast::{free_box, handle_mut_arg, path_arg, str_arg};
 use super::error::oss_error;
 use super::panic::{call, guard};
 use super::result::oss_result;
@@ -13,11 +13,11 @@ use crate::core::RequestOptions;
 
 /// Per-request options: headers (`Content-Type`, `Cache-Control`, `x-oss-meta-*`, `x-oss-storage-class`,
 /// a pinned `Date`, …), query parameters (`max-parts`, `part-number-marker`), `check_md5`, and the settings of
-/// the managed upload `oss_upload_file` (part size, parallelism, keep on failure).
+/// the managed upload `oss_upload_file` (part size, parallelism, keep on failure, checkpoint file).
 ///
 /// Methods: `oss_options_new`, `oss_options_set_header`, `oss_options_set_query`, `oss_options_set_check_md5`,
 /// `oss_options_set_part_size`, `oss_options_set_parallelism`, `oss_options_set_keep_on_failure`,
-/// `oss_options_free`.
+/// `oss_options_set_checkpoint_file`, `oss_options_free`.
 ///
 /// Ownership: caller owns, free with `oss_options_free`. Operations borrow it for the duration of the call, so
 /// one options object may be reused; it may be read by many threads at once but not changed meanwhile.
@@ -159,6 +159,30 @@ pub unsafe extern "C" fn oss_options_set_keep_on_failure(
 ) -> oss_result {
     call(error_out, || {
         handle_mut_arg(options, "options")?.upload.keep_on_failure = keep;
+        Ok(())
+    })
+}
+
+/// `oss_upload_file`: make the upload resumable with a checkpoint file at `path` (NULL: no checkpoint). The file
+/// records the upload id, part size, the source file's size and mtime and every stored part with its ETag, sealed
+/// with an MD5, and is rewritten atomically after each part. A rerun after a failure, crash or kill uploads only
+/// the parts OSS does not already have; a changed source file or a different target aborts the old upload and
+/// starts over; a corrupt checkpoint is ignored and replaced. With a checkpoint the upload is kept on failure; the
+/// file is deleted once the upload is complete. One checkpoint must not be used by two uploads at the same time.
+///
+/// Errors: `OSS_RESULT_NULL_PARAMETER` (options), `OSS_RESULT_INVALID_UTF8`. Ownership: copies `path`.
+///
+/// # Safety
+/// `options` is NULL or live; `path` is NULL or NUL-terminated; `error_out` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn oss_options_set_checkpoint_file(
+    options: *mut oss_options,
+    path: *const c_char,
+    error_out: *mut *mut oss_error,
+) -> oss_result {
+    call(error_out, || {
+        let o = handle_mut_arg(options, "options")?;
+        o.upload.checkpoint = if path.is_null() { None } else { Some(path_arg(path, "path")?) };
         Ok(())
     })
 }

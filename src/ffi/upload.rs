@@ -22,6 +22,9 @@ pub type oss_progress_fn =
 /// (where OSS runs it). The whole object's CRC-64 is computed while reading and checked against OSS's
 /// `x-oss-hash-crc64ecma` (`OSS_RESULT_CRC64_MISMATCH`). On any failure the upload is aborted, leaving no parts
 /// behind, unless `oss_options_set_keep_on_failure` was set. Memory stays about `parallelism × part size`.
+/// With `oss_options_set_checkpoint_file` the upload is resumable: a rerun after a failure, crash or kill sends
+/// only the parts OSS does not have yet. A CompleteMultipartUpload whose answer is lost is checked with ListParts
+/// and HEAD (`oss_response_recovered`) instead of failing blindly.
 ///
 /// `options` headers go on InitiateMultipartUpload (Content-Type, `x-oss-meta-*`, storage class). `progress` may be
 /// NULL. Errors: as `oss_put_object_with_callback` and `oss_upload_part_from_file`, plus

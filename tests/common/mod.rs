@@ -5,10 +5,69 @@
 pub mod recorder;
 
 use std::ffi::{c_char, CStr, CString};
+use std::io::Write;
+use std::path::PathBuf;
 use std::ptr;
+use std::sync::Mutex;
 
 use ossrs::ffi::*;
 use ossrs::ffi::{client::*, config::*, error::*, multipart::*, object::*, options::*, put::*, response::*};
+
+/// The credentials of the usual test client (the emulator's default key). Every secret and token the suite
+/// uses is a known constant, so that `scripts/secret-scan.sh` can search every error text the tests produced
+/// for it (and for its base64 and URL-encoded forms).
+pub const KEY_ID: &str = "AKIDEXAMPLE";
+/// See [`KEY_ID`].
+pub const KEY_SECRET: &str = "SECRETEXAMPLE";
+/// The other secrets and tokens the test files use (`scripts/secret-scan.sh` lists the same).
+pub const OTHER_SECRETS: &[&str] =
+    &["STSSECRET", "STSTOKEN", "STSTOKENEXAMPLE", "TOPSECRET", "NOT-THE-SECRET", "WRONG-SECRET", "WRONG-TOKEN"];
+
+/// Where every error text this test process sees is appended (one JSON line per error): `ossrs-error-texts/`
+/// in the Cargo target directory (`CARGO_TARGET_DIR` or `target/`), or `OSSRS_ERROR_TEXTS_DIR`.
+pub fn error_texts_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("OSSRS_ERROR_TEXTS_DIR") {
+        return PathBuf::from(dir);
+    }
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target"));
+    target.join("ossrs-error-texts")
+}
+
+static ERROR_TEXTS: Mutex<Option<std::fs::File>> = Mutex::new(None);
+
+/// Appends one error's texts (message, OSS code and message, ids, body) to this process's file in
+/// [`error_texts_dir`], for the secret scan. Never fails a test: the scan itself checks that texts were collected.
+pub fn record_error_text(e: &Err) {
+    let line = serde_json::json!({
+        "source": "rust",
+        "result": e.result as i32,
+        "message": e.message,
+        "code": e.code,
+        "oss_message": e.oss_message,
+        "request_id": e.request_id,
+        "host_id": e.host_id,
+        "body": String::from_utf8_lossy(&e.body),
+    });
+    let mut file = ERROR_TEXTS.lock().unwrap_or_else(|p| p.into_inner());
+    if file.is_none() {
+        let dir = error_texts_dir();
+        let _ = std::fs::create_dir_all(&dir);
+        let name = format!("rust-{}-{}.jsonl", std::process::id(), test_binary_name());
+        *file = std::fs::OpenOptions::new().create(true).append(true).open(dir.join(name)).ok();
+    }
+    if let Some(f) = file.as_mut() {
+        let _ = writeln!(f, "{line}");
+    }
+}
+
+fn test_binary_name() -> String {
+    std::env::current_exe()
+        .ok()
+        .and_then(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
+        .unwrap_or_default()
+}
 
 /// What a successful call returned, copied out of the `oss_response`.
 #[derive(Debug, Clone)]
@@ -20,6 +79,7 @@ pub struct Resp {
     pub parts: Vec<(u32, String, u64)>,
     pub parts_last_modified: Vec<String>,
     pub max_parts: u32,
+    pub recovered: bool,
 }
 
 impl Resp {
@@ -85,6 +145,7 @@ pub unsafe fn copy_response(r: *const oss_response) -> Resp {
             .map(|i| text(oss_response_part_last_modified(r, i)))
             .collect(),
         max_parts: oss_response_max_parts(r),
+        recovered: oss_response_recovered(r),
         parts,
     }
 }
@@ -106,6 +167,7 @@ pub unsafe fn take_error(e: *mut oss_error) -> Err {
         response: if resp.is_null() { None } else { Some(copy_response(resp)) },
     };
     oss_error_free(e);
+    record_error_text(&out);
     out
 }
 
@@ -198,12 +260,7 @@ impl Client {
 
     /// The usual test client for an endpoint with the emulator's default key.
     pub fn for_endpoint(endpoint: &str) -> Client {
-        Client::build(&[
-            ("endpoint", endpoint),
-            ("access_key_id", "AKIDEXAMPLE"),
-            ("access_key_secret", "SECRETEXAMPLE"),
-        ])
-        .unwrap()
+        Client::build(&[("endpoint", endpoint), ("access_key_id", KEY_ID), ("access_key_secret", KEY_SECRET)]).unwrap()
     }
 
     pub fn put(
@@ -447,6 +504,14 @@ impl Options {
     pub fn keep_on_failure(self) -> Self {
         assert_eq!(
             unsafe { ossrs::ffi::options::oss_options_set_keep_on_failure(self.0, true, ptr::null_mut()) },
+            oss_result::Ok
+        );
+        self
+    }
+    pub fn checkpoint(self, path: &std::path::Path) -> Self {
+        let p = c(path.to_str().unwrap());
+        assert_eq!(
+            unsafe { ossrs::ffi::options::oss_options_set_checkpoint_file(self.0, p.as_ptr(), ptr::null_mut()) },
             oss_result::Ok
         );
         self

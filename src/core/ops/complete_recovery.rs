@@ -84,7 +84,8 @@ impl Client {
     }
 }
 
-fn no_such_upload(e: &Error) -> bool {
+/// True for OSS's `NoSuchUpload` answer.
+pub(super) fn no_such_upload(e: &Error) -> bool {
     e.service_error().is_some_and(|s| s.code == "NoSuchUpload")
 }
 

@@ -1,5 +1,6 @@
 //! OSS operations, one file per family, all as methods on [`Client`](super::client::Client).
 
+mod checkpoint;
 mod complete_recovery;
 mod digest;
 mod multipart;

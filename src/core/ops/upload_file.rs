@@ -3,8 +3,9 @@
 //! callback, and checks the whole object's CRC-64 against `x-oss-hash-crc64ecma`. On failure the upload is
 //! aborted unless the caller keeps it. Progress is reported on the calling thread only, at most once per part.
 
+use std::collections::BTreeMap;
 use std::fs::File;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc;
 
@@ -20,6 +21,9 @@ use crate::core::model::callback;
 use crate::core::model::xml::CompletePart;
 use crate::core::validate;
 
+use super::checkpoint::{self, Checkpoint, Loaded, Parts, Source, StoredPart};
+use super::complete_recovery;
+
 /// Smallest part OSS accepts (except the last one).
 pub const MIN_PART_SIZE: u64 = 102_400;
 /// Largest part OSS accepts.
@@ -34,11 +38,14 @@ pub struct UploadSettings {
     pub parallelism: usize,
     /// On failure keep the upload (and its parts) instead of aborting it, e.g. to resume later.
     pub keep_on_failure: bool,
+    /// Checkpoint file making the upload resumable: a rerun with the same file uploads only the missing parts.
+    /// With a checkpoint the upload is always kept on failure.
+    pub checkpoint: Option<PathBuf>,
 }
 
 impl Default for UploadSettings {
     fn default() -> Self {
-        UploadSettings { part_size: 10 * 1024 * 1024, parallelism: 2, keep_on_failure: false }
+        UploadSettings { part_size: 10 * 1024 * 1024, parallelism: 2, keep_on_failure: false, checkpoint: None }
     }
 }
 
@@ -47,7 +54,7 @@ impl Default for UploadSettings {
 pub struct Progress {
     /// The part just finished.
     pub part_number: u32,
-    /// Bytes of finished parts so far.
+    /// Bytes of finished parts so far (a resumed upload starts with the parts stored before).
     pub bytes_done: u64,
     /// File size.
     pub bytes_total: u64,
@@ -56,15 +63,15 @@ pub struct Progress {
 struct PartDone {
     number: u32,
     etag: String,
-    crc: u64,
-    len: u64,
+    stored: StoredPart,
 }
 
 impl Client {
     /// Uploads the file at `path` as `bucket/key` with a multipart upload, `settings.parallelism` parts at a
     /// time. `opts` headers go on InitiateMultipartUpload (Content-Type, metadata, storage class); the callback
     /// goes on CompleteMultipartUpload, where OSS runs it. `progress` runs on this thread after each part; returning
-    /// `false` cancels (`AbortedByCallback`). Errors: as the single calls, plus `Crc64Mismatch`.
+    /// `false` cancels (`AbortedByCallback`). With `settings.checkpoint`, parts already stored by an earlier run
+    /// of the same upload are skipped (see `checkpoint`). Errors: as the single calls, plus `Crc64Mismatch`.
     #[allow(clippy::too_many_arguments)]
     pub fn upload_file(
         &self,
@@ -90,28 +97,109 @@ impl Client {
             );
         }
         let file = File::open(path).map_err(|e| file_error(path, &e))?;
-        let upload_id = self.initiate_multipart_upload(bucket, key, opts)?.upload_id;
-        let plan =
-            Plan { bucket, key, upload_id: &upload_id, file: &file, path, size, part_size: settings.part_size, count };
-        let done = match plan.run(self, settings.parallelism, progress) {
-            Ok(done) => done,
-            Err(e) => return Err(self.give_up(bucket, key, &upload_id, settings, e)),
+        let mut checkpoint = match &settings.checkpoint {
+            Some(cp_path) => {
+                let meta = file.metadata().map_err(|e| file_error(path, &e))?;
+                let source = Source {
+                    bucket: bucket.to_string(),
+                    key: key.to_string(),
+                    part_size: settings.part_size,
+                    file_size: size,
+                    file_mtime_ns: checkpoint::mtime_ns(&meta),
+                };
+                Some(self.resume_or_initiate(cp_path, source, opts)?)
+            }
+            None => None,
         };
-        let whole = done.iter().fold(0u64, |acc, p| crc64::combine(acc, p.crc, p.len));
+        let upload_id = match &checkpoint {
+            Some(cp) => cp.upload_id.clone(),
+            None => self.initiate_multipart_upload(bucket, key, opts)?.upload_id,
+        };
+        let keep = settings.keep_on_failure || checkpoint.is_some();
+        let mut done: Parts = checkpoint.as_ref().map(|cp| cp.parts.clone()).unwrap_or_default();
+        let todo = (1..=count as u32).filter(|n| !done.contains_key(n)).collect();
+        let plan = Plan { bucket, key, upload_id: &upload_id, file: &file, path, size, part_size: settings.part_size };
+        let already = done.values().map(|(_, p)| p.len).sum();
+        let mut record = |part: PartDone| -> Result<()> {
+            done.insert(part.number, (part.etag, part.stored));
+            match checkpoint.as_mut() {
+                Some(cp) => {
+                    cp.parts.clone_from(&done);
+                    cp.save()
+                }
+                None => Ok(()),
+            }
+        };
+        if let Err(e) = plan.run(self, todo, settings.parallelism, already, progress, &mut record) {
+            return Err(self.give_up(bucket, key, &upload_id, keep, e));
+        }
+        let whole = done.values().fold(0u64, |acc, (_, p)| crc64::combine(acc, p.crc, p.len));
         let list: Vec<CompletePart> =
-            done.into_iter().map(|p| CompletePart { part_number: p.number, etag: p.etag }).collect();
+            done.into_iter().map(|(part_number, (etag, _))| CompletePart { part_number, etag }).collect();
         let empty = RequestOptions::default();
-        match self.complete_multipart_upload(bucket, key, &upload_id, &list, callback_json, callback_var, &empty) {
+        let outcome =
+            self.complete_multipart_upload(bucket, key, &upload_id, &list, callback_json, callback_var, &empty);
+        if let Some(cp_path) = &settings.checkpoint {
+            if outcome.as_ref().is_ok() || outcome.as_ref().is_err_and(|e| e.kind() == ErrorKind::CallbackFailed) {
+                Checkpoint::remove(cp_path);
+            }
+        }
+        match outcome {
             Ok(resp) => check_crc(&resp, whole).map(|()| resp),
             // The object is stored; only the callback failed: there is nothing left to abort.
             Err(e) if e.kind() == ErrorKind::CallbackFailed => Err(e),
-            Err(e) => Err(self.give_up(bucket, key, &upload_id, settings, e)),
+            Err(e) => Err(self.give_up(bucket, key, &upload_id, keep, e)),
+        }
+    }
+
+    /// The upload a checkpoint describes, with the parts OSS still has (same ETag and size), or a new upload
+    /// recorded in a new checkpoint. A checkpoint for another target or a changed file has its upload aborted.
+    fn resume_or_initiate(&self, cp_path: &Path, source: Source, opts: &RequestOptions) -> Result<Checkpoint> {
+        match Checkpoint::load(cp_path, &source) {
+            Loaded::Resume(mut cp) => match self.stored_parts(&source.bucket, &source.key, &cp.upload_id) {
+                Ok(stored) => {
+                    cp.parts.retain(|n, (etag, p)| stored.get(n).is_some_and(|(e, size)| e == etag && *size == p.len));
+                    cp.save()?;
+                    return Ok(cp);
+                }
+                Err(e) if complete_recovery::no_such_upload(&e) => {}
+                Err(e) => return Err(e),
+            },
+            Loaded::Stale { bucket, key, upload_id } => {
+                let _ = self.abort_multipart_upload(&bucket, &key, &upload_id, &RequestOptions::default());
+            }
+            Loaded::Missing | Loaded::Corrupt => {}
+        }
+        let upload_id = self.initiate_multipart_upload(&source.bucket, &source.key, opts)?.upload_id;
+        let cp = Checkpoint::new(cp_path, source, upload_id);
+        if let Err(e) = cp.save() {
+            let _ = self.abort_multipart_upload(&cp.source.bucket, &cp.source.key, &cp.upload_id, opts);
+            return Err(e);
+        }
+        Ok(cp)
+    }
+
+    /// Every part OSS holds for the upload: number → (ETag, size), all pages of ListParts.
+    fn stored_parts(&self, bucket: &str, key: &str, upload_id: &str) -> Result<BTreeMap<u32, (String, u64)>> {
+        let mut parts = BTreeMap::new();
+        let mut marker = 0;
+        loop {
+            let mut query = vec![("max-parts".to_string(), "1000".to_string())];
+            if marker > 0 {
+                query.push(("part-number-marker".to_string(), marker.to_string()));
+            }
+            let page = self.list_parts(bucket, key, upload_id, &RequestOptions { query, ..Default::default() })?;
+            parts.extend(page.parts.into_iter().map(|p| (p.part_number, (p.etag, p.size))));
+            if !page.is_truncated || page.next_part_number_marker <= marker {
+                return Ok(parts);
+            }
+            marker = page.next_part_number_marker;
         }
     }
 
     /// After a failure: abort the upload (best effort: the original error matters more), or keep it and say so.
-    fn give_up(&self, bucket: &str, key: &str, upload_id: &str, settings: &UploadSettings, e: Error) -> Error {
-        if settings.keep_on_failure {
+    fn give_up(&self, bucket: &str, key: &str, upload_id: &str, keep: bool, e: Error) -> Error {
+        if keep {
             let msg = format!("{} (upload {upload_id} kept for resuming)", e.message());
             return e.with_message(msg);
         }
@@ -154,34 +242,33 @@ struct Plan<'a> {
     path: &'a Path,
     size: u64,
     part_size: u64,
-    count: u64,
 }
 
 impl Plan<'_> {
-    /// Uploads every part with `parallelism` workers; events are handled on the calling thread.
+    /// Uploads the parts numbered in `todo` with `parallelism` workers. Finished parts are handed to `record`
+    /// and reported to `progress` on the calling thread; the first error (or a `false` from `progress`) stops it.
     fn run(
         &self,
         client: &Client,
+        todo: Vec<u32>,
         parallelism: usize,
+        already: u64,
         progress: &mut dyn FnMut(Progress) -> bool,
-    ) -> Result<Vec<PartDone>> {
+        record: &mut dyn FnMut(PartDone) -> Result<()>,
+    ) -> Result<()> {
         let next = AtomicUsize::new(0);
         let stop = AtomicBool::new(false);
-        let workers = parallelism.min(usize::try_from(self.count).unwrap_or(usize::MAX));
+        let workers = parallelism.min(todo.len());
         let (tx, rx) = mpsc::channel::<Result<PartDone>>();
-        let mut done: Vec<PartDone> = Vec::with_capacity(self.count as usize);
         let mut first_error: Option<Error> = None;
         std::thread::scope(|s| {
             for _ in 0..workers {
                 let tx = tx.clone();
-                let (next, stop) = (&next, &stop);
+                let (next, stop, todo) = (&next, &stop, &todo);
                 s.spawn(move || {
                     while !stop.load(Ordering::Relaxed) {
-                        let index = next.fetch_add(1, Ordering::Relaxed) as u64;
-                        if index >= self.count {
-                            break;
-                        }
-                        let result = self.upload_one(client, index);
+                        let Some(&number) = todo.get(next.fetch_add(1, Ordering::Relaxed)) else { break };
+                        let result = self.upload_one(client, number);
                         let failed = result.is_err();
                         if tx.send(result).is_err() || failed {
                             break;
@@ -190,46 +277,36 @@ impl Plan<'_> {
                 });
             }
             drop(tx);
-            let mut bytes_done = 0;
+            let mut bytes_done = already;
             for event in rx {
-                match event {
-                    Ok(part) if first_error.is_none() => {
-                        bytes_done += part.len;
+                let outcome = match event {
+                    Ok(_) if first_error.is_some() => Ok(()),
+                    Ok(part) => {
+                        bytes_done += part.stored.len;
                         let report = Progress { part_number: part.number, bytes_done, bytes_total: self.size };
-                        done.push(part);
-                        if !progress(report) {
-                            stop.store(true, Ordering::Relaxed);
-                            first_error = Some(Error::new(
-                                ErrorKind::AbortedByCallback,
-                                "the progress callback cancelled the upload",
-                            ));
-                        }
+                        record(part).and_then(|()| match progress(report) {
+                            true => Ok(()),
+                            false => fail(ErrorKind::AbortedByCallback, "the progress callback cancelled the upload"),
+                        })
                     }
-                    Ok(_) => {}
-                    Err(e) => {
-                        stop.store(true, Ordering::Relaxed);
-                        first_error.get_or_insert(e);
-                    }
+                    Err(e) => Err(e),
+                };
+                if let Err(e) = outcome {
+                    stop.store(true, Ordering::Relaxed);
+                    first_error.get_or_insert(e);
                 }
             }
         });
-        match first_error {
-            Some(e) => Err(e),
-            None => {
-                done.sort_by_key(|p| p.number);
-                Ok(done)
-            }
-        }
+        first_error.map_or(Ok(()), Err)
     }
 
-    /// Reads part `index` once, hashes it (MD5 for Content-MD5, CRC-64 to check OSS's answer) and uploads it.
-    fn upload_one(&self, client: &Client, index: u64) -> Result<PartDone> {
-        let offset = index * self.part_size;
+    /// Reads part `number` once, hashes it (MD5 for Content-MD5, CRC-64 to check OSS's answer) and uploads it.
+    fn upload_one(&self, client: &Client, number: u32) -> Result<PartDone> {
+        let offset = u64::from(number - 1) * self.part_size;
         let len = self.part_size.min(self.size - offset);
         let buf = client.buffers().read_range(self.file, self.path, offset, len as usize)?;
         let md5 = B64.encode(Md5::digest(&buf));
         let crc = crc64::checksum(&buf);
-        let number = index as u32 + 1;
         let resp = client.upload_part(
             self.bucket,
             self.key,
@@ -241,6 +318,6 @@ impl Plan<'_> {
         )?;
         check_crc(&resp, crc)?;
         let etag = resp.etag().unwrap_or_default().to_string();
-        Ok(PartDone { number, etag, crc, len })
+        Ok(PartDone { number, etag, stored: StoredPart { len, crc } })
     }
 }
