@@ -13,6 +13,7 @@ use OSS\Core\OssUtil;
 use OSS\Credentials\CredentialsProvider;
 use OSS\Credentials\StaticCredentialsProvider;
 use OSS\Model\ListPartsInfo;
+use OSS\Native\CString;
 use OSS\Native\Digest;
 use OSS\Native\NativeClient;
 
@@ -149,6 +150,16 @@ class OssClient
     const OSS_SIGNATURE_VERSION_V4 = 'v4';
     const OSS_DEFAULT_PRODUCT = 'oss';
     const OSS_CLOUDBOX_PRODUCT = 'oss-cloudbox';
+    // ossrs's own multiuploadFile options (not in the SDK).
+    /** Parts uploaded at once by multiuploadFile: an integer 1..64, default 2. */
+    const OSSRS_PARALLELISM = 'ossrs.parallelism';
+    /**
+     * multiuploadFile progress: a callable function (int $partNumber, int $bytesDone, int $bytesTotal): ?bool,
+     * called after each stored part; returning false cancels (and aborts) the upload.
+     */
+    const OSSRS_PROGRESS = 'ossrs.progress';
+    /** Largest OSSRS_PARALLELISM libossrs accepts. */
+    const OSSRS_MAX_PARALLELISM = 64;
 
     /** @var list<string> */
     public static $OSS_ACL_TYPES = [
@@ -254,6 +265,71 @@ class OssClient
             }
         }
         return $native->putObjectFromFile($bucket, $object, $file, $callback, $callbackVar, $request);
+    }
+
+    /**
+     * Uploads the local file $file as $bucket/$object with a multipart upload made by libossrs
+     * (`oss_upload_file`): InitiateMultipartUpload with the headers, the parts of OSS_PART_SIZE bytes (default
+     * OSS_MID_PART_SIZE, 10 MiB; clamped to OSS_MIN_PART_SIZE..OSS_MAX_PART_SIZE as the SDK does) uploaded
+     * OSSRS_PARALLELISM at a time (default 2), each with its Content-MD5, then CompleteMultipartUpload with
+     * OSS_CALLBACK / OSS_CALLBACK_VAR, where OSS runs the callback. The CRC-64 of the stored object is checked, and
+     * on any failure the upload is aborted. As in the SDK, a file smaller than the part size is sent with
+     * uploadFile (one PutObject, which carries the callback).
+     *
+     * OSSRS_PROGRESS: a callable (int $partNumber, int $bytesDone, int $bytesTotal), called on this thread after
+     * each stored part (in completion order; $bytesDone grows to the file size). Returning false cancels the upload
+     * (an OssException); an exception it throws cancels the upload and is rethrown unchanged.
+     *
+     * @param string $bucket
+     * @param string $object
+     * @param string $file
+     * @param array|null $options
+     * @return array the result array of CompleteMultipartUpload (or of uploadFile), as completeMultipartUpload
+     * @throws OssException
+     */
+    public function multiuploadFile($bucket, $object, $file, $options = null)
+    {
+        [$bucket, $object, $options] = $this->precheckCommon($bucket, $object, $options);
+        if (empty($file)) {
+            throw new OssException('parameter invalid, file is empty');
+        }
+        $file = ArgumentCheck::text($file, 'file path');
+        CString::check($file, 'file path');
+        if (!file_exists($file)) {
+            throw new OssException($file . ' file does not exist');
+        }
+        if (!is_file($file)) {
+            throw new OssException($file . ' is not a regular file');
+        }
+        $size = filesize($file);
+        if ($size === false || !is_readable($file)) {
+            throw new OssException($file . ' is not readable');
+        }
+        self::checkWholeFile($options, $size);
+        $partSize = self::multiuploadPartSize($options);
+        $parallelism = self::multiuploadParallelism($options);
+        $progress = self::multiuploadProgress($options);
+        if ($size < $partSize) {
+            // The SDK's shortcut: one PutObject (which also carries the callback).
+            $result = $this->uploadFile($bucket, $object, $file, $options);
+            if ($progress !== null) {
+                $progress(1, $size, $size);
+            }
+            return $result;
+        }
+        $request = OptionsMapper::map($options, true, false);
+        $request->partSize = $partSize;
+        $request->parallelism = $parallelism;
+        $callback = OptionsMapper::nonEmptyText($options, self::OSS_CALLBACK);
+        $callbackVar = OptionsMapper::nonEmptyText($options, self::OSS_CALLBACK_VAR);
+        $native = $this->nativeClient($options);
+        if (!isset($options[self::OSS_CONTENT_TYPE])) {
+            $type = Digest::contentTypeForName($file);
+            if ($type !== null) {
+                array_unshift($request->headers, [self::OSS_CONTENT_TYPE, $type]);
+            }
+        }
+        return $native->uploadFile($bucket, $object, $file, $callback, $callbackVar, $request, $progress);
     }
 
     /**
@@ -652,6 +728,89 @@ class OssClient
             $this->native = NativeClient::create($config, $fingerprint);
         }
         return $this->native;
+    }
+
+    /**
+     * multiuploadFile sends whole files: the SDK's OSS_SEEK_TO, OSS_LENGTH / OSS_CONTENT_LENGTH (a range of the
+     * file) and OSS_UPLOAD_ID (continue an upload) are accepted only when they change nothing.
+     *
+     * @param array<mixed> $options
+     * @throws OssException
+     */
+    private static function checkWholeFile(array $options, int $size): void
+    {
+        if (isset($options[self::OSS_UPLOAD_ID])) {
+            throw new OssException('the uploadId option is not supported by multiuploadFile in ossrs: it always '
+                . 'starts a new upload (use uploadPart and completeMultipartUpload to continue one)');
+        }
+        if (isset($options[self::OSS_SEEK_TO])
+            && ArgumentCheck::integer($options[self::OSS_SEEK_TO], 'the seekTo option', 0) !== 0) {
+            throw new OssException('the seekTo option is not supported by multiuploadFile in ossrs: it uploads '
+                . 'whole files (use uploadPart for a range)');
+        }
+        foreach ([self::OSS_LENGTH, self::OSS_CONTENT_LENGTH] as $key) {
+            if (!isset($options[$key])) {
+                continue;
+            }
+            if (ArgumentCheck::integer($options[$key], 'the ' . $key . ' option', 0) !== $size) {
+                throw new OssException('the ' . $key . ' option is not supported by multiuploadFile in ossrs: it '
+                    . 'uploads whole files (' . $size . ' bytes; use uploadPart for a range)');
+            }
+        }
+    }
+
+    /**
+     * OSS_PART_SIZE: a positive integer, clamped as the SDK does (at most OSS_MIN_PART_SIZE → OSS_MIN_PART_SIZE,
+     * above OSS_MAX_PART_SIZE → OSS_MAX_PART_SIZE); OSS_MID_PART_SIZE when absent.
+     *
+     * @param array<mixed> $options
+     * @throws OssException
+     */
+    private static function multiuploadPartSize(array $options): int
+    {
+        if (!isset($options[self::OSS_PART_SIZE])) {
+            return self::OSS_MID_PART_SIZE;
+        }
+        $partSize = ArgumentCheck::integer($options[self::OSS_PART_SIZE], 'the partSize option', 1);
+        return min(max($partSize, self::OSS_MIN_PART_SIZE), self::OSS_MAX_PART_SIZE);
+    }
+
+    /**
+     * OSSRS_PARALLELISM: an integer 1..64, or null for libossrs's default (2).
+     *
+     * @param array<mixed> $options
+     * @throws OssException
+     */
+    private static function multiuploadParallelism(array $options): ?int
+    {
+        if (!isset($options[self::OSSRS_PARALLELISM])) {
+            return null;
+        }
+        $parallelism = ArgumentCheck::integer($options[self::OSSRS_PARALLELISM], 'the ossrs.parallelism option', 1);
+        if ($parallelism > self::OSSRS_MAX_PARALLELISM) {
+            throw new OssException('the ossrs.parallelism option must be at most ' . self::OSSRS_MAX_PARALLELISM
+                . ', ' . $parallelism . ' given');
+        }
+        return $parallelism;
+    }
+
+    /**
+     * OSSRS_PROGRESS: a callable, or null.
+     *
+     * @param array<mixed> $options
+     * @throws OssException
+     */
+    private static function multiuploadProgress(array $options): ?\Closure
+    {
+        $progress = $options[self::OSSRS_PROGRESS] ?? null;
+        if ($progress === null) {
+            return null;
+        }
+        if (!is_callable($progress)) {
+            throw new OssException('the ossrs.progress option must be callable as function (int $partNumber, '
+                . 'int $bytesDone, int $bytesTotal), ' . ArgumentCheck::describe($progress) . ' given');
+        }
+        return \Closure::fromCallable($progress);
     }
 
     /**

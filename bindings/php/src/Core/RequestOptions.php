@@ -5,8 +5,9 @@ declare(strict_types=1);
 namespace OSS\Core;
 
 /**
- * The per-request extras libossrs takes as an `oss_options`: headers, query parameters and the check-MD5 flag,
- * already converted to strings by OptionsMapper.
+ * The per-request extras libossrs takes as an `oss_options`: headers, query parameters, the check-MD5 flag
+ * (already converted to strings by OptionsMapper) and, for multiuploadFile (`oss_upload_file`), the part size and
+ * parallelism (null: libossrs's defaults).
  */
 final class RequestOptions
 {
@@ -15,9 +16,12 @@ final class RequestOptions
     /** @var list<array{0: string, 1: string}> */
     public array $query = [];
     public bool $checkMd5 = false;
+    public ?int $partSize = null;
+    public ?int $parallelism = null;
 
     public function isEmpty(): bool
     {
-        return $this->headers === [] && $this->query === [] && !$this->checkMd5;
+        return $this->headers === [] && $this->query === [] && !$this->checkMd5
+            && $this->partSize === null && $this->parallelism === null;
     }
 }

@@ -160,6 +160,70 @@ final class NativeClient
     }
 
     /**
+     * The managed multipart upload of the whole file at $path (`oss_upload_file`): parts in parallel, each with its
+     * Content-MD5, the callback on CompleteMultipartUpload, CRC-64 checked, the upload aborted on failure. The part
+     * size and parallelism travel in $request. $progress is called after each part with (part number, bytes done,
+     * file size); returning false cancels. Whatever it throws cancels the upload and is rethrown here, unchanged,
+     * once `oss_upload_file` returned.
+     *
+     * @param callable(int, int, int): mixed|null $progress
+     * @return array<string, mixed> the SDK's result array (of CompleteMultipartUpload)
+     * @throws OssException
+     * @throws \Throwable what $progress threw
+     */
+    public function uploadFile(
+        string $bucket,
+        string $object,
+        string $path,
+        ?string $callback,
+        ?string $callbackVar,
+        RequestOptions $request,
+        ?callable $progress
+    ): array {
+        $this->checkText(['bucket name' => $bucket, 'object name' => $object, 'file path' => $path]);
+        $this->checkCallback($callback, $callbackVar);
+        $pointer = $progress === null ? null : ProgressCallback::pointer($this->ffi);
+        $call = function (?CData $options, CData $out, CData $error) use (
+            $bucket,
+            $object,
+            $path,
+            $callback,
+            $callbackVar,
+            $pointer
+        ): int {
+            return $this->ffi->oss_upload_file(
+                $this->handle,
+                $bucket,
+                $object,
+                $path,
+                $callback,
+                $callbackVar,
+                $options,
+                $pointer,
+                null,
+                $out,
+                $error
+            );
+        };
+        $read = fn (NativeResponse $response): array => $response->toResultArray();
+        if ($progress === null) {
+            return $this->run($request, $call, $read);
+        }
+        $frame = ProgressCallback::enter($progress);
+        try {
+            return $this->run($request, $call, $read);
+        } catch (\Throwable $e) {
+            $thrown = ProgressCallback::leave($frame);
+            $frame = null;
+            throw $thrown ?? $e;
+        } finally {
+            if ($frame !== null) {
+                ProgressCallback::leave($frame);
+            }
+        }
+    }
+
+    /**
      * InitiateMultipartUpload.
      *
      * @return string the upload id

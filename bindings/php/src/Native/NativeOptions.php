@@ -9,8 +9,9 @@ use FFI\CData;
 use OSS\Core\RequestOptions;
 
 /**
- * Builds the `oss_options` for one request from a RequestOptions. libossrs refuses header injection (CR/LF/NUL
- * in a value), names that are not HTTP tokens and headers it sets itself; those errors surface here.
+ * Builds the `oss_options` for one request (or one multiuploadFile) from a RequestOptions. libossrs refuses
+ * header injection (CR/LF/NUL in a value), names that are not HTTP tokens and headers it sets itself; those errors
+ * surface here.
  */
 final class NativeOptions
 {
@@ -47,6 +48,16 @@ final class NativeOptions
             if ($request->checkMd5) {
                 $error = $ffi->new('oss_error*');
                 NativeError::check($ffi, $ffi->oss_options_set_check_md5($options, true, FFI::addr($error)), $error);
+            }
+            if ($request->partSize !== null) {
+                $error = $ffi->new('oss_error*');
+                $result = $ffi->oss_options_set_part_size($options, $request->partSize, FFI::addr($error));
+                NativeError::check($ffi, $result, $error);
+            }
+            if ($request->parallelism !== null) {
+                $error = $ffi->new('oss_error*');
+                $result = $ffi->oss_options_set_parallelism($options, $request->parallelism, FFI::addr($error));
+                NativeError::check($ffi, $result, $error);
             }
         } catch (\Throwable $e) {
             $ffi->oss_options_free($options);

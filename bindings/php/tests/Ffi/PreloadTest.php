@@ -92,10 +92,48 @@ final class PreloadTest extends TestCase
         self::assertNotSame('', $report['body']);
     }
 
-    /** @return array<string, mixed> the request script's report */
-    private function request(string $endpoint, string $bucket, string $object, string $callback): array
+    public function testAMultiuploadFileWithProgressThroughTheEmulator(): void
     {
-        $query = http_build_query(compact('endpoint', 'bucket', 'object', 'callback'));
+        $emulator = Emulator::get();
+        $report = $this->request(
+            $emulator->endpoint(),
+            Emulator::BUCKET,
+            'preload-multiupload.txt',
+            $emulator->callbackUrl('/preload-multiupload'),
+            'multiupload'
+        );
+        self::assertSame(200, $report['status'] ?? $report['error']);
+        // The progress trampoline belongs to one request: the next request makes its own.
+        $again = $this->request(
+            $emulator->endpoint(),
+            Emulator::BUCKET,
+            'preload-multiupload-again.txt',
+            $emulator->callbackUrl('/preload-multiupload'),
+            'multiupload'
+        );
+        self::assertSame(200, $again['status'] ?? $again['error']);
+        self::assertCount(3, $again['progress']);
+        self::assertSame('scope OSSRS', $report['source']);
+        $progress = $report['progress'];
+        $parts = array_column($progress, 0);
+        sort($parts);
+        self::assertSame([1, 2, 3], $parts, 'each part reported once');
+        $done = array_column($progress, 1);
+        self::assertSame($done, array_values(array_unique($done)));
+        sort($done);
+        self::assertSame($done, array_column($progress, 1), 'bytes done grow');
+        self::assertSame(280000, end($done));
+        self::assertSame([280000], array_values(array_unique(array_column($progress, 2))));
+        self::assertSame('DomainException: thrown in a progress closure', $report['rethrown'] ?? null);
+        $callback = $emulator->callbackContaining('/preload-multiupload', 'object=preload-multiupload.txt');
+        self::assertStringContainsString('from=preload', $callback['body']);
+        self::assertNotSame('', $report['body']);
+    }
+
+    /** @return array<string, mixed> the request script's report */
+    private function request(string $endpoint, string $bucket, string $object, string $callback, string $mode = ''): array
+    {
+        $query = http_build_query(compact('endpoint', 'bucket', 'object', 'callback', 'mode'));
         $answer = file_get_contents('http://127.0.0.1:' . self::$server->port . '/?' . $query);
         self::assertIsString($answer);
         $report = json_decode($answer, true);

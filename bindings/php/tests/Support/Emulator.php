@@ -145,4 +145,35 @@ final class Emulator
         }
         Assert::fail('no callback on ' . $path . ' with "' . $needle . '" in its body; got ' . json_encode($this->callbacks()));
     }
+
+    /**
+     * The emulator's request log so far (method, path, query, headers as [name, value] pairs, status, …), oldest
+     * first.
+     *
+     * @return list<array<string, mixed>>
+     */
+    public function requests(): array
+    {
+        $requests = [];
+        $log = dirname($this->receiverLog) . '/requests.jsonl';
+        foreach (file($log, FILE_IGNORE_NEW_LINES | FILE_SKIP_EMPTY_LINES) ?: [] as $line) {
+            $requests[] = json_decode($line, true);
+        }
+        return $requests;
+    }
+
+    /**
+     * The ids of the multipart uploads open now (neither completed nor aborted), sorted: the emulator keeps each
+     * one's parts in data/uploads/<id>/ until then.
+     *
+     * @return list<string>
+     */
+    public function openUploads(): array
+    {
+        $dir = dirname($this->receiverLog) . '/data/uploads';
+        Assert::assertDirectoryExists($dir, 'the emulator keeps open uploads here');
+        $ids = array_values(array_diff(scandir($dir) ?: [], ['.', '..']));
+        sort($ids);
+        return $ids;
+    }
 }

@@ -73,6 +73,20 @@ final class ConstantsTest extends UnitTestCase
         self::assertSame('checkmd5', $client::OSS_CHECK_MD5);
     }
 
+    public function testOssrsOwnMultiuploadOptionKeysDoNotCollideWithTheSdks(): void
+    {
+        self::assertSame('ossrs.parallelism', OssClient::OSSRS_PARALLELISM);
+        self::assertSame('ossrs.progress', OssClient::OSSRS_PROGRESS);
+        self::assertSame(64, OssClient::OSSRS_MAX_PARALLELISM);
+        $sdkValues = array_filter(
+            (new \ReflectionClass(OssClient::class))->getConstants(),
+            static fn (string $name): bool => strpos($name, 'OSSRS_') !== 0,
+            ARRAY_FILTER_USE_KEY
+        );
+        self::assertNotContains(OssClient::OSSRS_PARALLELISM, $sdkValues);
+        self::assertNotContains(OssClient::OSSRS_PROGRESS, $sdkValues);
+    }
+
     public function testAclTypesAndOssUtilConstants(): void
     {
         self::assertSame(['private', 'public-read', 'public-read-write'], OssClient::$OSS_ACL_TYPES);

@@ -114,6 +114,78 @@ final class PrecheckTest extends UnitTestCase
             'uploadFile with a missing file' => [
                 'uploadFile', ['bkt', 'a', '/nonexistent/f.txt'], '/nonexistent/f.txt file does not exist',
             ],
+            'multiuploadFile with an empty path' => ['multiuploadFile', ['bkt', 'a', ''], 'parameter invalid, file is empty'],
+            'multiuploadFile with a missing file' => [
+                'multiuploadFile', ['bkt', 'a', '/nonexistent/f.bin'], '/nonexistent/f.bin file does not exist',
+            ],
+            'multiuploadFile with a directory' => [
+                'multiuploadFile', ['bkt', 'a', __DIR__], __DIR__ . ' is not a regular file',
+            ],
+            'multiuploadFile with an array path' => [
+                'multiuploadFile', ['bkt', 'a', [$file]], 'file path must be a string, array given',
+            ],
+            'multiuploadFile with a NUL in the path' => [
+                'multiuploadFile', ['bkt', 'a', $file . "\0x"], 'file path contains a NUL byte',
+            ],
+            'multiuploadFile with an array bucket' => [
+                'multiuploadFile', [['bkt'], 'a', $file], 'bucket name must be a string, array given',
+            ],
+            'multiuploadFile checks the object first' => ['multiuploadFile', ['bkt', '', ''], 'object name is empty'],
+            'multiuploadFile with string options' => ['multiuploadFile', ['bkt', 'a', $file, 'x'], 'x:option must be array'],
+            'multiuploadFile with part size 0' => [
+                'multiuploadFile', ['bkt', 'a', $file, [OssClient::OSS_PART_SIZE => 0]],
+                'the partSize option must be at least 1, 0 given',
+            ],
+            'multiuploadFile with a negative part size' => [
+                'multiuploadFile', ['bkt', 'a', $file, [OssClient::OSS_PART_SIZE => -102400]],
+                'the partSize option must be at least 1, -102400 given',
+            ],
+            'multiuploadFile with a word as part size' => [
+                'multiuploadFile', ['bkt', 'a', $file, [OssClient::OSS_PART_SIZE => '10M']],
+                'the partSize option must be an integer, 10M given',
+            ],
+            'multiuploadFile with an array part size' => [
+                'multiuploadFile', ['bkt', 'a', $file, [OssClient::OSS_PART_SIZE => [1]]],
+                'the partSize option must be an integer, array given',
+            ],
+            'multiuploadFile with parallelism 0' => [
+                'multiuploadFile', ['bkt', 'a', $file, [OssClient::OSSRS_PARALLELISM => 0]],
+                'the ossrs.parallelism option must be at least 1, 0 given',
+            ],
+            'multiuploadFile with parallelism 65' => [
+                'multiuploadFile', ['bkt', 'a', $file, [OssClient::OSSRS_PARALLELISM => 65]],
+                'the ossrs.parallelism option must be at most 64, 65 given',
+            ],
+            'multiuploadFile with a float parallelism' => [
+                'multiuploadFile', ['bkt', 'a', $file, [OssClient::OSSRS_PARALLELISM => 2.5]],
+                'the ossrs.parallelism option must be an integer, 2.5 given',
+            ],
+            'multiuploadFile with a string as progress' => [
+                'multiuploadFile', ['bkt', 'a', $file, [OssClient::OSSRS_PROGRESS => 'no_such_function']],
+                'the ossrs.progress option must be callable as function (int $partNumber, int $bytesDone, '
+                    . 'int $bytesTotal), no_such_function given',
+            ],
+            'multiuploadFile with an object as progress' => [
+                'multiuploadFile', ['bkt', 'a', $file, [OssClient::OSSRS_PROGRESS => new \stdClass()]],
+                'the ossrs.progress option must be callable as function (int $partNumber, int $bytesDone, '
+                    . 'int $bytesTotal), stdClass given',
+            ],
+            'multiuploadFile resuming an upload' => [
+                'multiuploadFile', ['bkt', 'a', $file, [OssClient::OSS_UPLOAD_ID => 'id']],
+                'the uploadId option is not supported by multiuploadFile in ossrs',
+            ],
+            'multiuploadFile from an offset' => [
+                'multiuploadFile', ['bkt', 'a', $file, [OssClient::OSS_SEEK_TO => 10]],
+                'the seekTo option is not supported by multiuploadFile in ossrs',
+            ],
+            'multiuploadFile of a range' => [
+                'multiuploadFile', ['bkt', 'a', $file, [OssClient::OSS_LENGTH => 10]],
+                'the length option is not supported by multiuploadFile in ossrs',
+            ],
+            'multiuploadFile with a negative seekTo' => [
+                'multiuploadFile', ['bkt', 'a', $file, [OssClient::OSS_SEEK_TO => -1]],
+                'the seekTo option must be at least 0, -1 given',
+            ],
             'getObject into a file' => [
                 'getObject', ['bkt', 'a', [OssClient::OSS_FILE_DOWNLOAD => '/tmp/x']],
                 'the fileDownload option is not supported by ossrs',

@@ -19,6 +19,10 @@ $file = tempnam(sys_get_temp_dir(), 'misuse');
 file_put_contents($file, 'abcdef');
 register_shutdown_function('unlink', $file);
 $client = new OssClient('AKIDEXAMPLE', 'SECRETEXAMPLE', $endpoint);
+$big = tempnam(sys_get_temp_dir(), 'misuse');
+file_put_contents($big, str_repeat('x', 250000));
+register_shutdown_function('unlink', $big);
+$multi = static fn (array $extra): array => $extra + [OssClient::OSS_PART_SIZE => OssClient::OSS_MIN_PART_SIZE];
 $part = static fn (array $extra): array => $extra + [OssClient::OSS_FILE_UPLOAD => $file, OssClient::OSS_PART_NUM => 1];
 
 $cases = [
@@ -62,6 +66,28 @@ $cases = [
     'getObject array range' => fn () => $client->getObject('bkt', 'a', [OssClient::OSS_RANGE => [0, 1]]),
     'uploadFile array path' => fn () => $client->uploadFile('bkt', 'a', ['f']),
     'uploadFile directory' => fn () => $client->uploadFile('bkt', 'a', '/tmp'),
+    'multiuploadFile array bucket' => fn () => $client->multiuploadFile(['bkt'], 'a', $big),
+    'multiuploadFile array object' => fn () => $client->multiuploadFile('bkt', ['a'], $big, $multi([])),
+    'multiuploadFile array path' => fn () => $client->multiuploadFile('bkt', 'a', [$big]),
+    'multiuploadFile missing file' => fn () => $client->multiuploadFile('bkt', 'a', '/nonexistent'),
+    'multiuploadFile directory' => fn () => $client->multiuploadFile('bkt', 'a', '/tmp'),
+    'multiuploadFile stream' => fn () => $client->multiuploadFile('bkt', 'a', STDIN),
+    'multiuploadFile part size 0' => fn () => $client->multiuploadFile('bkt', 'a', $big, [OssClient::OSS_PART_SIZE => 0]),
+    'multiuploadFile negative part size' => fn () => $client->multiuploadFile('bkt', 'a', $big, [OssClient::OSS_PART_SIZE => -1]),
+    'multiuploadFile object part size' => fn () => $client->multiuploadFile('bkt', 'a', $big, [OssClient::OSS_PART_SIZE => new stdClass()]),
+    'multiuploadFile parallelism 0' => fn () => $client->multiuploadFile('bkt', 'a', $big, $multi([OssClient::OSSRS_PARALLELISM => 0])),
+    'multiuploadFile parallelism 65' => fn () => $client->multiuploadFile('bkt', 'a', $big, $multi([OssClient::OSSRS_PARALLELISM => 65])),
+    'multiuploadFile huge parallelism' => fn () => $client->multiuploadFile('bkt', 'a', $big, $multi([OssClient::OSSRS_PARALLELISM => PHP_INT_MAX])),
+    'multiuploadFile array parallelism' => fn () => $client->multiuploadFile('bkt', 'a', $big, $multi([OssClient::OSSRS_PARALLELISM => []])),
+    'multiuploadFile non-callable progress' => fn () => $client->multiuploadFile('bkt', 'a', $big, $multi([OssClient::OSSRS_PROGRESS => 'nope'])),
+    'multiuploadFile integer progress' => fn () => $client->multiuploadFile('bkt', 'a', $big, $multi([OssClient::OSSRS_PROGRESS => 1])),
+    'multiuploadFile upload id' => fn () => $client->multiuploadFile('bkt', 'a', $big, $multi([OssClient::OSS_UPLOAD_ID => 'id'])),
+    'multiuploadFile seekTo' => fn () => $client->multiuploadFile('bkt', 'a', $big, $multi([OssClient::OSS_SEEK_TO => 1])),
+    'multiuploadFile array length' => fn () => $client->multiuploadFile('bkt', 'a', $big, $multi([OssClient::OSS_LENGTH => [1]])),
+    'multiuploadFile callback not JSON' => fn () => $client->multiuploadFile('bkt', 'a', $big, $multi([OssClient::OSS_CALLBACK => '{'])),
+    'multiuploadFile callback array' => fn () => $client->multiuploadFile('bkt', 'a', $big, $multi([OssClient::OSS_CALLBACK => ['u']])),
+    'multiuploadFile CRLF header' => fn () => $client->multiuploadFile('bkt', 'a', $big, $multi([OssClient::OSS_HEADERS => ['x-oss-meta-a' => "1\r\nX: 1"]])),
+    'multiuploadFile invalid ACL' => fn () => $client->multiuploadFile('bkt', 'a', $big, $multi([OssClient::OSS_HEADERS => ['x-oss-acl' => 'open']])),
     'generateMultiuploadParts array' => fn () => $client->generateMultiuploadParts([1]),
     'generateMultiuploadParts object part size' => fn () => $client->generateMultiuploadParts(10, new stdClass()),
     'constructor array endpoint' => fn () => new OssClient('a', 'b', ['h']),

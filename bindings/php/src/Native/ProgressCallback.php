@@ -1,0 +1,97 @@
+<?php
+
+declare(strict_types=1);
+
+namespace OSS\Native;
+
+use FFI;
+use FFI\CData;
+
+/**
+ * The `oss_progress_fn` that multiuploadFile passes to `oss_upload_file`, and the PHP callables it dispatches to.
+ *
+ * PHP FFI turns a closure into a C function pointer by allocating a trampoline that lives, with a reference to the
+ * closure, until the end of the request (php-ffi.md §5). Passing a fresh closure per call would therefore grow
+ * memory with every upload, and a closure capturing a client would keep that client alive. So there is exactly
+ * one trampoline per process (per request under PHP-FPM), created on the first upload with progress, capturing
+ * nothing; each upload pushes its callable on a stack (enter()) and pops it afterwards (leave()), and the
+ * trampoline calls the callable on top. libossrs calls the trampoline only on the thread that called
+ * `oss_upload_file`, while that call is running, so the top of the stack is always the current upload (a
+ * callable that itself starts an upload pushes a new frame and pops it before returning).
+ *
+ * Nothing may be thrown through the C frames ("Throwing from FFI callbacks is not allowed" is fatal): a Throwable
+ * from the callable is kept in its frame and the trampoline returns non-zero, which makes libossrs cancel and abort
+ * the upload; the caller rethrows it after `oss_upload_file` returned (see leave()). The callable returning false
+ * also cancels.
+ */
+final class ProgressCallback
+{
+    /** The `struct { oss_progress_fn fn; }` that holds the trampoline's address. */
+    private static ?CData $holder = null;
+    private static ?CData $pointer = null;
+    /** @var list<array{0: callable, 1: ?\Throwable}> the callable of each running upload and what it threw */
+    private static array $frames = [];
+
+    private function __construct()
+    {
+    }
+
+    /** The function pointer to pass as `progress`: the same one for every call. */
+    public static function pointer(FFI $ffi): CData
+    {
+        if (self::$pointer === null) {
+            $holder = $ffi->new('struct { oss_progress_fn fn; }');
+            $holder->fn = static function ($userdata, $partNumber, $bytesDone, $bytesTotal): int {
+                return self::dispatch((int) $partNumber, (int) $bytesDone, (int) $bytesTotal);
+            };
+            self::$holder = $holder;
+            self::$pointer = $holder->fn;
+        }
+        return self::$pointer;
+    }
+
+    /**
+     * Makes $callable the target of the trampoline until leave($frame).
+     *
+     * @param callable(int, int, int): mixed $callable
+     * @return int the frame to pass to leave()
+     */
+    public static function enter(callable $callable): int
+    {
+        self::$frames[] = [$callable, null];
+        return count(self::$frames) - 1;
+    }
+
+    /**
+     * Ends the frame entered last and returns what its callable threw (the upload was then cancelled), if anything.
+     */
+    public static function leave(int $frame): ?\Throwable
+    {
+        if ($frame !== count(self::$frames) - 1) {
+            throw new \LogicException('progress frames left out of order');
+        }
+        [, $thrown] = array_pop(self::$frames);
+        return $thrown;
+    }
+
+    /** Number of uploads with progress running now (0 between calls; for tests). */
+    public static function depth(): int
+    {
+        return count(self::$frames);
+    }
+
+    /** @return int 0 to continue, 1 to cancel */
+    private static function dispatch(int $partNumber, int $bytesDone, int $bytesTotal): int
+    {
+        $top = count(self::$frames) - 1;
+        if ($top < 0 || self::$frames[$top][1] !== null) {
+            return 1;
+        }
+        try {
+            return (self::$frames[$top][0])($partNumber, $bytesDone, $bytesTotal) === false ? 1 : 0;
+        } catch (\Throwable $e) {
+            self::$frames[$top][1] = $e;
+            return 1;
+        }
+    }
+}
