@@ -158,6 +158,11 @@ class OssClient
      * called after each stored part; returning false cancels (and aborts) the upload.
      */
     const OSSRS_PROGRESS = 'ossrs.progress';
+    /**
+     * multiuploadFile checkpoint file (a path): makes the upload resumable. After a failure, crash or kill, the
+     * same call again sends only the parts OSS does not have yet; the file is deleted when the upload completes.
+     */
+    const OSSRS_CHECKPOINT = 'ossrs.checkpoint';
     /** Largest OSSRS_PARALLELISM libossrs accepts. */
     const OSSRS_MAX_PARALLELISM = 64;
 
@@ -309,6 +314,7 @@ class OssClient
         $partSize = self::multiuploadPartSize($options);
         $parallelism = self::multiuploadParallelism($options);
         $progress = self::multiuploadProgress($options);
+        $checkpoint = self::multiuploadCheckpoint($options);
         if ($size < $partSize) {
             // The SDK's shortcut: one PutObject (which also carries the callback).
             $result = $this->uploadFile($bucket, $object, $file, $options);
@@ -320,6 +326,7 @@ class OssClient
         $request = OptionsMapper::map($options, true, false);
         $request->partSize = $partSize;
         $request->parallelism = $parallelism;
+        $request->checkpoint = $checkpoint;
         $callback = OptionsMapper::nonEmptyText($options, self::OSS_CALLBACK);
         $callbackVar = OptionsMapper::nonEmptyText($options, self::OSS_CALLBACK_VAR);
         $native = $this->nativeClient($options);
@@ -773,6 +780,19 @@ class OssClient
         }
         $partSize = ArgumentCheck::integer($options[self::OSS_PART_SIZE], 'the partSize option', 1);
         return min(max($partSize, self::OSS_MIN_PART_SIZE), self::OSS_MAX_PART_SIZE);
+    }
+
+    /** OSSRS_CHECKPOINT: a non-empty path, or null for none. */
+    private static function multiuploadCheckpoint(?array $options): ?string
+    {
+        if (!isset($options[self::OSSRS_CHECKPOINT])) {
+            return null;
+        }
+        $path = $options[self::OSSRS_CHECKPOINT];
+        if (!is_string($path) || $path === '') {
+            throw new OssException('the ossrs.checkpoint option must be a non-empty file path');
+        }
+        return $path;
     }
 
     /**

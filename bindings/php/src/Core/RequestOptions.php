@@ -7,7 +7,7 @@ namespace OSS\Core;
 /**
  * The per-request extras libossrs takes as an `oss_options`: headers, query parameters, the check-MD5 flag
  * (already converted to strings by OptionsMapper) and, for multiuploadFile (`oss_upload_file`), the part size and
- * parallelism (null: libossrs's defaults).
+ * parallelism (null: libossrs's defaults) and the checkpoint file that makes it resumable (null: none).
  */
 final class RequestOptions
 {
@@ -18,10 +18,11 @@ final class RequestOptions
     public bool $checkMd5 = false;
     public ?int $partSize = null;
     public ?int $parallelism = null;
+    public ?string $checkpoint = null;
 
     public function isEmpty(): bool
     {
         return $this->headers === [] && $this->query === [] && !$this->checkMd5
-            && $this->partSize === null && $this->parallelism === null;
+            && $this->partSize === null && $this->parallelism === null && $this->checkpoint === null;
     }
 }

@@ -59,6 +59,12 @@ final class NativeOptions
                 $result = $ffi->oss_options_set_parallelism($options, $request->parallelism, FFI::addr($error));
                 NativeError::check($ffi, $result, $error);
             }
+            if ($request->checkpoint !== null) {
+                CString::check($request->checkpoint, 'the ossrs.checkpoint option');
+                $error = $ffi->new('oss_error*');
+                $result = $ffi->oss_options_set_checkpoint_file($options, $request->checkpoint, FFI::addr($error));
+                NativeError::check($ffi, $result, $error);
+            }
         } catch (\Throwable $e) {
             $ffi->oss_options_free($options);
             throw $e;

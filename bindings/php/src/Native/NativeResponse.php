@@ -54,6 +54,8 @@ final class NativeResponse
             'size_download' => (float) strlen($body),
             'total_time_us' => $totalTimeUs,
             'method' => (string) $ffi->oss_response_method($h),
+            // libossrs: the answer was lost and success was confirmed by ListParts + HEAD (whose answer this is).
+            'ossrs_recovered' => (bool) $ffi->oss_response_recovered($h),
         ];
         $result['oss-request-url'] = $url;
         $result['oss-redirects'] = 0;

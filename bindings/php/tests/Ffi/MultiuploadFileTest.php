@@ -278,6 +278,55 @@ final class MultiuploadFileTest extends TestCase
         $this->assertAborted($object, $before);
     }
 
+    public function testACheckpointResumesWithOnlyTheMissingParts(): void
+    {
+        $bytes = random_bytes(6 * 102400 + 7);
+        $file = Paths::file('multiupload-resume.bin', $bytes);
+        $checkpoint = $file . '.checkpoint';
+        @unlink($checkpoint);
+        $object = 'multiupload/resume.bin';
+        $options = [
+            OssClient::OSS_PART_SIZE => 102400,
+            OssClient::OSSRS_PARALLELISM => 1,
+            OssClient::OSSRS_CHECKPOINT => $checkpoint,
+            OssClient::OSSRS_PROGRESS => static function (int $part): bool {
+                return $part < 3;
+            },
+        ];
+        try {
+            $this->client->multiuploadFile(Emulator::BUCKET, $object, $file, $options);
+            self::fail('no exception');
+        } catch (OssException $e) {
+            self::assertStringContainsString('kept for resuming', $e->getMessage());
+        }
+        self::assertFileExists($checkpoint);
+        self::assertCount(1, $this->openUploadsOf($object), 'the upload is kept for the checkpoint');
+        $sentBefore = count($this->partRequests($this->requestsFor($object)));
+        self::assertContains($sentBefore, [3, 4], 'parts 1-3 (and perhaps 4, in flight when cancelled)');
+
+        $reports = [];
+        $options[OssClient::OSSRS_PROGRESS] = static function (int $part, int $done) use (&$reports): void {
+            $reports[] = [$part, $done];
+        };
+        $result = $this->client->multiuploadFile(Emulator::BUCKET, $object, $file, $options);
+        self::assertSame(200, $result['info']['http_code']);
+        self::assertFalse($result['info']['ossrs_recovered']);
+        self::assertSame([4, 4 * 102400], $reports[0], 'progress continues from the stored parts');
+        self::assertCount(4, $reports, 'parts 4-7 only');
+        self::assertTrue(md5($bytes) === md5($this->client->getObject(Emulator::BUCKET, $object)), 'byte-exact');
+        self::assertFileDoesNotExist($checkpoint);
+        self::assertSame([], $this->openUploadsOf($object));
+
+        foreach ([42, ''] as $bad) {
+            try {
+                $this->client->multiuploadFile(Emulator::BUCKET, $object, $file, [OssClient::OSSRS_CHECKPOINT => $bad]);
+                self::fail('no exception');
+            } catch (OssException $e) {
+                self::assertSame('the ossrs.checkpoint option must be a non-empty file path', $e->getMessage());
+            }
+        }
+    }
+
     public function testAnExceptionFromProgressIsRethrownUnchangedAndTheUploadAborted(): void
     {
         $file = Paths::file('multiupload-throw.bin', random_bytes(6 * 102400));

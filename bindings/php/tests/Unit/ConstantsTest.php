@@ -77,6 +77,7 @@ final class ConstantsTest extends UnitTestCase
     {
         self::assertSame('ossrs.parallelism', OssClient::OSSRS_PARALLELISM);
         self::assertSame('ossrs.progress', OssClient::OSSRS_PROGRESS);
+        self::assertSame('ossrs.checkpoint', OssClient::OSSRS_CHECKPOINT);
         self::assertSame(64, OssClient::OSSRS_MAX_PARALLELISM);
         $sdkValues = array_filter(
             (new \ReflectionClass(OssClient::class))->getConstants(),
@@ -85,6 +86,7 @@ final class ConstantsTest extends UnitTestCase
         );
         self::assertNotContains(OssClient::OSSRS_PARALLELISM, $sdkValues);
         self::assertNotContains(OssClient::OSSRS_PROGRESS, $sdkValues);
+        self::assertNotContains(OssClient::OSSRS_CHECKPOINT, $sdkValues);
     }
 
     public function testAclTypesAndOssUtilConstants(): void
