@@ -10,6 +10,7 @@ Workloads:
       (b) oss_upload_file from bench/bench_client.c, parallelism 1, 2 and 4
       (c) the official Python SDK oss2 (bench/oss2_client.py)
       (d) the limit: md5sum of the file
+      (e) OssClient::multiuploadFile through PHP FFI, parallelism 2 (bench/w1_multiupload.php)
   W2  BENCH_W2_COUNT (2000) PutObject-with-callback of 4 KiB, sequential: C, PHP FFI (bench/w2_put.php), oss2, and
       the limit wrk -t1 -c1 replaying the request libossrs sends (bench/wrk_put.lua)
   W3  peak RSS (ru_maxrss from wait4) of the W1 (a) and (b) processes
@@ -541,6 +542,8 @@ class Bench:
         for p in (1, 2, 4):
             items.append(("b%d" % p, [str(client_exe), "upload", str(upload_file), str(p), str(PART_SIZE)],
                           self.env_for(server, "w1/c-p%d.bin" % p), "C"))
+        items.append(("e", ["php", "-d", "ffi.enable=1", str(BENCH / "w1_multiupload.php"), str(upload_file), "2",
+                            str(PART_SIZE)], self.env_for(server, "w1/php-multiupload.bin"), "PHP FFI"))
         items.append(("c", [OSS2_PYTHON, str(BENCH / "oss2_client.py"), "multipart", str(upload_file), str(PART_SIZE)],
                       self.env_for(server, "w1/oss2.bin"), "oss2"))
         for rep in range(REPEAT if server == "sink" else EMU_W1_REPEAT):
@@ -1023,7 +1026,9 @@ def render(b, desc, targets, profiles, started, elapsed, load_before, loadavg_be
       "`http_proxy=http://127.0.0.1:PORT` (its endpoint is hard-coded); (b) `oss_upload_file` from "
       "`bench/bench_client.c` (`%s`), parallelism 1, 2, 4; (c) oss2 (`bench/oss2_client.py`: initiate, each part "
       "read and sent with its Content-MD5 header, complete with `x-oss-callback`/`x-oss-callback-var`; path-style "
-      "IP endpoint; oss2's CRC-64 check left on, its default); (d) `md5sum FILE`." % (FILE_MB, b.extra["cc"]))
+      "IP endpoint; oss2's CRC-64 check left on, its default); (d) `md5sum FILE`; (e) `OssClient::multiuploadFile` "
+      "through PHP FFI (`bench/w1_multiupload.php`: parallelism 2, `OSS_CHECK_MD5`, the callback on complete)." % (
+          FILE_MB, b.extra["cc"]))
     w("- **W2**: %d sequential PutObject with the same JSON callback, %d random bytes each, one client and one "
       "keep-alive connection: C (`bench_client put`), PHP FFI (`bench/w2_put.php`: `OssClient::putObject` with "
       "`OSS_CALLBACK`/`OSS_CALLBACK_VAR`), oss2 (`put_object` with the callback headers and Content-MD5). The limit "
@@ -1051,6 +1056,7 @@ def render(b, desc, targets, profiles, started, elapsed, load_before, loadavg_be
         w("|---|---:|---:|---:|---:|---:|---:|---:|---|")
         rows = [("w1a", "(a) PHP FFI, seed sample unchanged"), ("w1b1", "(b) C `oss_upload_file`, parallelism 1"),
                 ("w1b2", "(b) C `oss_upload_file`, parallelism 2"), ("w1b4", "(b) C `oss_upload_file`, parallelism 4"),
+                ("w1e", "(e) PHP FFI `multiuploadFile`, parallelism 2"),
                 ("w1c", "(c) oss2 %s" % desc_value(desc, "oss2").split(" ")[0]), ("w1d", "(d) md5sum (limit)")]
         for item, name in rows:
             srv = "sink" if item == "w1d" else server
@@ -1068,7 +1074,7 @@ def render(b, desc, targets, profiles, started, elapsed, load_before, loadavg_be
         w("Time ratios (lower is better for ossrs): " + "; ".join(
             "%s / md5sum = %.2f" % (lbl, b.best(server, it).wall / md5.wall)
             for it, lbl in (("w1a", "(a) wall"), ("w1b1", "(b) p1"), ("w1b2", "(b) p2"), ("w1b4", "(b) p4"),
-                            ("w1c", "(c) oss2"))) + ".")
+                            ("w1e", "(e) PHP p2 wall"), ("w1c", "(c) oss2"))) + ".")
         w("Speed-up over oss2 (upload times, oss2 / ossrs, higher is better): " + "; ".join(
             "%s %.2f ×" % (lbl, o.elapsed / b.best(server, it).elapsed)
             for it, lbl in (("w1b1", "p1"), ("w1b2", "p2"), ("w1b4", "p4"))) + "; (a) PHP sample %.2f × (wall)." % (
@@ -1120,7 +1126,9 @@ def render(b, desc, targets, profiles, started, elapsed, load_before, loadavg_be
     w("|---|---:|---:|---|")
     for item, name, bound in (("w1a", "PHP running the seed sample (a)", "< 50 MiB"),
                               ("w1b1", "C, parallelism 1", "≤ 42 MiB"), ("w1b2", "C, parallelism 2", "≤ 52 MiB"),
-                              ("w1b4", "C, parallelism 4", "≤ 72 MiB"), ("w1c", "oss2 (for comparison)", "")):
+                              ("w1b4", "C, parallelism 4", "≤ 72 MiB"),
+                              ("w1e", "PHP `multiuploadFile`, parallelism 2 (e)", "≤ 52 MiB"),
+                              ("w1c", "oss2 (for comparison)", "")):
         w("| %s | %.1f | %.1f | %s |" % (name, b.max_rss("sink", item), b.max_rss("emulator", item), bound))
     w("")
     w("## Targets (on the sink figures)")
