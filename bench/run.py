@@ -75,6 +75,8 @@ CALLGRIND_MB = env_int("BENCH_CALLGRIND_MB", 16)
 CALLGRIND_REQUESTS = env_int("BENCH_CALLGRIND_REQUESTS", 2000)
 OUT = Path(os.environ.get("BENCH_OUT") or ROOT / "BENCHMARKS.md")
 OSS2_PYTHON = os.environ.get("BENCH_OSS2_PYTHON") or sys.executable
+# Built by bench/run.sh: the W2 request replayed with bare reqwest (blocking, and async on the calling thread).
+TRANSPORT_FLOOR = BENCH / "transport-floor" / "target" / "release" / "transport-floor"
 TMPBASE = os.environ.get("BENCH_TMPDIR") or None
 
 
@@ -595,6 +597,9 @@ class Bench:
                    "http://127.0.0.1:%d%s" % (self.server_port[server], path)]
         if wrk_ok:
             items.append(("wrk", wrk_cmd, wrk_env))
+            url = "http://127.0.0.1:%d%s" % (self.server_port[server], path)
+            for mode in ("blocking", "async"):
+                items.append(("rq" + mode, [str(TRANSPORT_FLOOR), mode, url, str(W2_COUNT)], wrk_env))
         self.extra.setdefault("wrk_cmd", "wrk -t1 -c1 -d%ds -s bench/wrk_put.lua http://127.0.0.1:PORT%s" % (
             WRK_SECONDS, path))
         self.extra["wrk_path"] = path
@@ -1103,7 +1108,10 @@ def render(b, desc, targets, profiles, started, elapsed, load_before, loadavg_be
           "all runs, requests/s |")
         w("|---|---:|---:|---:|---:|---:|---:|---|")
         for item, name in (("c", "C `oss_put_object_with_callback`"), ("php", "PHP FFI `OssClient::putObject`"),
-                           ("oss2", "oss2 `put_object`"), ("wrk", "wrk -t1 -c1 (limit)")):
+                           ("oss2", "oss2 `put_object`"),
+                           ("rqblocking", "bare `reqwest::blocking` replay (transport floor)"),
+                           ("rqasync", "bare reqwest async on the calling thread (replay)"),
+                           ("wrk", "wrk -t1 -c1 (limit)")):
             r = b.best_rps(server, item)
             if r is None:
                 w("| %s | n/a | | | | | | |" % name)

@@ -9,6 +9,8 @@ cd "$(dirname "$0")/.."
 
 echo "== cargo build --release --workspace" >&2
 cargo build --release --workspace --quiet
+echo "== cargo build --release (bench/transport-floor)" >&2
+cargo build --release --quiet --manifest-path bench/transport-floor/Cargo.toml
 
 need=()
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx)

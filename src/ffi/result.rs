@@ -6,7 +6,8 @@ use std::ffi::c_char;
 use crate::core::ErrorKind;
 
 /// The outcome of a call. `OSS_RESULT_OK` (0) is success; codes are grouped in blocks of 100:
-/// 1xx usage errors, 2xx local files, 3xx transport, 4xx service answers, 5xx client-side checks.
+/// 1xx usage errors, 2xx local files, 3xx transport, 4xx service answers, 5xx client-side checks, 6xx verifying
+/// incoming upload callbacks.
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum oss_result {
@@ -20,7 +21,8 @@ pub enum oss_result {
     InvalidArgument = 102,
     /// The bucket name breaks the OSS naming rules (3–63 of `[a-z0-9-]`, starting with a letter or digit).
     InvalidBucketName = 103,
-    /// The object name breaks the rules (1–1023 bytes, no leading `/` or `\`, no CR/LF).
+    /// The object name breaks the rules (1–1023 bytes, no leading `/` or `\`, no CR/LF, no `.` or `..` path
+    /// segment, which URL normalisation would remove from the signed path).
     InvalidObjectName = 104,
     /// A part number outside 1..=10000.
     InvalidPartNumber = 105,
@@ -67,6 +69,18 @@ pub enum oss_result {
     Crc64Mismatch = 500,
     /// The progress callback returned non-zero: the upload was cancelled (and aborted unless kept).
     AbortedByCallback = 501,
+    /// `oss_callback_verifier_verify`: the callback's signature does not verify (forged, or its path, query or
+    /// body differ from what OSS signed). Answer the callback with an error and ignore it.
+    CallbackSignatureInvalid = 600,
+    /// `oss_callback_verifier_verify`: the `x-oss-pub-key-url` is outside the allowed prefixes; nothing was
+    /// fetched.
+    CallbackKeyUrlNotAllowed = 601,
+    /// `oss_callback_verifier_verify`: the public key could not be fetched (unreachable, timeout, non-200, not a
+    /// PEM key); the callback may be genuine, so this is a failure to verify rather than a forgery.
+    CallbackKeyFetchFailed = 602,
+    /// `oss_callback_verifier_verify`: the `authorization` or `x-oss-pub-key-url` header is missing, empty or
+    /// not base64.
+    CallbackMalformed = 603,
 }
 
 impl From<ErrorKind> for oss_result {
@@ -99,6 +113,10 @@ impl From<ErrorKind> for oss_result {
             ErrorKind::InvalidResponse => oss_result::InvalidResponse,
             ErrorKind::Crc64Mismatch => oss_result::Crc64Mismatch,
             ErrorKind::AbortedByCallback => oss_result::AbortedByCallback,
+            ErrorKind::CallbackSignatureInvalid => oss_result::CallbackSignatureInvalid,
+            ErrorKind::CallbackKeyUrlNotAllowed => oss_result::CallbackKeyUrlNotAllowed,
+            ErrorKind::CallbackKeyFetchFailed => oss_result::CallbackKeyFetchFailed,
+            ErrorKind::CallbackMalformed => oss_result::CallbackMalformed,
         }
     }
 }
@@ -137,6 +155,10 @@ pub extern "C" fn oss_result_message(result: oss_result) -> *const c_char {
         oss_result::InvalidResponse => c"OSS returned an unexpected answer",
         oss_result::Crc64Mismatch => c"the CRC-64 of the uploaded data does not match",
         oss_result::AbortedByCallback => c"the progress callback cancelled the operation",
+        oss_result::CallbackSignatureInvalid => c"the upload callback's signature does not verify",
+        oss_result::CallbackKeyUrlNotAllowed => c"the upload callback's public key URL is not allowed",
+        oss_result::CallbackKeyFetchFailed => c"the upload callback's public key could not be fetched",
+        oss_result::CallbackMalformed => c"the upload callback's authorization or x-oss-pub-key-url is malformed",
     };
     text.as_ptr()
 }

@@ -150,7 +150,10 @@ impl Transport {
 }
 
 fn transport_error(e: &reqwest::Error) -> Error {
-    let kind = if e.is_timeout() {
+    // A request reqwest cannot even build is a local usage error, never worth a retry.
+    let kind = if e.is_builder() {
+        ErrorKind::InvalidArgument
+    } else if e.is_timeout() {
         ErrorKind::Timeout
     } else if e.is_connect() {
         ErrorKind::Connect
