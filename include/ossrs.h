@@ -14,7 +14,8 @@
 #define OSSRS_VERSION_PATCH 0
 
 // The outcome of a call. `OSS_RESULT_OK` (0) is success; codes are grouped in blocks of 100:
-// 1xx usage errors, 2xx local files, 3xx transport, 4xx service answers, 5xx client-side checks.
+// 1xx usage errors, 2xx local files, 3xx transport, 4xx service answers, 5xx client-side checks, 6xx verifying
+// incoming upload callbacks.
 typedef enum oss_result {
   // Success.
   OSS_RESULT_OK = 0,
@@ -26,7 +27,8 @@ typedef enum oss_result {
   OSS_RESULT_INVALID_ARGUMENT = 102,
   // The bucket name breaks the OSS naming rules (3–63 of `[a-z0-9-]`, starting with a letter or digit).
   OSS_RESULT_INVALID_BUCKET_NAME = 103,
-  // The object name breaks the rules (1–1023 bytes, no leading `/` or `\`, no CR/LF).
+  // The object name breaks the rules (1–1023 bytes, no leading `/` or `\`, no CR/LF, no `.` or `..` path
+  // segment, which URL normalisation would remove from the signed path).
   OSS_RESULT_INVALID_OBJECT_NAME = 104,
   // A part number outside 1..=10000.
   OSS_RESULT_INVALID_PART_NUMBER = 105,
@@ -73,7 +75,35 @@ typedef enum oss_result {
   OSS_RESULT_CRC64_MISMATCH = 500,
   // The progress callback returned non-zero: the upload was cancelled (and aborted unless kept).
   OSS_RESULT_ABORTED_BY_CALLBACK = 501,
+  // `oss_callback_verifier_verify`: the callback's signature does not verify (forged, or its path, query or
+  // body differ from what OSS signed). Answer the callback with an error and ignore it.
+  OSS_RESULT_CALLBACK_SIGNATURE_INVALID = 600,
+  // `oss_callback_verifier_verify`: the `x-oss-pub-key-url` is outside the allowed prefixes; nothing was
+  // fetched.
+  OSS_RESULT_CALLBACK_KEY_URL_NOT_ALLOWED = 601,
+  // `oss_callback_verifier_verify`: the public key could not be fetched (unreachable, timeout, non-200, not a
+  // PEM key); the callback may be genuine, so this is a failure to verify rather than a forgery.
+  OSS_RESULT_CALLBACK_KEY_FETCH_FAILED = 602,
+  // `oss_callback_verifier_verify`: the `authorization` or `x-oss-pub-key-url` header is missing, empty or
+  // not base64.
+  OSS_RESULT_CALLBACK_MALFORMED = 603,
 } oss_result;
+
+// Verifies incoming OSS upload callbacks: the `authorization` header is an RSA/MD5 signature over the
+// URL-decoded path, the query and the body, made with the key whose URL the `x-oss-pub-key-url` header names.
+// The URL must start with an allowed prefix (default `http://gosspublic.alicdn.com/` and
+// `https://gosspublic.alicdn.com/`) before anything is fetched; fetched keys are cached per URL for the whole
+// process (16 keys, one hour each), directly (no proxy, no redirects). A pinned key
+// (`oss_callback_verifier_set_public_key_pem`) replaces the fetch altogether, e.g. on servers without direct
+// access to the key host.
+//
+// Methods: `oss_callback_verifier_new`, `oss_callback_verifier_set_public_key_pem`,
+// `oss_callback_verifier_verify`, `oss_callback_verifier_free`.
+//
+// Ownership: caller owns, free with `oss_callback_verifier_free`. Thread safety: `oss_callback_verifier_verify`
+// may be called from many threads at once; `oss_callback_verifier_set_public_key_pem` and `_free` must not
+// run concurrently with any other call on the same verifier.
+typedef struct oss_callback_verifier oss_callback_verifier;
 
 // An OSS client: credentials, endpoint and a keep-alive connection pool.
 //
@@ -115,11 +145,11 @@ typedef struct oss_error oss_error;
 
 // Per-request options: headers (`Content-Type`, `Cache-Control`, `x-oss-meta-*`, `x-oss-storage-class`,
 // a pinned `Date`, …), query parameters (`max-parts`, `part-number-marker`), `check_md5`, and the settings of
-// the managed upload `oss_upload_file` (part size, parallelism, keep on failure).
+// the managed upload `oss_upload_file` (part size, parallelism, keep on failure, checkpoint file).
 //
 // Methods: `oss_options_new`, `oss_options_set_header`, `oss_options_set_query`, `oss_options_set_check_md5`,
 // `oss_options_set_part_size`, `oss_options_set_parallelism`, `oss_options_set_keep_on_failure`,
-// `oss_options_free`.
+// `oss_options_set_checkpoint_file`, `oss_options_free`.
 //
 // Ownership: caller owns, free with `oss_options_free`. Operations borrow it for the duration of the call, so
 // one options object may be reused; it may be read by many threads at once but not changed meanwhile.
@@ -158,6 +188,72 @@ typedef int32_t (*oss_progress_fn)(void *userdata,
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
+
+// Creates a verifier that accepts public keys whose URL starts with one of the `count` prefixes in
+// `allowed_prefixes` (NULL or 0: the defaults, `http://gosspublic.alicdn.com/` and
+// `https://gosspublic.alicdn.com/`). A prefix is `http://` or `https://` followed by a whole host, with or
+// without port and path (`http://127.0.0.1:` admits any port of 127.0.0.1; `https://keys.example.com` does not
+// admit `https://keys.example.com.evil.net/`).
+//
+// Errors: `OSS_RESULT_NULL_PARAMETER` (`verifier_out`, or `allowed_prefixes` with `count` > 0, or one of its
+// elements), `OSS_RESULT_INVALID_UTF8`, `OSS_RESULT_INVALID_ARGUMENT` (a prefix that is not of that form).
+// Ownership: borrows `allowed_prefixes` for the duration of the call and keeps no pointer; `*verifier_out` —
+// caller owns, free with `oss_callback_verifier_free`; written only on success. Thread safety: any thread.
+//
+// # Safety
+// `allowed_prefixes` is NULL or points to `count` pointers, each NULL or NUL-terminated; `verifier_out` and
+// `error_out` are NULL or writable.
+enum oss_result oss_callback_verifier_new(const char *const *allowed_prefixes,
+                                          size_t count,
+                                          struct oss_callback_verifier **verifier_out,
+                                          struct oss_error **error_out);
+
+// Pins the public key: from then on signatures are checked with `pem` alone (`BEGIN PUBLIC KEY`, as OSS serves
+// it, or `BEGIN RSA PUBLIC KEY`), the `pub_key_url` of `oss_callback_verifier_verify` is ignored and nothing is
+// fetched. A later call replaces the key.
+//
+// Errors: `OSS_RESULT_NULL_PARAMETER`, `OSS_RESULT_INVALID_UTF8`, `OSS_RESULT_INVALID_ARGUMENT` (not an RSA
+// public key in PEM). Ownership: borrows `pem` for the duration of the call and keeps no pointer. Thread
+// safety: not concurrently with any other call on `verifier`.
+//
+// # Safety
+// `verifier` is NULL or live and not used by another thread during the call; `pem` is NULL or NUL-terminated;
+// `error_out` is NULL or writable.
+enum oss_result oss_callback_verifier_set_public_key_pem(struct oss_callback_verifier *verifier,
+                                                         const char *pem,
+                                                         struct oss_error **error_out);
+
+// Checks one callback request as the application received it: `path` is the request path still
+// percent-encoded and without the query (e.g. `/cb%20x.php`), `query` the raw query without `?` (NULL or `""`
+// when there is none), `body`/`body_len` the body exactly as received, `authorization` the `authorization`
+// header and `pub_key_url` the `x-oss-pub-key-url` header as received (base64; NULL when absent, which is only
+// fine with a pinned key). The key URL is checked against the allowed prefixes before anything is fetched.
+//
+// Errors: `OSS_RESULT_CALLBACK_SIGNATURE_INVALID` (forged, or the path, query or body changed),
+// `OSS_RESULT_CALLBACK_KEY_URL_NOT_ALLOWED`, `OSS_RESULT_CALLBACK_KEY_FETCH_FAILED`,
+// `OSS_RESULT_CALLBACK_MALFORMED` (authorization or pub_key_url empty, missing or not base64),
+// `OSS_RESULT_NULL_PARAMETER` (`verifier`, `path`, `authorization`, or `body` with `body_len` > 0),
+// `OSS_RESULT_INVALID_UTF8`, `OSS_RESULT_INVALID_ARGUMENT` (`path` contains `?`).
+// Ownership: borrows everything for the duration of the call and keeps no pointer. Thread safety: any number of
+// threads may verify with the same verifier at once. Blocking: a key fetch takes at most 4 seconds.
+//
+// # Safety
+// `verifier` is NULL or live; the strings are NULL or NUL-terminated; `body` is NULL or points to `body_len`
+// readable bytes; `error_out` is NULL or writable.
+enum oss_result oss_callback_verifier_verify(const struct oss_callback_verifier *verifier,
+                                             const char *path,
+                                             const char *query,
+                                             const void *body,
+                                             size_t body_len,
+                                             const char *authorization,
+                                             const char *pub_key_url,
+                                             struct oss_error **error_out);
+
+// Frees a verifier. NULL is a no-op.
+//
+// # Safety
+// `verifier` is NULL or a verifier from this library not yet freed, not in use by another thread.
+void oss_callback_verifier_free(struct oss_callback_verifier *verifier);
 
 // Frees a client. NULL, an already freed or a foreign handle is a no-op. Calls running on other threads
 // finish first (they hold their own reference). In a forked child the client's resources belong to the parent
@@ -518,6 +614,21 @@ enum oss_result oss_options_set_keep_on_failure(struct oss_options *options,
                                                 bool keep,
                                                 struct oss_error **error_out);
 
+// `oss_upload_file`: make the upload resumable with a checkpoint file at `path` (NULL: no checkpoint). The file
+// records the upload id, part size, the source file's size and mtime and every stored part with its ETag, sealed
+// with an MD5, and is rewritten atomically after each part. A rerun after a failure, crash or kill uploads only
+// the parts OSS does not already have; a changed source file or a different target aborts the old upload and
+// starts over; a corrupt checkpoint is ignored and replaced. With a checkpoint the upload is kept on failure; the
+// file is deleted once the upload is complete. One checkpoint must not be used by two uploads at the same time.
+//
+// Errors: `OSS_RESULT_NULL_PARAMETER` (options), `OSS_RESULT_INVALID_UTF8`. Ownership: copies `path`.
+//
+// # Safety
+// `options` is NULL or live; `path` is NULL or NUL-terminated; `error_out` is NULL or writable.
+enum oss_result oss_options_set_checkpoint_file(struct oss_options *options,
+                                                const char *path,
+                                                struct oss_error **error_out);
+
 // Frees options. NULL is a no-op.
 //
 // # Safety
@@ -629,6 +740,13 @@ uint64_t oss_response_total_time_us(const struct oss_response *response);
 // Ownership: borrows for the duration of the call and keeps no pointer.
 uint64_t oss_response_bytes_sent(const struct oss_response *response);
 
+// True when the request's own answer was lost and its success was confirmed by other requests, whose answer
+// this then is. Today only `oss_complete_multipart_upload` (and `oss_upload_file`) do this: after a lost answer
+// they check with ListParts and HEAD that the object was completed from exactly the given parts; the response
+// is then that HEAD's (status 200, the object's ETag, no body — a callback's reply is lost with the answer).
+// Ownership: borrows for the duration of the call and keeps no pointer.
+bool oss_response_recovered(const struct oss_response *response);
+
 // The upload id of an `oss_initiate_multipart_upload` answer, NULL for other answers.
 // Ownership: valid until `oss_response_free(response)`.
 const char *oss_response_upload_id(const struct oss_response *response);
@@ -686,6 +804,9 @@ const char *oss_result_message(enum oss_result result);
 // (where OSS runs it). The whole object's CRC-64 is computed while reading and checked against OSS's
 // `x-oss-hash-crc64ecma` (`OSS_RESULT_CRC64_MISMATCH`). On any failure the upload is aborted, leaving no parts
 // behind, unless `oss_options_set_keep_on_failure` was set. Memory stays about `parallelism × part size`.
+// With `oss_options_set_checkpoint_file` the upload is resumable: a rerun after a failure, crash or kill sends
+// only the parts OSS does not have yet. A CompleteMultipartUpload whose answer is lost is checked with ListParts
+// and HEAD (`oss_response_recovered`) instead of failing blindly.
 //
 // `options` headers go on InitiateMultipartUpload (Content-Type, `x-oss-meta-*`, storage class). `progress` may be
 // NULL. Errors: as `oss_put_object_with_callback` and `oss_upload_part_from_file`, plus

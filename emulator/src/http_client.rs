@@ -1,5 +1,5 @@
 //! A minimal blocking HTTP/1.1 client for one request per connection, bounded by a deadline
-//! (used for upload callbacks and for fetching callback public keys).
+//! (used for upload callbacks).
 
 use crate::http::{framing_of, read_header_block, Body, Framing, HeadError};
 use std::io::{self, BufReader, Read, Write};
@@ -97,20 +97,8 @@ pub enum ClientError {
     TooLarge,
 }
 
-/// Connects to `host:port`, sends `request` (a complete HTTP message) and reads one response,
-/// all before `deadline`. Bodies over `max_body` bytes fail with [`ClientError::TooLarge`].
-pub fn exchange(
-    host: &str,
-    port: u16,
-    request: &[u8],
-    deadline: Instant,
-    max_body: u64,
-) -> Result<ClientResponse, ClientError> {
-    let stream = send(host, port, request, deadline)?;
-    receive(&stream, deadline, max_body)
-}
-
-/// The first half of [`exchange`]: connects and writes all of `request` before `deadline`.
+/// Connects to `host:port` and writes all of `request` (a complete HTTP message) before
+/// `deadline`; [`receive`] then reads the answer.
 pub fn send(host: &str, port: u16, request: &[u8], deadline: Instant) -> Result<TcpStream, ClientError> {
     let stream = connect(host, port, deadline)?;
     let remaining = remaining(deadline)?;
@@ -119,7 +107,8 @@ pub fn send(host: &str, port: u16, request: &[u8], deadline: Instant) -> Result<
     Ok(stream)
 }
 
-/// The second half of [`exchange`]: reads one response from `stream` before `deadline`.
+/// Reads one response from `stream` before `deadline`. Bodies over `max_body` bytes fail with
+/// [`ClientError::TooLarge`].
 pub fn receive(stream: &TcpStream, deadline: Instant, max_body: u64) -> Result<ClientResponse, ClientError> {
     let mut reader = BufReader::new(DeadlineReader { stream, deadline });
     let (status_line, headers) = read_header_block(&mut reader).map_err(|e| match e {

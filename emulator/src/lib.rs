@@ -34,9 +34,9 @@
 //! assert!(emu.stats().faults.error > 0);
 //! ```
 //!
-//! [`Emulator::stats`] and `GET /__emulator/stats` count the faults injected by kind and the
-//! callback requests POSTed per object and per multipart upload; the request log records each
-//! injected fault in a `"fault"` field.
+//! [`Emulator::stats`] and `GET /__emulator/stats` count the OSS requests received, the faults
+//! injected by kind and the callback requests POSTed per object and per multipart upload; the
+//! request log records each injected fault in a `"fault"` field.
 //!
 //! The private endpoints, served without authentication and never faulted:
 //!
@@ -140,6 +140,9 @@ impl Default for EmulatorConfig {
 /// What the emulator counted: see [`Emulator::stats`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Stats {
+    /// OSS requests received so far (malformed ones included; the private `/__emulator/` endpoints are not
+    /// counted), e.g. to prove that a client refused bad input without sending anything.
+    pub requests: u64,
     /// Faults injected so far, by kind.
     pub faults: FaultCounts,
     /// Callback requests POSTed, per object (PutObject) and per multipart upload, in bucket,
@@ -148,10 +151,11 @@ pub struct Stats {
 }
 
 impl Stats {
-    /// `{"faults":{"error","lose_response_after_commit","reset","delay","malformed","total"},
+    /// `{"requests":N,"faults":{"error","lose_response_after_commit","reset","delay","malformed","total"},
     /// "callbacks":[{"bucket","key","upload_id","operation","posts"}]}`.
     pub fn to_json(&self) -> Value {
         json!({
+            "requests": self.requests,
             "faults": self.faults.to_json(),
             "callbacks": self.callbacks.iter().map(CallbackPosts::to_json).collect::<Vec<_>>(),
         })
@@ -272,7 +276,7 @@ impl Emulator {
         self.oss.faults.faults()
     }
 
-    /// Faults injected and callbacks POSTed so far (as `GET /__emulator/stats` shows).
+    /// OSS requests received, faults injected and callbacks POSTed so far (as `GET /__emulator/stats` shows).
     pub fn stats(&self) -> Stats {
         self.oss.stats()
     }

@@ -73,8 +73,8 @@ Private endpoints (no auth, never faulted):
   GET  /__emulator/callback_pub_key_v1.pem   the callback public key
   GET|PUT|DELETE /__emulator/faults          the fault rules as JSON:
        {\"seed\":N,\"rules\":[{\"fault\":\"error\",\"status\":503,...}]}
-  GET  /__emulator/stats                     faults injected by kind and
-       callbacks POSTed per object/upload";
+  GET  /__emulator/stats                     OSS requests received, faults
+       injected by kind and callbacks POSTed per object/upload";
 
 fn parse_args(args: &[String]) -> Result<EmulatorConfig, String> {
     let mut cfg = EmulatorConfig::default();

@@ -1,30 +1,29 @@
 //! A callback receiver that behaves like a careful application server: it records every
 //! callback, verifies its signature the way Alibaba documents (allowed public-key URL prefix,
-//! PEM fetched and cached, RSA-MD5 PKCS#1 v1.5), and answers with a configured reply, after a
-//! configured delay. A seeded fraction of callbacks can be failed with 500 instead.
+//! PEM fetched and cached, RSA-MD5 PKCS#1 v1.5) with libossrs's `CallbackVerifier`, and answers
+//! with a configured reply, after a configured delay. A seeded fraction of callbacks can be
+//! failed with 500 instead.
+//!
+//! The emulator signs callbacks with its own code (`callback::Signer`), so every callback the
+//! receiver gets checks the two implementations against each other.
 
-use crate::callback::string_to_sign;
 use crate::faults::Rng;
 use crate::http::Response;
-use crate::http_client::{self, HttpUrl};
 use crate::server::{self, lock, Handler, Request, Server};
-use base64::engine::general_purpose::STANDARD as B64;
-use base64::Engine;
-use md5::{Digest, Md5};
-use rsa::pkcs8::DecodePublicKey;
-use rsa::{Pkcs1v15Sign, RsaPublicKey};
+use ossrs::core::callback_verify::{decode_pub_key_url, CallbackRequest, CallbackVerifier, KeyCache};
 use serde_json::{json, Value};
-use std::collections::HashMap;
 use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// Largest callback body the receiver reads.
 const MAX_BODY: u64 = 16 * 1024 * 1024;
-/// How long fetching a public key may take.
-const KEY_FETCH_TIMEOUT: Duration = Duration::from_secs(5);
+/// Public keys one receiver keeps (each emulator serves one).
+const KEY_CACHE_CAPACITY: usize = 16;
+/// How long a fetched key is kept (an emulator keeps its key while it runs).
+const KEY_CACHE_TTL: Duration = Duration::from_secs(24 * 3600);
 
 /// How a [`CallbackReceiver`] behaves.
 #[derive(Debug, Clone)]
@@ -42,7 +41,8 @@ pub struct ReceiverConfig {
     /// reply, drawn from an RNG seeded with `seed`.
     pub fail_rate: f64,
     pub seed: u64,
-    /// Public-key URLs must start with one of these.
+    /// Public-key URLs must start with one of these: `http://` or `https://` and a whole host
+    /// (`http://127.0.0.1:` admits any port of 127.0.0.1).
     pub allowed_key_url_prefixes: Vec<String>,
     /// Append each callback as a JSON line here.
     pub log_path: Option<PathBuf>,
@@ -112,7 +112,7 @@ impl ReceivedCallback {
 struct Receiver {
     cfg: ReceiverConfig,
     received: Mutex<Vec<ReceivedCallback>>,
-    keys: Mutex<HashMap<String, String>>,
+    verifier: CallbackVerifier,
     log: Mutex<Option<File>>,
     rng: Mutex<Rng>,
 }
@@ -124,11 +124,15 @@ pub struct CallbackReceiver {
 }
 
 impl CallbackReceiver {
-    /// Starts serving on `127.0.0.1`; fails on a `fail_rate` outside 0.0–1.0.
+    /// Starts serving on `127.0.0.1`; fails on a `fail_rate` outside 0.0–1.0 or a key URL prefix
+    /// that is not `http(s)://` and a host.
     pub fn start(cfg: ReceiverConfig) -> io::Result<CallbackReceiver> {
         if !(0.0..=1.0).contains(&cfg.fail_rate) {
             return Err(io::Error::new(io::ErrorKind::InvalidInput, "fail_rate must be between 0.0 and 1.0"));
         }
+        let verifier = CallbackVerifier::with_allowed_prefixes(&cfg.allowed_key_url_prefixes)
+            .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e.message().to_string()))?
+            .with_key_cache(Arc::new(KeyCache::new(KEY_CACHE_CAPACITY, KEY_CACHE_TTL)));
         let log = match &cfg.log_path {
             Some(p) => Some(OpenOptions::new().create(true).append(true).open(p)?),
             None => None,
@@ -138,7 +142,7 @@ impl CallbackReceiver {
             rng: Mutex::new(Rng::new(cfg.seed)),
             cfg,
             received: Mutex::new(Vec::new()),
-            keys: Mutex::new(HashMap::new()),
+            verifier,
             log: Mutex::new(log),
         });
         let server = Server::start(listener, state.clone())?;
@@ -161,51 +165,19 @@ impl CallbackReceiver {
 }
 
 impl Receiver {
-    fn public_key(&self, url: &str) -> Result<String, String> {
-        if let Some(pem) = lock(&self.keys).get(url) {
-            return Ok(pem.clone());
-        }
-        let parsed = HttpUrl::parse(url).map_err(|e| format!("cannot fetch the public key from {url}: {e}"))?;
-        let request =
-            format!("GET {} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n", parsed.target(), parsed.authority());
-        let reply = http_client::exchange(
-            &parsed.host,
-            parsed.port,
-            request.as_bytes(),
-            Instant::now() + KEY_FETCH_TIMEOUT,
-            64 * 1024,
-        )
-        .map_err(|e| format!("cannot fetch the public key from {url}: {e:?}"))?;
-        if reply.status != 200 {
-            return Err(format!("fetching the public key from {url} answered {}", reply.status));
-        }
-        let pem = String::from_utf8(reply.body).map_err(|_| "the public key is not text".to_string())?;
-        lock(&self.keys).insert(url.to_string(), pem.clone());
-        Ok(pem)
-    }
-
-    /// Checks a callback's signature; returns the decoded key URL and the verdict.
+    /// Checks a callback's signature with libossrs; returns the decoded key URL (for the log) and
+    /// the verdict.
     fn verify(&self, req: &Request<'_>, body: &[u8]) -> (String, Result<(), String>) {
-        let Some(encoded_url) = req.head.header("x-oss-pub-key-url") else {
-            return (String::new(), Err("missing x-oss-pub-key-url header".into()));
-        };
-        let url = match B64.decode(encoded_url).ok().and_then(|u| String::from_utf8(u).ok()) {
-            Some(u) => u,
-            None => return (String::new(), Err("x-oss-pub-key-url is not base64 text".into())),
-        };
-        let verdict = (|| {
-            if !self.cfg.allowed_key_url_prefixes.iter().any(|p| url.starts_with(p.as_str())) {
-                return Err(format!("public key URL {url} does not start with an allowed prefix"));
-            }
-            let pem = self.public_key(&url)?;
-            let key = RsaPublicKey::from_public_key_pem(&pem).map_err(|e| format!("invalid public key: {e}"))?;
-            let auth = req.head.header("authorization").ok_or("missing authorization header")?;
-            let signature = B64.decode(auth).map_err(|_| "authorization is not base64".to_string())?;
-            let message = string_to_sign(req.head.path(), req.head.query(), body);
-            key.verify(Pkcs1v15Sign::new::<Md5>(), &Md5::digest(&message), &signature)
-                .map_err(|_| "signature does not verify".to_string())
-        })();
-        (url, verdict)
+        let pub_key_url = req.head.header("x-oss-pub-key-url");
+        let url = pub_key_url.and_then(|u| decode_pub_key_url(u).ok()).unwrap_or_default();
+        let verdict = self.verifier.verify(&CallbackRequest {
+            path: req.head.path(),
+            query: req.head.query(),
+            body,
+            authorization: req.head.header("authorization").unwrap_or(""),
+            pub_key_url,
+        });
+        (url, verdict.map_err(|e| e.message().to_string()))
     }
 
     fn record(&self, cb: ReceivedCallback) {

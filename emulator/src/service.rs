@@ -139,6 +139,8 @@ pub struct Oss {
     pub port: u16,
     request_seq: AtomicU64,
     request_salt: u32,
+    /// OSS requests received, private endpoints excluded (malformed ones included).
+    requests: AtomicU64,
 }
 
 /// What the operations know about the request being served.
@@ -191,6 +193,7 @@ impl Oss {
             port,
             request_seq: AtomicU64::new(1),
             request_salt: rand::random(),
+            requests: AtomicU64::new(0),
         }
     }
 
@@ -199,9 +202,13 @@ impl Oss {
         format!("http://127.0.0.1:{}{PUB_KEY_PATH}", self.port)
     }
 
-    /// Counters: faults injected and callbacks POSTed.
+    /// Counters: OSS requests received, faults injected and callbacks POSTed.
     pub fn stats(&self) -> Stats {
-        Stats { faults: self.faults.counts(), callbacks: self.callback_posts.snapshot() }
+        Stats {
+            requests: self.requests.load(Ordering::SeqCst),
+            faults: self.faults.counts(),
+            callbacks: self.callback_posts.snapshot(),
+        }
     }
 
     /// A fresh request id: 24 upper-case hex characters, unique per process.
@@ -390,10 +397,13 @@ impl Handler for Oss {
         let head_only = req.head.method == "HEAD";
         let resp = match control::handle(self, req) {
             Some(resp) => resp,
-            None => match self.route(req, &mut ctx) {
-                Ok(op) => self.serve(op, req, &ctx),
-                Err(err) => ctx.error_response(err),
-            },
+            None => {
+                self.requests.fetch_add(1, Ordering::SeqCst);
+                match self.route(req, &mut ctx) {
+                    Ok(op) => self.serve(op, req, &ctx),
+                    Err(err) => ctx.error_response(err),
+                }
+            }
         };
         self.finish(&ctx, resp, head_only)
     }
@@ -407,6 +417,10 @@ impl Handler for Oss {
     }
 
     fn completed(&self, ex: &Exchange<'_>) {
+        if ex.head.is_none() {
+            // A request too malformed to reach `handle`.
+            self.requests.fetch_add(1, Ordering::SeqCst);
+        }
         let resp = ex.response;
         let header = |name: &str| crate::http::find_header(&resp.headers, name);
         let mut entry = json!({

@@ -135,7 +135,7 @@ fn receiver_rejects_untrusted_key_url_and_bad_signatures() {
     assert_eq!(read_reply(&mut BufReader::new(s), false).status, 200);
     let got = rx.received();
     assert!(!got[0].signature_valid);
-    assert_eq!(got[0].error.as_deref(), Some("signature does not verify"));
+    assert!(got[0].error.as_deref().unwrap().contains("signature does not verify"), "{:?}", got[0].error);
 }
 
 #[test]

@@ -49,12 +49,16 @@ impl Credentials {
         if secret.is_empty() {
             return fail(ErrorKind::InvalidConfig, "access key secret is empty");
         }
-        if id.contains(['\r', '\n', ':']) {
-            return fail(ErrorKind::InvalidConfig, "access key id contains CR, LF or ':'");
+        // Both travel in headers (Authorization, x-oss-security-token), where control characters are refused.
+        if id.chars().any(|c| c.is_ascii_control()) {
+            return fail(ErrorKind::InvalidConfig, "access key id contains CR, LF or another control character");
+        }
+        if id.contains(':') {
+            return fail(ErrorKind::InvalidConfig, "access key id contains ':'");
         }
         let token = token.filter(|t| !t.is_empty());
-        if token.is_some_and(|t| t.contains(['\r', '\n', '\0'])) {
-            return fail(ErrorKind::InvalidConfig, "security token contains CR, LF or NUL");
+        if token.is_some_and(|t| t.chars().any(|c| c.is_ascii_control())) {
+            return fail(ErrorKind::InvalidConfig, "security token contains CR, LF, NUL or another control character");
         }
         Ok(Credentials {
             access_key_id: id.to_string(),

@@ -64,6 +64,14 @@ pub enum ErrorKind {
     Crc64Mismatch,
     /// The progress callback asked to stop.
     AbortedByCallback,
+    /// An incoming upload callback's signature does not verify (forged, or path, query or body changed).
+    CallbackSignatureInvalid,
+    /// An incoming upload callback names a public key URL outside the allowed prefixes (nothing was fetched).
+    CallbackKeyUrlNotAllowed,
+    /// The public key of an incoming upload callback could not be fetched (unreachable, non-200, not a PEM key).
+    CallbackKeyFetchFailed,
+    /// An incoming upload callback's `authorization` or `x-oss-pub-key-url` header is missing or not base64.
+    CallbackMalformed,
 }
 
 /// Details of an answer from OSS that is reported as an error.

@@ -1,5 +1,6 @@
 //! The core: plain Rust, no raw pointers and nothing C-specific. The `ffi` module wraps it.
 
+pub mod callback_verify;
 pub mod client;
 pub mod config;
 pub mod crc64;

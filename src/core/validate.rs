@@ -23,17 +23,24 @@ pub fn bucket(name: &str) -> Result<()> {
     }
 }
 
-/// Object names: 1–1023 bytes, not starting with `/` or `\`, no CR or LF anywhere.
+/// Object names: 1–1023 bytes, not starting with `/` or `\`, no CR or LF anywhere, and no `.` or `..` path
+/// segment: URL parsers (and curl, hence the SDK) remove dot segments, so such a request would be sent for
+/// another path than the one signed and could never succeed.
 pub fn object(name: &str) -> Result<()> {
     if name.is_empty() {
         return fail(ErrorKind::InvalidObjectName, "object name is empty");
     }
     let ok = name.len() <= 1023 && !name.starts_with('/') && !name.starts_with('\\') && !name.contains(['\r', '\n']);
-    if ok {
-        Ok(())
-    } else {
-        fail(ErrorKind::InvalidObjectName, format!("\"{name}\" object name is invalid"))
+    if !ok {
+        return fail(ErrorKind::InvalidObjectName, format!("\"{name}\" object name is invalid"));
     }
+    if name.split('/').any(|segment| segment == "." || segment == "..") {
+        return fail(
+            ErrorKind::InvalidObjectName,
+            format!("\"{name}\" object name is invalid: a \".\" or \"..\" path segment would be removed from the URL"),
+        );
+    }
+    Ok(())
 }
 
 /// Part numbers are 1..=10000.
@@ -69,6 +76,11 @@ pub fn header(name: &str, value: &str) -> Result<()> {
             format!("header {name} has a CR, LF or NUL in its value (header injection refused)"),
         );
     }
+    // HTTP forbids the other control characters too (only tab is allowed); the transport would refuse them
+    // only when sending, as a transport error.
+    if value.chars().any(|c| c.is_ascii_control() && c != '\t') {
+        return fail(ErrorKind::InvalidHeader, format!("header {name} has a control character in its value"));
+    }
     Ok(())
 }
 
@@ -98,10 +110,10 @@ mod tests {
 
     #[test]
     fn object_rules() {
-        for ok in ["a", "dir/测试 file+1.txt", "?a", &"x".repeat(1023)] {
+        for ok in ["a", "dir/测试 file+1.txt", "?a", &"x".repeat(1023), "a..b", ".a", "a/.../b", "a//b"] {
             assert!(object(ok).is_ok(), "{ok}");
         }
-        for bad in ["", "/a", "\\a", "a\nb", "a\n", "a\rb", &"x".repeat(1024)] {
+        for bad in ["", "/a", "\\a", "a\nb", "a\n", "a\rb", &"x".repeat(1024), ".", "..", "a/../b", "./a", "a/."] {
             assert_eq!(object(bad).unwrap_err().kind(), ErrorKind::InvalidObjectName, "{bad:?}");
         }
         assert_eq!(object("/a").unwrap_err().message(), "\"/a\" object name is invalid");
@@ -120,6 +132,10 @@ mod tests {
     fn headers_refuse_injection() {
         assert!(header("x-oss-meta-a", "b").is_ok());
         assert_eq!(header("x-oss-meta-a", "b\r\nX: y").unwrap_err().kind(), ErrorKind::InvalidHeader);
+        assert!(header("x-oss-meta-a", "tab\tand é").is_ok());
+        for bad in ["a\u{1}b", "a\u{7f}", "\u{1b}[31m"] {
+            assert!(header("x-oss-meta-a", bad).unwrap_err().message().contains("control character"), "{bad:?}");
+        }
         assert_eq!(header("bad name", "v").unwrap_err().kind(), ErrorKind::InvalidHeader);
         assert_eq!(header("", "v").unwrap_err().kind(), ErrorKind::InvalidHeader);
     }

@@ -3,7 +3,8 @@
 //!
 //! Conventions (also in the README):
 //! - **Results.** Every fallible function returns [`oss_result`]; `OSS_RESULT_OK` (0) is success. Codes are
-//!   stable and grouped: 1xx usage, 2xx local files, 3xx transport, 4xx service answers.
+//!   stable and grouped: 1xx usage, 2xx local files, 3xx transport, 4xx service answers, 5xx client-side
+//!   checks, 6xx verifying incoming upload callbacks (`oss_callback_verifier`).
 //! - **Errors.** The last parameter `oss_error **error_out` may be NULL. It is set to NULL on entry and to a new
 //!   error object on failure: result, message, HTTP status, OSS code and message, request id, host id, raw body,
 //!   whole response, attempts. Free it with `oss_error_free`. No thread-local state: the details survive later
@@ -19,6 +20,7 @@
 
 #![allow(non_camel_case_types)]
 
+pub mod callback_verify;
 mod cast;
 pub mod client;
 pub mod config;
@@ -34,6 +36,7 @@ pub mod result;
 pub mod upload;
 pub mod version;
 
+pub use callback_verify::oss_callback_verifier;
 pub use client::oss_client;
 pub use config::oss_config_builder;
 pub use error::oss_error;

@@ -32,7 +32,13 @@ typedef enum oss_result {
   OSS_RESULT_INVALID_RESPONSE = 402,
   OSS_RESULT_CRC64_MISMATCH = 500,
   OSS_RESULT_ABORTED_BY_CALLBACK = 501,
+  OSS_RESULT_CALLBACK_SIGNATURE_INVALID = 600,
+  OSS_RESULT_CALLBACK_KEY_URL_NOT_ALLOWED = 601,
+  OSS_RESULT_CALLBACK_KEY_FETCH_FAILED = 602,
+  OSS_RESULT_CALLBACK_MALFORMED = 603,
 } oss_result;
+
+typedef struct oss_callback_verifier oss_callback_verifier;
 
 typedef struct oss_client oss_client;
 
@@ -53,6 +59,26 @@ typedef int32_t (*oss_progress_fn)(void *userdata,
                                    uint32_t part_number,
                                    uint64_t bytes_done,
                                    uint64_t bytes_total);
+
+enum oss_result oss_callback_verifier_new(const char *const *allowed_prefixes,
+                                          size_t count,
+                                          struct oss_callback_verifier **verifier_out,
+                                          struct oss_error **error_out);
+
+enum oss_result oss_callback_verifier_set_public_key_pem(struct oss_callback_verifier *verifier,
+                                                         const char *pem,
+                                                         struct oss_error **error_out);
+
+enum oss_result oss_callback_verifier_verify(const struct oss_callback_verifier *verifier,
+                                             const char *path,
+                                             const char *query,
+                                             const void *body,
+                                             size_t body_len,
+                                             const char *authorization,
+                                             const char *pub_key_url,
+                                             struct oss_error **error_out);
+
+void oss_callback_verifier_free(struct oss_callback_verifier *verifier);
 
 void oss_client_free(const struct oss_client *client);
 
@@ -217,6 +243,10 @@ enum oss_result oss_options_set_keep_on_failure(struct oss_options *options,
                                                 bool keep,
                                                 struct oss_error **error_out);
 
+enum oss_result oss_options_set_checkpoint_file(struct oss_options *options,
+                                                const char *path,
+                                                struct oss_error **error_out);
+
 void oss_options_free(struct oss_options *options);
 
 enum oss_result oss_put_object_with_callback(const struct oss_client *client,
@@ -268,6 +298,8 @@ const char *oss_response_method(const struct oss_response *response);
 uint64_t oss_response_total_time_us(const struct oss_response *response);
 
 uint64_t oss_response_bytes_sent(const struct oss_response *response);
+
+bool oss_response_recovered(const struct oss_response *response);
 
 const char *oss_response_upload_id(const struct oss_response *response);
 

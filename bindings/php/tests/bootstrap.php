@@ -3,7 +3,8 @@
 declare(strict_types=1);
 
 /*
- * PHPUnit bootstrap: the package's own autoloader plus one for the test support classes (OSS\Tests\ → tests/).
+ * PHPUnit bootstrap: the package's own autoloader plus one for the test support classes (OSS\Tests\ → tests/),
+ * and the recording of every OssException for scripts/secret-scan.sh (see tests/Support/ErrorTexts.php).
  */
 
 require dirname(__DIR__) . '/autoload.php';
@@ -19,3 +20,5 @@ spl_autoload_register(static function (string $class): void {
 });
 
 error_reporting(E_ALL);
+
+\OSS\Tests\Support\ErrorTexts::instrument();

@@ -1,5 +1,5 @@
-//! `callback-receiver`: a callback server that verifies OSS callback signatures and logs each
-//! callback as a JSON line. The first stdout line is the port.
+//! `callback-receiver`: a callback server that verifies OSS callback signatures (with libossrs's
+//! `CallbackVerifier`) and logs each callback as a JSON line. The first stdout line is the port.
 //!
 //! Flags (also in `--help`): `--port N`, `--allow-key-prefix P` (repeatable), `--status N`,
 //! `--reply BODY`, `--reply-content-type T`, `--delay-ms N`, `--fail-rate F` (fraction of
@@ -12,13 +12,15 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 const HELP: &str = "\
-callback-receiver: records and verifies OSS upload callbacks (listens on 127.0.0.1 only)
+callback-receiver: records and verifies OSS upload callbacks with libossrs's verifier
+(listens on 127.0.0.1 only)
 
 USAGE: callback-receiver [OPTIONS]
 
 OPTIONS:
   --port N                 port to listen on; 0 picks a free one (default 0)
-  --allow-key-prefix P     accepted x-oss-pub-key-url prefix; repeatable
+  --allow-key-prefix P     accepted x-oss-pub-key-url prefix: http:// or https:// and
+                           a whole host (http://127.0.0.1: admits any port); repeatable
                            (default: http://gosspublic.alicdn.com/ and
                            https://gosspublic.alicdn.com/; giving any replaces them)
   --status N               HTTP status to answer (default 200)

@@ -33,13 +33,20 @@ impl Element {
     }
 }
 
-/// Parses a document and returns its root element, or `None` when it is not well-formed XML.
+/// The deepest nesting `parse` accepts. OSS answers nest at most four levels; without a bound, a hostile answer
+/// of 100,000 nested elements (700 KB) builds a tree whose recursive drop overflows the stack, an abort that no
+/// panic boundary catches.
+pub const MAX_DEPTH: usize = 64;
+
+/// Parses a document and returns its root element, or `None` when it is not well-formed XML or nests deeper
+/// than [`MAX_DEPTH`].
 pub fn parse(doc: &[u8]) -> Option<Element> {
     let mut reader = Reader::from_reader(doc);
     let mut stack: Vec<Element> = Vec::new();
     let mut root = None;
     loop {
         match reader.read_event().ok()? {
+            Event::Start(_) if stack.len() >= MAX_DEPTH => return None,
             Event::Start(e) => {
                 let name = String::from_utf8_lossy(e.local_name().as_ref()).into_owned();
                 stack.push(Element { name, ..Element::default() });
@@ -189,5 +196,15 @@ mod tests {
         assert_eq!(root.child_text("Empty"), Some(""));
         assert!(parse(b"<a><b></a>").is_none());
         assert!(parse(b"").is_none());
+    }
+
+    /// Regression: 100,000 nested elements used to parse, then overflow the stack (abort) when the tree was dropped.
+    #[test]
+    fn deep_nesting_is_refused() {
+        let nested = |n: usize| format!("{}<b/>{}", "<a>".repeat(n), "</a>".repeat(n));
+        let at_limit = parse(nested(MAX_DEPTH).as_bytes()).unwrap();
+        assert_eq!(at_limit.child("a").map(|a| a.name.as_str()), Some("a"));
+        assert!(parse(nested(MAX_DEPTH + 1).as_bytes()).is_none());
+        assert!(parse(nested(1_000_000).as_bytes()).is_none());
     }
 }

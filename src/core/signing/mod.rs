@@ -4,11 +4,14 @@
 pub mod v1;
 pub mod v4;
 
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use super::credentials::Credentials;
 use super::http::Headers;
 pub use v4::Scope;
+
+/// 9999-12-31T23:59:59Z in seconds since the epoch: the last instant an HTTP date (RFC 9110) can express.
+const LAST_HTTP_DATE: u64 = 253_402_300_799;
 
 /// Which signature to produce.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,6 +40,9 @@ pub struct SignableRequest<'a> {
 /// Signs `req` in place: adds `Date` when absent (from `now`), then the version's own headers, the STS token
 /// and `Authorization`. Returns the string that was signed (useful for diagnostics; it holds no secret).
 pub fn sign(req: &mut SignableRequest<'_>, creds: &Credentials, version: &SignatureVersion, now: SystemTime) -> String {
+    // An HTTP date cannot go past 9999-12-31T23:59:59Z and `fmt_http_date` panics beyond it; a clock that far
+    // off is broken anyway (OSS answers RequestTimeTooSkewed), so sign with the last expressible instant.
+    let now = now.min(UNIX_EPOCH + Duration::from_secs(LAST_HTTP_DATE));
     req.headers.set_default("Date", httpdate::fmt_http_date(now));
     let token = creds.security_token.as_ref().map(|t| t.expose().to_string());
     match version {

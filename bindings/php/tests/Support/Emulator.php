@@ -105,6 +105,21 @@ final class Emulator
         return 'http://127.0.0.1:' . $this->emulator->port;
     }
 
+    /**
+     * OSS requests the emulator received so far (its `/__emulator/stats` counter, which does not count the
+     * private endpoints): unchanged across a call means the call sent nothing.
+     */
+    public function requestCount(): int
+    {
+        $context = stream_context_create(['http' => ['timeout' => 10, 'ignore_errors' => true]]);
+        $json = file_get_contents($this->endpoint() . '/__emulator/stats', false, $context);
+        $stats = is_string($json) ? json_decode($json, true) : null;
+        if (!is_array($stats) || !is_int($stats['requests'] ?? null)) {
+            Assert::fail('cannot read the emulator\'s request counter: ' . var_export($json, true));
+        }
+        return $stats['requests'];
+    }
+
     /** The emulator as an HTTP proxy (it accepts absolute-form requests for *.aliyuncs.com hosts). */
     public function proxy(): string
     {
