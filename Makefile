@@ -1,5 +1,5 @@
 # The two commands a newcomer needs: `make demo` and `make test`.
-.PHONY: demo test headers bench install
+.PHONY: demo test headers bench install memcheck fuzz
 
 demo:
 	scripts/demo.sh
@@ -19,3 +19,12 @@ bench:
 # Installs the shared library (with its SONAME), the static library, the header and ossrs.pc.
 install:
 	PREFIX=$(or $(PREFIX),/usr/local) scripts/install.sh
+
+# The C examples and tests/c/threads.c under AddressSanitizer + UBSan and under valgrind (also run by `make test`).
+memcheck:
+	scripts/memcheck.sh
+
+# The cargo-fuzz targets in fuzz/ for FUZZ_SECONDS each (default 60). Needs nightly and cargo-fuzz; never part of
+# `make test`.
+fuzz:
+	scripts/fuzz.sh

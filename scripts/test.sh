@@ -7,9 +7,12 @@ echo "== cargo build"
 cargo build --workspace --all-targets
 echo "== cargo test"
 cargo test --workspace
+echo "== memcheck (C programs under AddressSanitizer + UBSan and under valgrind)"
+scripts/memcheck.sh
 if [ -x bindings/php/run-tests.sh ]; then
   echo "== PHP tests"
   bindings/php/run-tests.sh
 fi
+scripts/secret-scan.sh  # every error text the Rust and PHP tests saw, searched for the test secrets and tokens
 echo "== install test (make install into a temporary prefix, build with pkg-config alone)"
 scripts/install-test.sh
