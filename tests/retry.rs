@@ -181,16 +181,31 @@ fn a_complete_whose_answer_was_lost_is_confirmed_instead_of_failing() {
     assert!(r.body_text().contains("<CompleteMultipartUploadResult"), "{}", r.body_text());
     assert_eq!(emulator.object("bkt", "lost/503").unwrap(), data);
 
-    // Not committed, with a callback: never sent again; the error says the upload is still open.
+    // Not committed, with a callback, and OSS answered 503: the upload is still open, so it is sent again.
     emulator.set_faults(refuse_once).unwrap();
     let (upload_id, parts) = four_parts(&client, "lost/cb503", &data);
-    let e = client.complete("bkt", "lost/cb503", &upload_id, &refs(&parts), Some(&cb), None).unwrap_err();
-    assert_eq!((e.result, e.http_status, e.attempts), (oss_result::ServiceError, 503, 1));
-    assert!(e.message.contains("had not taken effect") && e.message.contains("still open"), "{}", e.message);
-    assert_eq!(emulator.callback_posts("bkt", "lost/cb503"), 0);
     let r = client.complete("bkt", "lost/cb503", &upload_id, &refs(&parts), Some(&cb), None).unwrap();
     assert!(!r.recovered);
-    assert_eq!(emulator.callback_posts("bkt", "lost/cb503"), 1, "the caller's own retry ran it once");
+    assert_eq!(r.body_text(), "{\"Status\":\"OK\"}", "the callback server's reply");
+    assert_eq!(emulator.callback_posts("bkt", "lost/cb503"), 1);
+
+    // Not committed, with a callback, and no answer (reset before the operation ran): OSS might still be running it,
+    // so it is not sent again; the error says the upload was still open.
+    let reset_once = Faults {
+        seed: 7,
+        rules: vec![FaultRule::new(FaultKind::Reset { after_bytes: None })
+            .operation(Operation::CompleteMultipartUpload)
+            .limit(1)],
+    };
+    emulator.set_faults(reset_once).unwrap();
+    let (upload_id, parts) = four_parts(&client, "lost/cbreset", &data);
+    let e = client.complete("bkt", "lost/cbreset", &upload_id, &refs(&parts), Some(&cb), None).unwrap_err();
+    assert_eq!((e.result, e.attempts), (oss_result::Transport, 1), "{}", e.message);
+    assert!(e.message.contains("had not taken effect") && e.message.contains("still open"), "{}", e.message);
+    assert_eq!(emulator.callback_posts("bkt", "lost/cbreset"), 0);
+    let r = client.complete("bkt", "lost/cbreset", &upload_id, &refs(&parts), Some(&cb), None).unwrap();
+    assert!(!r.recovered);
+    assert_eq!(emulator.callback_posts("bkt", "lost/cbreset"), 1, "the caller's own retry ran it once");
 
     // The managed upload goes through the same path, and still checks the object's CRC-64 on the HEAD answer.
     emulator.set_faults(lose_complete(LostAnswer::Reset)).unwrap();
@@ -213,5 +228,125 @@ fn a_complete_whose_answer_was_lost_is_confirmed_instead_of_failing() {
     assert!(r.recovered);
     assert_eq!(emulator.object("bkt", "lost/managed").unwrap(), data);
     assert_eq!(emulator.callback_posts("bkt", "lost/managed"), 1);
-    assert_eq!(receiver.received().len(), 3, "one callback per completed upload with a callback");
+    assert_eq!(receiver.received().len(), 4, "one callback per completed upload with a callback");
+}
+
+/// One fault mode at a 10 % rate on every request (and 50 % on CompleteMultipartUpload, so that the callback
+/// path is hit): 40 PutObjects and 8 managed uploads with a callback (7 parts each), every object read back.
+fn uploads_under(kind: FaultKind, timeout_ms: &str) -> Tally {
+    let receiver = CallbackReceiver::start(ReceiverConfig {
+        allowed_key_url_prefixes: vec!["http://127.0.0.1:".into()],
+        ..ReceiverConfig::default()
+    })
+    .unwrap();
+    let faults = Faults {
+        seed: 11,
+        rules: vec![
+            FaultRule::new(kind).rate(0.1),
+            FaultRule::new(kind).operation(Operation::CompleteMultipartUpload).rate(0.5),
+        ],
+    };
+    let emulator = Emulator::start(EmulatorConfig { faults, ..EmulatorConfig::default() }).unwrap();
+    let client = Client::build(&[
+        ("endpoint", &emulator.endpoint()),
+        ("access_key_id", "AKIDEXAMPLE"),
+        ("access_key_secret", "SECRETEXAMPLE"),
+        ("max_retries", "10"),
+        ("retry_base_ms", "1"),
+        ("retry_max_backoff_ms", "20"),
+        ("timeout_ms", timeout_ms),
+    ])
+    .unwrap();
+    let mut done = 0;
+    for i in 0..40 {
+        let body = format!("fault mode object {i} ").repeat(40);
+        if client.put("bkt", &format!("mode/{i}"), body.as_bytes(), None, None, None).is_ok() {
+            assert_eq!(emulator.object("bkt", &format!("mode/{i}")).unwrap(), body.as_bytes());
+            done += 1;
+        }
+    }
+    let dir = common::temp_dir();
+    let file = dir.path().join("managed.bin");
+    let data: Vec<u8> = (0..700_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 11) as u8).collect();
+    std::fs::write(&file, &data).unwrap();
+    let cb = format!("{{\"callbackUrl\":\"{}\",\"callbackBody\":\"object=${{object}}\"}}", receiver.url());
+    let (mut duplicates, mut refused, mut kept) = (0, 0, 0);
+    for i in 0..8 {
+        let key = format!("mode/managed{i}");
+        let opts = common::Options::new().part_size(102_400);
+        let outcome = client.upload_file(
+            "bkt",
+            &key,
+            file.to_str().unwrap(),
+            Some(&cb),
+            None,
+            Some(&opts),
+            None,
+            std::ptr::null_mut(),
+        );
+        let posts = emulator.callback_posts("bkt", &key);
+        duplicates += posts.saturating_sub(1);
+        match outcome {
+            Ok(_) => {
+                assert_eq!(emulator.object("bkt", &key).unwrap(), data);
+                assert_eq!(posts, 1);
+                done += 1;
+            }
+            // An answer that arrived but cannot be read (not retried: it came).
+            Err(e) if e.result == oss_result::InvalidResponse => refused += 1,
+            // No answer to a Complete with a callback while the upload is still open: OSS might still be running
+            // it, so it is neither sent again (the callback could run twice) nor aborted (that would race it).
+            Err(e) => {
+                assert!(e.message.contains("not sent again") && e.message.contains("kept"), "{}", e.message);
+                assert_eq!(posts, 0);
+                assert!(emulator.uploads("bkt").iter().any(|id| e.message.contains(id.as_str())), "{}", e.message);
+                kept += 1;
+            }
+        }
+    }
+    Tally { done, tried: 48, refused, kept, duplicates }
+}
+
+/// What one fault mode left: uploads completed byte-exact, tried, refused (unreadable answer), kept (Complete with a
+/// callback whose answer never came), duplicate callbacks.
+#[derive(Debug, PartialEq, Eq)]
+struct Tally {
+    done: usize,
+    tried: usize,
+    refused: usize,
+    kept: usize,
+    duplicates: u64,
+}
+
+#[test]
+fn every_fault_mode_at_ten_percent() {
+    use std::time::Duration;
+    let modes = [
+        ("500", FaultKind::Error(ErrorStatus::InternalError), "0"),
+        ("503", FaultKind::Error(ErrorStatus::ServiceUnavailable), "0"),
+        ("429", FaultKind::Error(ErrorStatus::TooManyRequests), "0"),
+        ("answer lost after commit", FaultKind::LoseResponseAfterCommit(LostAnswer::Reset), "0"),
+        ("delay past the client timeout", FaultKind::Delay(Duration::from_millis(1500)), "400"),
+        ("reset mid-body", FaultKind::Reset { after_bytes: None }, "0"),
+        ("truncated XML", FaultKind::Malformed(oss_emulator::Malformation::Truncate), "0"),
+    ];
+    for (name, kind, timeout_ms) in modes {
+        let t = uploads_under(kind, timeout_ms);
+        println!(
+            "fault mode {name}: {} of {} uploads byte-exact, {} refused (unreadable answer), {} kept (no answer to a \
+             Complete with a callback), {} duplicate callbacks",
+            t.done, t.tried, t.refused, t.kept, t.duplicates
+        );
+        assert_eq!(t.done + t.refused + t.kept, t.tried, "{name}: every upload accounted for");
+        assert_eq!(t.duplicates, 0, "{name}");
+        match name {
+            // Answers came (or the operation ran): every upload completes.
+            "500" | "503" | "429" | "answer lost after commit" | "delay past the client timeout" => {
+                assert_eq!(t.done, t.tried, "{name}")
+            }
+            // A reset before the operation ran cannot be told apart from one after it, for a callback Complete.
+            "reset mid-body" => assert_eq!(t.refused, 0, "{name}"),
+            _ => assert!(t.done >= 40, "{name}: the PutObjects have no XML answer to spoil"),
+        }
+    }
 }

@@ -10,6 +10,7 @@ use OSS\Core\Endpoint;
 use OSS\Core\OptionsMapper;
 use OSS\Core\OssException;
 use OSS\Core\OssUtil;
+use OSS\Core\RequestOptions;
 use OSS\Credentials\CredentialsProvider;
 use OSS\Credentials\StaticCredentialsProvider;
 use OSS\Model\ListPartsInfo;
@@ -263,12 +264,7 @@ class OssClient
         $callback = OptionsMapper::nonEmptyText($options, self::OSS_CALLBACK);
         $callbackVar = OptionsMapper::nonEmptyText($options, self::OSS_CALLBACK_VAR);
         $native = $this->nativeClient($options);
-        if (!isset($options[self::OSS_CONTENT_TYPE])) {
-            $type = Digest::contentTypeForName($file);
-            if ($type !== null) {
-                array_unshift($request->headers, [self::OSS_CONTENT_TYPE, $type]);
-            }
-        }
+        self::addFileContentType($options, $file, $request);
         return $native->putObjectFromFile($bucket, $object, $file, $callback, $callbackVar, $request);
     }
 
@@ -330,12 +326,7 @@ class OssClient
         $callback = OptionsMapper::nonEmptyText($options, self::OSS_CALLBACK);
         $callbackVar = OptionsMapper::nonEmptyText($options, self::OSS_CALLBACK_VAR);
         $native = $this->nativeClient($options);
-        if (!isset($options[self::OSS_CONTENT_TYPE])) {
-            $type = Digest::contentTypeForName($file);
-            if ($type !== null) {
-                array_unshift($request->headers, [self::OSS_CONTENT_TYPE, $type]);
-            }
-        }
+        self::addFileContentType($options, $file, $request);
         return $native->uploadFile($bucket, $object, $file, $callback, $callbackVar, $request, $progress);
     }
 
@@ -780,6 +771,20 @@ class OssClient
         }
         $partSize = ArgumentCheck::integer($options[self::OSS_PART_SIZE], 'the partSize option', 1);
         return min(max($partSize, self::OSS_MIN_PART_SIZE), self::OSS_MAX_PART_SIZE);
+    }
+
+    /**
+     * Without OSS_CONTENT_TYPE, the type of the file's extension goes first (before the object name's), as the SDK
+     * does for file uploads. Needs the library loaded (call nativeClient() first).
+     */
+    private static function addFileContentType(?array $options, string $file, RequestOptions $request): void
+    {
+        if (!isset($options[self::OSS_CONTENT_TYPE])) {
+            $type = Digest::contentTypeForName($file);
+            if ($type !== null) {
+                array_unshift($request->headers, [self::OSS_CONTENT_TYPE, $type]);
+            }
+        }
     }
 
     /** OSSRS_CHECKPOINT: a non-empty path, or null for none. */

@@ -1,7 +1,8 @@
 //! CompleteMultipartUpload whose outcome is unknown (connection lost, timeout, 5xx): instead of failing blindly,
 //! find out whether it took effect. The upload still being listed means it did not; `NoSuchUpload` followed by a
-//! HEAD whose ETag is the multipart ETag of exactly these parts means it did. A Complete without a callback is then
-//! sent again; one with a callback never is, so a callback can never run twice.
+//! HEAD whose ETag is the multipart ETag of exactly these parts means it did. A Complete that did not take effect is
+//! sent again, except when it carries a callback and no answer came (OSS may still be running it): a callback never
+//! runs twice.
 
 use std::time::Instant;
 
@@ -35,14 +36,16 @@ impl Client {
             std::thread::sleep(retry::backoff(&cfg, probe, random));
             let listing = RequestOptions { query: vec![("max-parts".into(), "1".into())], ..Default::default() };
             let outcome = match self.list_parts(req.bucket, req.key, upload_id, &listing) {
-                Ok(_) if req.carries_callback => {
+                // No answer came (reset, timeout): OSS may still be running it, and with it the callback.
+                Ok(_) if req.carries_callback && error.service_error().is_none() => {
                     let msg = format!(
                         "{} (CompleteMultipartUpload had not taken effect when checked: upload {upload_id} is still \
-                         open; it was not sent again because it carries a callback)",
+                         open; it was not sent again because it carries a callback and OSS may still be running it)",
                         error.message()
                     );
                     return Err(error.with_message(msg));
                 }
+                // OSS answered (5xx, 429) and the upload is still open: it was not applied, sending again is safe.
                 Ok(_) => self.execute(req.clone()),
                 Err(e) => Err(e),
             };

@@ -16,7 +16,7 @@ use md5::{Digest, Md5};
 use crate::core::client::{Client, RequestOptions};
 use crate::core::crc64;
 use crate::core::error::{fail, Error, ErrorKind, Result};
-use crate::core::http::{file_error, file_size, Response};
+use crate::core::http::{file_error, file_size, retry, Response};
 use crate::core::model::callback;
 use crate::core::model::xml::CompletePart;
 use crate::core::validate;
@@ -148,6 +148,10 @@ impl Client {
             Ok(resp) => check_crc(&resp, whole).map(|()| resp),
             // The object is stored; only the callback failed: there is nothing left to abort.
             Err(e) if e.kind() == ErrorKind::CallbackFailed => Err(e),
+            // No answer and the upload still open: OSS may still be completing it, and an abort would race that.
+            Err(e) if e.service_error().is_none() && retry::is_transient(&e) => {
+                Err(self.give_up(bucket, key, &upload_id, true, e))
+            }
             Err(e) => Err(self.give_up(bucket, key, &upload_id, keep, e)),
         }
     }
