@@ -126,8 +126,8 @@ pub unsafe extern "C" fn oss_options_set_part_size(
     })
 }
 
-/// `oss_upload_file`: parts uploaded at once (default 2; 1..=64, checked by `oss_upload_file`). Memory use is
-/// about `parallelism × part size`.
+/// `oss_upload_file`: parts uploaded at once, and parts read and hashed at once while those are sent (default 2;
+/// 1..=64, checked by `oss_upload_file`). Memory use is about `(parallelism + 1) × part size`.
 ///
 /// Errors: `OSS_RESULT_NULL_PARAMETER`.
 ///

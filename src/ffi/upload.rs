@@ -21,7 +21,8 @@ pub type oss_progress_fn =
 /// once and sent with its Content-MD5, then CompleteMultipartUpload with the optional callback and callback-var
 /// (where OSS runs it). The whole object's CRC-64 is computed while reading and checked against OSS's
 /// `x-oss-hash-crc64ecma` (`OSS_RESULT_CRC64_MISMATCH`). On any failure the upload is aborted, leaving no parts
-/// behind, unless `oss_options_set_keep_on_failure` was set. Memory stays about `parallelism × part size`.
+/// behind, unless `oss_options_set_keep_on_failure` was set. Parts are read and hashed while earlier ones are sent;
+/// memory stays about `(parallelism + 1) × part size`.
 /// With `oss_options_set_checkpoint_file` the upload is resumable: a rerun after a failure, crash or kill sends
 /// only the parts OSS does not have yet. A CompleteMultipartUpload whose answer is lost is checked with ListParts
 /// and HEAD (`oss_response_recovered`) instead of failing blindly.

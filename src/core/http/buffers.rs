@@ -20,7 +20,8 @@ pub struct BufferPool {
 }
 
 impl BufferPool {
-    /// A zero-length buffer with room for `len` bytes, reused when one is idle.
+    /// A buffer of `len` bytes, reused when one is idle. Its contents are stale, not zeroed: a reused buffer keeps
+    /// its initialised length, so only memory never used before is zero-filled (once).
     fn take(self: &Arc<Self>, len: usize) -> PooledBuf {
         let reused = {
             let mut idle = self.idle.lock().unwrap_or_else(|p| p.into_inner());
@@ -28,21 +29,35 @@ impl BufferPool {
             best.map(|(i, _)| i).map(|i| idle.swap_remove(i))
         };
         let mut buf = reused.unwrap_or_else(|| Vec::with_capacity(len));
-        buf.clear();
-        PooledBuf { buf, pool: Arc::clone(self) }
+        if buf.len() < len {
+            buf.resize(len, 0);
+        }
+        PooledBuf { buf, len, pool: Arc::clone(self) }
     }
 
     /// Reads `len` bytes of `file` at `offset` into a pooled buffer. A file shorter than the range is an error.
     pub fn read_range(self: &Arc<Self>, file: &std::fs::File, path: &Path, offset: u64, len: usize) -> Result<Bytes> {
+        self.read_range_holding(file, path, offset, len, ())
+    }
+
+    /// As `read_range`, and `held` is dropped right after the buffer returns to the pool (e.g. a permit that bounds
+    /// how many buffers one upload may have).
+    pub fn read_range_holding<H: Send + 'static>(
+        self: &Arc<Self>,
+        file: &std::fs::File,
+        path: &Path,
+        offset: u64,
+        len: usize,
+        held: H,
+    ) -> Result<Bytes> {
         let mut pooled = self.take(len);
-        pooled.buf.resize(len, 0);
-        file.read_exact_at(&mut pooled.buf, offset).map_err(|e| {
+        file.read_exact_at(&mut pooled.buf[..len], offset).map_err(|e| {
             Error::new(
                 ErrorKind::Io,
                 format!("reading bytes {offset}..{} of {} failed: {e}", offset + len as u64, path.display()),
             )
         })?;
-        Ok(Bytes::from_owner(pooled))
+        Ok(Bytes::from_owner(Holding { pooled, _held: held }))
     }
 
     fn give_back(&self, buf: Vec<u8>) {
@@ -62,12 +77,26 @@ impl BufferPool {
 /// A buffer that returns to its pool when dropped (by whichever thread drops the last `Bytes` handle).
 struct PooledBuf {
     buf: Vec<u8>,
+    /// Bytes in use (`buf` may be longer, from an earlier, larger use).
+    len: usize,
     pool: Arc<BufferPool>,
 }
 
 impl AsRef<[u8]> for PooledBuf {
     fn as_ref(&self) -> &[u8] {
-        &self.buf
+        &self.buf[..self.len]
+    }
+}
+
+/// A pooled buffer and what must live exactly as long as it (fields drop in order: the buffer first).
+struct Holding<H> {
+    pooled: PooledBuf,
+    _held: H,
+}
+
+impl<H> AsRef<[u8]> for Holding<H> {
+    fn as_ref(&self) -> &[u8] {
+        self.pooled.as_ref()
     }
 }
 
@@ -97,6 +126,9 @@ mod tests {
         assert_eq!(pool.idle_count(), 1);
         let b = pool.read_range(&file, &path, 0, 4).unwrap();
         assert_eq!((&b[..], b.as_ptr()), (&b"0123"[..], ptr), "the idle buffer is reused");
+        drop(b);
+        let b = pool.read_range(&file, &path, 5, 5).unwrap();
+        assert_eq!((&b[..], b.as_ptr()), (&b"56789"[..], ptr), "and serves a longer range again when it has room");
         let c = b.clone();
         drop(b);
         assert_eq!(pool.idle_count(), 0, "a buffer returns only when its last handle is dropped");

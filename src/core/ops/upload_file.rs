@@ -7,10 +7,12 @@ use std::collections::BTreeMap;
 use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::mpsc;
+use std::sync::{mpsc, Arc, Condvar, Mutex, PoisonError};
+use std::time::Duration;
 
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
+use bytes::Bytes;
 use md5::{Digest, Md5};
 
 use crate::core::client::{Client, RequestOptions};
@@ -34,7 +36,8 @@ pub const MAX_PART_SIZE: u64 = 5 * 1024 * 1024 * 1024;
 pub struct UploadSettings {
     /// Bytes per part (102400 ..= 5 GiB; default 10 MiB, the SDK's `multiuploadFile` default).
     pub part_size: u64,
-    /// Parts in flight at once (1..=64; default 2). Memory use is about `parallelism × part_size`.
+    /// Parts in flight at once, and parts being read and hashed at once (1..=64; default 2). At most
+    /// `parallelism + 1` part buffers exist, so memory use is about `(parallelism + 1) × part_size`.
     pub parallelism: usize,
     /// On failure keep the upload (and its parts) instead of aborting it, e.g. to resume later.
     pub keep_on_failure: bool,
@@ -249,8 +252,10 @@ struct Plan<'a> {
 }
 
 impl Plan<'_> {
-    /// Uploads the parts numbered in `todo` with `parallelism` workers. Finished parts are handed to `record`
-    /// and reported to `progress` on the calling thread; the first error (or a `false` from `progress`) stops it.
+    /// Uploads the parts numbered in `todo`: `parallelism` readers read and hash parts while `parallelism` senders
+    /// upload the parts already hashed, so hashing never waits for the network. At most `parallelism + 1` part
+    /// buffers exist at once. Finished parts are handed to `record` and reported to `progress` on the calling
+    /// thread; the first error (or a `false` from `progress`) stops it.
     fn run(
         &self,
         client: &Client,
@@ -263,26 +268,55 @@ impl Plan<'_> {
         let next = AtomicUsize::new(0);
         let stop = AtomicBool::new(false);
         let workers = parallelism.min(todo.len());
-        let (tx, rx) = mpsc::channel::<Result<PartDone>>();
+        let budget = Arc::new(Budget::new(workers + 1));
+        let (ready_tx, ready_rx) = mpsc::channel::<Result<Prepared>>();
+        let ready_rx = Mutex::new(ready_rx);
+        let (done_tx, done_rx) = mpsc::channel::<Result<PartDone>>();
         let mut first_error: Option<Error> = None;
         std::thread::scope(|s| {
             for _ in 0..workers {
-                let tx = tx.clone();
-                let (next, stop, todo) = (&next, &stop, &todo);
+                let ready_tx = ready_tx.clone();
+                let (next, stop, todo, budget) = (&next, &stop, &todo, &budget);
                 s.spawn(move || {
                     while !stop.load(Ordering::Relaxed) {
+                        let permit = Budget::acquire(budget);
+                        if stop.load(Ordering::Relaxed) {
+                            break;
+                        }
                         let Some(&number) = todo.get(next.fetch_add(1, Ordering::Relaxed)) else { break };
-                        let result = self.upload_one(client, number);
-                        let failed = result.is_err();
-                        if tx.send(result).is_err() || failed {
+                        let prepared = self.prepare(client, number, permit);
+                        let failed = prepared.is_err();
+                        if failed {
+                            stop.store(true, Ordering::Relaxed);
+                        }
+                        if ready_tx.send(prepared).is_err() || failed {
                             break;
                         }
                     }
                 });
             }
-            drop(tx);
+            drop(ready_tx);
+            for _ in 0..workers {
+                let done_tx = done_tx.clone();
+                let (ready_rx, stop) = (&ready_rx, &stop);
+                s.spawn(move || loop {
+                    let received = ready_rx.lock().unwrap_or_else(PoisonError::into_inner).recv();
+                    let Ok(prepared) = received else { break };
+                    if stop.load(Ordering::Relaxed) {
+                        continue; // dropping the part frees its buffer for the readers to notice the stop
+                    }
+                    let result = prepared.and_then(|p| self.send(client, p));
+                    if result.is_err() {
+                        stop.store(true, Ordering::Relaxed); // before the next part is taken, not when main sees it
+                    }
+                    if done_tx.send(result).is_err() {
+                        break;
+                    }
+                });
+            }
+            drop(done_tx);
             let mut bytes_done = already;
-            for event in rx {
+            for event in done_rx {
                 let outcome = match event {
                     Ok(_) if first_error.is_some() => Ok(()),
                     Ok(part) => {
@@ -304,24 +338,66 @@ impl Plan<'_> {
         first_error.map_or(Ok(()), Err)
     }
 
-    /// Reads part `number` once, hashes it (MD5 for Content-MD5, CRC-64 to check OSS's answer) and uploads it.
-    fn upload_one(&self, client: &Client, number: u32) -> Result<PartDone> {
+    /// Reads part `number` once and hashes it: MD5 for Content-MD5, CRC-64 to check OSS's answer.
+    fn prepare(&self, client: &Client, number: u32, permit: Permit) -> Result<Prepared> {
         let offset = u64::from(number - 1) * self.part_size;
         let len = self.part_size.min(self.size - offset);
-        let buf = client.buffers().read_range(self.file, self.path, offset, len as usize)?;
-        let md5 = B64.encode(Md5::digest(&buf));
-        let crc = crc64::checksum(&buf);
-        let resp = client.upload_part(
-            self.bucket,
-            self.key,
-            self.upload_id,
-            number,
-            buf,
-            Some(&md5),
-            &RequestOptions::default(),
-        )?;
-        check_crc(&resp, crc)?;
+        let data = client.buffers().read_range_holding(self.file, self.path, offset, len as usize, permit)?;
+        let md5 = B64.encode(Md5::digest(&data));
+        let crc = crc64::checksum(&data);
+        Ok(Prepared { number, data, md5, stored: StoredPart { len, crc } })
+    }
+
+    /// Uploads a prepared part and checks OSS's CRC-64 of it.
+    fn send(&self, client: &Client, p: Prepared) -> Result<PartDone> {
+        let opts = RequestOptions::default();
+        let resp = client.upload_part(self.bucket, self.key, self.upload_id, p.number, p.data, Some(&p.md5), &opts)?;
+        check_crc(&resp, p.stored.crc)?;
         let etag = resp.etag().unwrap_or_default().to_string();
-        Ok(PartDone { number, etag, stored: StoredPart { len, crc } })
+        Ok(PartDone { number: p.number, etag, stored: p.stored })
+    }
+}
+
+/// A part read and hashed, waiting for a sender.
+struct Prepared {
+    number: u32,
+    data: Bytes,
+    md5: String,
+    stored: StoredPart,
+}
+
+/// Bounds the part buffers of one upload: a reader takes a permit before reading a part, and the permit returns
+/// when the transport drops the part's buffer. A permit still out after `Budget::WAIT` (a transport that keeps a
+/// body longer than expected) is not waited for any longer: the bound then gives way rather than stall the upload.
+struct Budget {
+    free: Mutex<isize>,
+    returned: Condvar,
+}
+
+/// One part buffer's share of a [`Budget`], given back on drop.
+struct Permit(Arc<Budget>);
+
+impl Budget {
+    const WAIT: Duration = Duration::from_secs(1);
+
+    fn new(permits: usize) -> Budget {
+        Budget { free: Mutex::new(isize::try_from(permits).unwrap_or(isize::MAX)), returned: Condvar::new() }
+    }
+
+    fn acquire(budget: &Arc<Budget>) -> Permit {
+        let free = budget.free.lock().unwrap_or_else(PoisonError::into_inner);
+        let (mut free, _) = budget
+            .returned
+            .wait_timeout_while(free, Budget::WAIT, |free| *free <= 0)
+            .unwrap_or_else(PoisonError::into_inner);
+        *free -= 1;
+        Permit(Arc::clone(budget))
+    }
+}
+
+impl Drop for Permit {
+    fn drop(&mut self) {
+        *self.0.free.lock().unwrap_or_else(PoisonError::into_inner) += 1;
+        self.0.returned.notify_one();
     }
 }
