@@ -4,6 +4,7 @@ mod body;
 pub use body::{file_error, file_size};
 mod buffers;
 pub use buffers::BufferPool;
+pub mod hashed_range;
 mod headers;
 mod response;
 pub mod retry;

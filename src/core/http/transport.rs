@@ -12,6 +12,7 @@ use reqwest::{Certificate, Method, Proxy};
 
 use super::body::{file_error, RangeReader};
 use super::buffers::BufferPool;
+use super::hashed_range;
 use super::{Body, Headers, Response};
 use crate::core::error::{fail, Error, ErrorKind, Result};
 
@@ -110,8 +111,13 @@ impl Transport {
             Body::Bytes(b) => rb.body(b.clone()),
             // Read in one go: streaming small chunks costs a thread hand-off per chunk in reqwest's blocking API.
             Body::File { path, offset, len } if *len <= IN_MEMORY_FILE_RANGE => {
-                let file = std::fs::File::open(path).map_err(|e| file_error(path, &e))?;
-                rb.body(self.buffers.read_range(&file, path, *offset, *len as usize)?)
+                match hashed_range::take(path, *offset, *len) {
+                    Some(data) => rb.body(data),
+                    None => {
+                        let file = std::fs::File::open(path).map_err(|e| file_error(path, &e))?;
+                        rb.body(self.buffers.read_range(&file, path, *offset, *len as usize)?)
+                    }
+                }
             }
             Body::File { path, offset, len } => {
                 let reader = RangeReader::open(path, *offset, *len, file_failure.clone())?;
