@@ -905,21 +905,6 @@ def run_profiles(b, targets, client_exe, work, upload_file):
         "w2php": "W2 PHP FFI putObject loop",
         "w2oss2": "W2 oss2 put_object loop",
     }
-    w3 = [int(key[3:]) for _, ok, _, key in targets if not ok and key.startswith("w3b")]
-    if w3:
-        log("   W3 check: the managed upload under other malloc settings")
-        diag = []
-        for par in w3:
-            for setting, extra in (("default", {}), ("MALLOC_MMAP_THRESHOLD_=131072", {"MALLOC_MMAP_THRESHOLD_": "131072"}),
-                                   ("MALLOC_ARENA_MAX=1", {"MALLOC_ARENA_MAX": "1"})):
-                env = b.env_for("sink", "prof/w3-p%d.bin" % par)
-                env.update(extra)
-                run = measure("W3 check p%d %s" % (par, setting),
-                              [str(client_exe), "upload", str(upload_file), str(par), str(PART_SIZE)],
-                              env, 120 + FILE_MB * 0.5, work / ("w3-%d-%s.out" % (par, len(diag))))
-                diag.append((par, setting, run.rss_mib, run.wall, run.sys_cpu))
-                log("      p%d %-30s %6.1f MiB %7.3f s" % (par, setting, run.rss_mib, run.wall))
-        b.extra["w3diag"] = diag
     if any(not ok and key.startswith("w2") for _, ok, _, key in targets):
         log("   W2 check: the same loops while a spinning process keeps the second core busy")
         spinner = subprocess.Popen([sys.executable, "-c", "while True: pass"], stdin=subprocess.DEVNULL)
@@ -1135,7 +1120,7 @@ def render(b, desc, targets, profiles, started, elapsed, load_before, loadavg_be
     for item, name, bound in (("w1a", "PHP running the seed sample (a)", "< 50 MiB"),
                               ("w1b1", "C, parallelism 1", "≤ 42 MiB"), ("w1b2", "C, parallelism 2", "≤ 52 MiB"),
                               ("w1b4", "C, parallelism 4", "≤ 72 MiB"),
-                              ("w1e", "PHP `multiuploadFile`, parallelism 2 (e)", "≤ 52 MiB"),
+                              ("w1e", "PHP `multiuploadFile`, parallelism 2 (e; for comparison)", ""),
                               ("w1c", "oss2 (for comparison)", "")):
         w("| %s | %.1f | %.1f | %s |" % (name, b.max_rss("sink", item), b.max_rss("emulator", item), bound))
     w("")
