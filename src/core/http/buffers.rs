@@ -4,7 +4,8 @@
 
 use std::os::unix::fs::FileExt;
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex, PoisonError};
+use std::time::Duration;
 
 use bytes::Bytes;
 
@@ -103,6 +104,45 @@ impl<H> AsRef<[u8]> for Holding<H> {
 impl Drop for PooledBuf {
     fn drop(&mut self) {
         self.pool.give_back(std::mem::take(&mut self.buf));
+    }
+}
+
+/// Bounds how many buffers one user (an upload, the part-MD5 read-ahead) holds: take a permit before reading into a
+/// buffer and keep it with the buffer (`read_range_holding`), so it returns when the transport drops the buffer. A
+/// permit still out after `Budget::WAIT` (a transport that keeps a body longer than expected) is not waited for any
+/// longer: the bound then gives way rather than stall.
+pub struct Budget {
+    free: Mutex<isize>,
+    returned: Condvar,
+}
+
+/// One part buffer's share of a [`Budget`], given back on drop.
+pub struct Permit(Arc<Budget>);
+
+impl Budget {
+    const WAIT: Duration = Duration::from_secs(1);
+
+    /// A budget of `permits` buffers.
+    pub fn new(permits: usize) -> Budget {
+        Budget { free: Mutex::new(isize::try_from(permits).unwrap_or(isize::MAX)), returned: Condvar::new() }
+    }
+
+    /// Waits for a permit (at most `WAIT`).
+    pub fn acquire(budget: &Arc<Budget>) -> Permit {
+        let free = budget.free.lock().unwrap_or_else(PoisonError::into_inner);
+        let (mut free, _) = budget
+            .returned
+            .wait_timeout_while(free, Budget::WAIT, |free| *free <= 0)
+            .unwrap_or_else(PoisonError::into_inner);
+        *free -= 1;
+        Permit(Arc::clone(budget))
+    }
+}
+
+impl Drop for Permit {
+    fn drop(&mut self) {
+        *self.0.free.lock().unwrap_or_else(PoisonError::into_inner) += 1;
+        self.0.returned.notify_one();
     }
 }
 

@@ -6,8 +6,8 @@
 //! - once two consecutive calls hash adjacent ranges of one length (a sequential pass), the next range is read and
 //!   hashed ahead on a background thread while the caller uploads the current one.
 //!
-//! One process-wide state; ranges of at most [`MAX_LEN`] bytes; buffers come from a process-wide pool and are
-//! reused. A kept or read-ahead range is used only while its file is unchanged (device, inode, size and mtime as
+//! One process-wide state; ranges of at most [`MAX_LEN`] bytes; at most two buffers, from a process-wide pool, so
+//! the memory used is about two part sizes. A kept or read-ahead range is used only while its file is unchanged (device, inode, size and mtime as
 //! when it was read), and only in the process that read it (not after `fork`).
 
 use std::fs::{File, Metadata};
@@ -18,7 +18,7 @@ use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use bytes::Bytes;
 use once_cell::sync::Lazy;
 
-use super::buffers::BufferPool;
+use super::buffers::{Budget, BufferPool};
 use crate::core::error::Result;
 use crate::core::ops::content_md5;
 
@@ -26,6 +26,8 @@ use crate::core::ops::content_md5;
 pub const MAX_LEN: u64 = 32 * 1024 * 1024;
 
 static POOL: Lazy<Arc<BufferPool>> = Lazy::new(Arc::default);
+/// Two buffers: the range being uploaded (or kept for the upload) and the one hashed ahead.
+static BUDGET: Lazy<Arc<Budget>> = Lazy::new(|| Arc::new(Budget::new(2)));
 static STATE: Mutex<State> = Mutex::new(State { last: None, previous_call: None, ahead: None });
 
 /// Serialises the unit tests that go through the process-wide state.
@@ -101,6 +103,7 @@ pub fn content_md5_of(path: &Path, offset: u64, len: u64) -> Result<String> {
     let hashed = match from_read_ahead(&span) {
         Some(hashed) => hashed,
         None => {
+            state().last = None; // its buffer is not wanted any more: let `hash` have it
             let file = File::open(path).map_err(|e| super::file_error(path, &e))?;
             hash(&file, span.clone())?
         }
@@ -136,7 +139,8 @@ pub fn take(path: &Path, offset: u64, len: u64) -> Option<Bytes> {
 
 fn hash(file: &File, span: Span) -> Result<Hashed> {
     let identity = file.metadata().map(|m| Identity::of(&m)).map_err(|e| super::file_error(&span.path, &e))?;
-    let data = POOL.read_range(file, &span.path, span.offset, span.len as usize)?;
+    let permit = Budget::acquire(&BUDGET);
+    let data = POOL.read_range_holding(file, &span.path, span.offset, span.len as usize, permit)?;
     let md5 = content_md5(&data);
     Ok(Hashed { span, identity, data, md5 })
 }

@@ -3,7 +3,7 @@
 mod body;
 pub use body::{file_error, file_size};
 mod buffers;
-pub use buffers::BufferPool;
+pub use buffers::{Budget, BufferPool, Permit};
 pub mod hashed_range;
 mod headers;
 mod response;

@@ -7,8 +7,7 @@ use std::collections::BTreeMap;
 use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{mpsc, Arc, Condvar, Mutex, PoisonError};
-use std::time::Duration;
+use std::sync::{mpsc, Arc, Mutex, PoisonError};
 
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
@@ -18,7 +17,7 @@ use md5::{Digest, Md5};
 use crate::core::client::{Client, RequestOptions};
 use crate::core::crc64;
 use crate::core::error::{fail, Error, ErrorKind, Result};
-use crate::core::http::{file_error, file_size, retry, Response};
+use crate::core::http::{file_error, file_size, retry, Budget, Permit, Response};
 use crate::core::model::callback;
 use crate::core::model::xml::CompletePart;
 use crate::core::validate;
@@ -364,40 +363,4 @@ struct Prepared {
     data: Bytes,
     md5: String,
     stored: StoredPart,
-}
-
-/// Bounds the part buffers of one upload: a reader takes a permit before reading a part, and the permit returns
-/// when the transport drops the part's buffer. A permit still out after `Budget::WAIT` (a transport that keeps a
-/// body longer than expected) is not waited for any longer: the bound then gives way rather than stall the upload.
-struct Budget {
-    free: Mutex<isize>,
-    returned: Condvar,
-}
-
-/// One part buffer's share of a [`Budget`], given back on drop.
-struct Permit(Arc<Budget>);
-
-impl Budget {
-    const WAIT: Duration = Duration::from_secs(1);
-
-    fn new(permits: usize) -> Budget {
-        Budget { free: Mutex::new(isize::try_from(permits).unwrap_or(isize::MAX)), returned: Condvar::new() }
-    }
-
-    fn acquire(budget: &Arc<Budget>) -> Permit {
-        let free = budget.free.lock().unwrap_or_else(PoisonError::into_inner);
-        let (mut free, _) = budget
-            .returned
-            .wait_timeout_while(free, Budget::WAIT, |free| *free <= 0)
-            .unwrap_or_else(PoisonError::into_inner);
-        *free -= 1;
-        Permit(Arc::clone(budget))
-    }
-}
-
-impl Drop for Permit {
-    fn drop(&mut self) {
-        *self.0.free.lock().unwrap_or_else(PoisonError::into_inner) += 1;
-        self.0.returned.notify_one();
-    }
 }
