@@ -232,7 +232,7 @@ fn a_complete_whose_answer_was_lost_is_confirmed_instead_of_failing() {
 }
 
 /// One fault mode at a 10 % rate on every request (and 50 % on CompleteMultipartUpload, so that the callback
-/// path is hit): 40 PutObjects and 8 managed uploads with a callback (7 parts each), every object read back.
+/// path is hit, 30 % on InitiateMultipartUpload, whose XML answer the client must read): 40 PutObjects and 8 managed uploads with a callback (7 parts each), every object read back.
 fn uploads_under(kind: FaultKind, timeout_ms: &str) -> Tally {
     let receiver = CallbackReceiver::start(ReceiverConfig {
         allowed_key_url_prefixes: vec!["http://127.0.0.1:".into()],
@@ -244,6 +244,7 @@ fn uploads_under(kind: FaultKind, timeout_ms: &str) -> Tally {
         rules: vec![
             FaultRule::new(kind).rate(0.1),
             FaultRule::new(kind).operation(Operation::CompleteMultipartUpload).rate(0.5),
+            FaultRule::new(kind).operation(Operation::InitiateMultipartUpload).rate(0.3),
         ],
     };
     let emulator = Emulator::start(EmulatorConfig { faults, ..EmulatorConfig::default() }).unwrap();
