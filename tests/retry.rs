@@ -207,6 +207,29 @@ fn a_complete_whose_answer_was_lost_is_confirmed_instead_of_failing() {
     assert!(!r.recovered);
     assert_eq!(emulator.callback_posts("bkt", "lost/cbreset"), 1, "the caller's own retry ran it once");
 
+    // The same, with the first ListParts probe failing with 503 (9 answers: the probe's own 1 + 8 retries): a
+    // probe's answer never makes the resend look safe.
+    let errors_before = emulator.stats().faults.error;
+    emulator
+        .set_faults(Faults {
+            seed: 7,
+            rules: vec![
+                FaultRule::new(FaultKind::Reset { after_bytes: None })
+                    .operation(Operation::CompleteMultipartUpload)
+                    .limit(1),
+                FaultRule::new(FaultKind::Error(ErrorStatus::ServiceUnavailable))
+                    .operation(Operation::ListParts)
+                    .limit(9),
+            ],
+        })
+        .unwrap();
+    let (upload_id, parts) = four_parts(&client, "lost/cbprobe", &data);
+    let e = client.complete("bkt", "lost/cbprobe", &upload_id, &refs(&parts), Some(&cb), None).unwrap_err();
+    assert!(e.message.contains("not sent again"), "{}", e.message);
+    assert_eq!(emulator.callback_posts("bkt", "lost/cbprobe"), 0);
+    assert_eq!(emulator.stats().faults.error, errors_before + 9, "the 503 probe happened");
+    client.abort("bkt", "lost/cbprobe", &upload_id).unwrap();
+
     // The managed upload goes through the same path, and still checks the object's CRC-64 on the HEAD answer.
     emulator.set_faults(lose_complete(LostAnswer::Reset)).unwrap();
     let dir = common::temp_dir();

@@ -27,6 +27,7 @@ impl Client {
         let cfg = self.config().retry;
         let started = Instant::now();
         let mut random = retry::jitter_seed();
+        // The last failure of CompleteMultipartUpload itself (never a probe's): it decides whether a resend is safe.
         let mut error = first;
         for probe in 1..=cfg.max_retries.max(1) {
             if started.elapsed() >= cfg.timeout {
@@ -35,7 +36,13 @@ impl Client {
             random = random.rotate_left(17).wrapping_mul(0x2545_F491_4F6C_DD1D);
             std::thread::sleep(retry::backoff(&cfg, probe, random));
             let listing = RequestOptions { query: vec![("max-parts".into(), "1".into())], ..Default::default() };
-            let outcome = match self.list_parts(req.bucket, req.key, upload_id, &listing) {
+            match self.list_parts(req.bucket, req.key, upload_id, &listing) {
+                Err(e) if no_such_upload(&e) => return self.confirm_completed(req, parts, error),
+                Err(e) if retry::is_transient(&e) => continue,
+                Err(e) => {
+                    let msg = format!("{} (checking whether it took effect failed: {})", error.message(), e.message());
+                    return Err(error.with_message(msg));
+                }
                 // No answer came (reset, timeout): OSS may still be running it, and with it the callback.
                 Ok(_) if req.carries_callback && error.service_error().is_none() => {
                     let msg = format!(
@@ -46,14 +53,12 @@ impl Client {
                     return Err(error.with_message(msg));
                 }
                 // OSS answered (5xx, 429) and the upload is still open: it was not applied, sending again is safe.
-                Ok(_) => self.execute(req.clone()),
-                Err(e) => Err(e),
-            };
-            match outcome {
-                Ok(resp) => return Ok(resp),
-                Err(e) if no_such_upload(&e) => return self.confirm_completed(req, parts, error),
-                Err(e) if retry::is_transient(&e) => error = e,
-                Err(e) => return Err(e),
+                Ok(_) => match self.execute(req.clone()) {
+                    Ok(resp) => return Ok(resp),
+                    Err(e) if no_such_upload(&e) => return self.confirm_completed(req, parts, error),
+                    Err(e) if retry::is_transient(&e) => error = e,
+                    Err(e) => return Err(e),
+                },
             }
         }
         Err(error)

@@ -28,10 +28,10 @@ pub fn file_content_md5(path: &Path, offset: u64, len: u64) -> Result<String> {
             format!("range {offset}+{len} lies outside {} ({size} bytes)", path.display()),
         );
     }
-    let mut f = File::open(path).map_err(|e| file_error(path, &e))?;
     if len <= hashed_range::MAX_LEN {
         return hashed_range::content_md5_of(path, offset, len);
     }
+    let mut f = File::open(path).map_err(|e| file_error(path, &e))?;
     f.seek(SeekFrom::Start(offset)).map_err(|e| file_error(path, &e))?;
     let mut hasher = Md5::new();
     let mut buf = vec![0u8; 64 * 1024];
