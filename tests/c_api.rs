@@ -267,7 +267,7 @@ fn a_killed_upload_resumes_from_its_checkpoint_with_only_the_missing_parts() {
     let slow_parts = Faults {
         seed: 3,
         rules: vec![
-            FaultRule::new(FaultKind::Delay(std::time::Duration::from_millis(100))).operation(Operation::UploadPart)
+            FaultRule::new(FaultKind::Delay(std::time::Duration::from_millis(200))).operation(Operation::UploadPart)
         ],
     };
     let emulator = Emulator::start(EmulatorConfig { faults: slow_parts, ..EmulatorConfig::default() }).unwrap();
@@ -311,7 +311,8 @@ fn a_killed_upload_resumes_from_its_checkpoint_with_only_the_missing_parts() {
         emulator.requests().iter().filter(|e| is_part(e) && e["status"] == 200).count()
     };
 
-    // kill -9 in the middle of the upload (20 parts of 100 KiB, each answered after 100 ms).
+    // kill -9 in the middle of the upload (20 parts of 100 KiB, each answered after 200 ms; the checkpoint is
+    // rewritten at most every 200 ms).
     let mut child = Command::new(&exe)
         .arg(&file)
         .envs(env.iter().map(|(k, v)| (*k, v.as_str())))

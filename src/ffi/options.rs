@@ -165,8 +165,9 @@ pub unsafe extern "C" fn oss_options_set_keep_on_failure(
 
 /// `oss_upload_file`: make the upload resumable with a checkpoint file at `path` (NULL: no checkpoint). The file
 /// records the upload id, part size, the source file's size and mtime and every stored part with its ETag, sealed
-/// with an MD5, and is rewritten atomically after each part. A rerun after a failure, crash or kill uploads only
-/// the parts OSS does not already have; a changed source file or a different target aborts the old upload and
+/// with an MD5, and is rewritten atomically as parts finish (at most every 200 ms, and when the parts are done or
+/// given up). A rerun after a failure, crash or kill uploads only the parts OSS does not already have (a crash may
+/// cost the parts of its last 200 ms); a changed source file or a different target aborts the old upload and
 /// starts over; a corrupt checkpoint is ignored and replaced. With a checkpoint the upload is kept on failure; the
 /// file is deleted once the upload is complete. One checkpoint must not be used by two uploads at the same time.
 ///

@@ -1,6 +1,6 @@
 //! The checkpoint file of a resumable managed upload: which upload it is, which file it reads (size and mtime),
 //! and the parts already stored, all sealed with an MD5 of the contents. It is rewritten atomically (temporary
-//! file + rename) after every part, so a crash or `kill -9` at any moment leaves either the old or the new state.
+//! file + rename), so a crash or `kill -9` at any moment leaves either the old or the new state.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -33,13 +33,12 @@ pub(super) struct StoredPart {
 /// A part's ETag and facts.
 pub(super) type Parts = BTreeMap<u32, (String, StoredPart)>;
 
-/// The checkpoint of one upload, bound to its file on disk.
+/// The checkpoint of one upload, bound to its file on disk (the parts are the caller's, passed to `save`).
 #[derive(Debug)]
 pub(super) struct Checkpoint {
     path: PathBuf,
     pub source: Source,
     pub upload_id: String,
-    pub parts: Parts,
 }
 
 /// What was found at the checkpoint path.
@@ -47,8 +46,8 @@ pub(super) struct Checkpoint {
 pub(super) enum Loaded {
     /// No checkpoint: start a new upload.
     Missing,
-    /// A sound checkpoint for this very upload and unchanged file.
-    Resume(Checkpoint),
+    /// A sound checkpoint for this very upload and unchanged file, with the parts it records.
+    Resume(Checkpoint, Parts),
     /// A sound checkpoint for another target or a changed file: its upload should be aborted.
     Stale { bucket: String, key: String, upload_id: String },
     /// Unreadable, not ours, or its seal does not match: ignored and replaced.
@@ -58,7 +57,7 @@ pub(super) enum Loaded {
 impl Checkpoint {
     /// A checkpoint for a new upload (not yet written).
     pub fn new(path: &Path, source: Source, upload_id: String) -> Checkpoint {
-        Checkpoint { path: path.to_path_buf(), source, upload_id, parts: Parts::new() }
+        Checkpoint { path: path.to_path_buf(), source, upload_id }
     }
 
     /// Reads the checkpoint at `path` and compares it with `source`.
@@ -66,20 +65,20 @@ impl Checkpoint {
         let Ok(bytes) = std::fs::read(path) else {
             return if path.exists() { Loaded::Corrupt } else { Loaded::Missing };
         };
-        let Some(cp) = parse(path, &bytes) else { return Loaded::Corrupt };
+        let Some((cp, parts)) = parse(path, &bytes) else { return Loaded::Corrupt };
         if cp.source == *source {
-            Loaded::Resume(cp)
+            Loaded::Resume(cp, parts)
         } else {
             Loaded::Stale { bucket: cp.source.bucket, key: cp.source.key, upload_id: cp.upload_id }
         }
     }
 
-    /// Writes the checkpoint atomically. Errors: `Io` with the path.
-    pub fn save(&self) -> Result<()> {
+    /// Writes the checkpoint with `parts` atomically. Errors: `Io` with the path.
+    pub fn save(&self, parts: &Parts) -> Result<()> {
         let tmp = self.path.with_extension(format!("tmp{}", std::process::id()));
         let io =
             |e: std::io::Error| Error::new(ErrorKind::Io, format!("cannot write checkpoint {}: {e}", tmp.display()));
-        std::fs::write(&tmp, self.render()).map_err(io)?;
+        std::fs::write(&tmp, self.render(parts)).map_err(io)?;
         std::fs::rename(&tmp, &self.path).map_err(|e| {
             let _ = std::fs::remove_file(&tmp);
             Error::new(ErrorKind::Io, format!("cannot replace checkpoint {}: {e}", self.path.display()))
@@ -91,9 +90,8 @@ impl Checkpoint {
         let _ = std::fs::remove_file(path);
     }
 
-    fn render(&self) -> Vec<u8> {
-        let parts: Vec<Value> = self
-            .parts
+    fn render(&self, parts: &Parts) -> Vec<u8> {
+        let parts: Vec<Value> = parts
             .iter()
             .map(|(n, (etag, p))| json!({"number": n, "etag": etag, "len": p.len, "crc64": p.crc.to_string()}))
             .collect();
@@ -117,7 +115,7 @@ fn seal(state: &Value) -> String {
     Md5::digest(state.to_string().as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn parse(path: &Path, bytes: &[u8]) -> Option<Checkpoint> {
+fn parse(path: &Path, bytes: &[u8]) -> Option<(Checkpoint, Parts)> {
     let doc: Value = serde_json::from_slice(bytes).ok()?;
     let state = doc.get("state")?;
     if doc.get("md5")?.as_str()? != seal(state) || state.get("version")?.as_u64()? != VERSION {
@@ -139,7 +137,7 @@ fn parse(path: &Path, bytes: &[u8]) -> Option<Checkpoint> {
         let stored = StoredPart { len: p.get("len")?.as_u64()?, crc: p.get("crc64")?.as_str()?.parse().ok()? };
         parts.insert(number, (etag, stored));
     }
-    Some(Checkpoint { path: path.to_path_buf(), source, upload_id: text("upload_id")?, parts })
+    Some((Checkpoint { path: path.to_path_buf(), source, upload_id: text("upload_id")? }, parts))
 }
 
 /// The file's modification time in nanoseconds since the epoch (negative before it).
@@ -162,12 +160,13 @@ mod tests {
         let path = dir.path().join("upload.checkpoint");
         assert!(matches!(Checkpoint::load(&path, &source()), Loaded::Missing));
 
-        let mut cp = Checkpoint::new(&path, source(), "UPLOAD".into());
-        cp.parts.insert(2, ("\"E2\"".into(), StoredPart { len: 102_400, crc: u64::MAX }));
-        cp.save().unwrap();
+        let cp = Checkpoint::new(&path, source(), "UPLOAD".into());
+        let mut parts = Parts::new();
+        parts.insert(2, ("\"E2\"".into(), StoredPart { len: 102_400, crc: u64::MAX }));
+        cp.save(&parts).unwrap();
         match Checkpoint::load(&path, &source()) {
-            Loaded::Resume(back) => {
-                assert_eq!((back.upload_id.as_str(), &back.parts), ("UPLOAD", &cp.parts));
+            Loaded::Resume(back, back_parts) => {
+                assert_eq!((back.upload_id.as_str(), &back_parts), ("UPLOAD", &parts));
             }
             other => panic!("{other:?}"),
         }

@@ -8,6 +8,7 @@ use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{mpsc, Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
 
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
@@ -29,6 +30,8 @@ use super::complete_recovery;
 pub const MIN_PART_SIZE: u64 = 102_400;
 /// Largest part OSS accepts.
 pub const MAX_PART_SIZE: u64 = 5 * 1024 * 1024 * 1024;
+/// Shortest time between two checkpoint writes while parts are uploaded.
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(200);
 
 /// How a managed upload splits and schedules the file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -99,7 +102,7 @@ impl Client {
             );
         }
         let file = File::open(path).map_err(|e| file_error(path, &e))?;
-        let mut checkpoint = match &settings.checkpoint {
+        let (checkpoint, mut done) = match &settings.checkpoint {
             Some(cp_path) => {
                 let meta = file.metadata().map_err(|e| file_error(path, &e))?;
                 let source = Source {
@@ -109,30 +112,35 @@ impl Client {
                     file_size: size,
                     file_mtime_ns: checkpoint::mtime_ns(&meta),
                 };
-                Some(self.resume_or_initiate(cp_path, source, opts)?)
+                let (cp, parts) = self.resume_or_initiate(cp_path, source, opts)?;
+                (Some(cp), parts)
             }
-            None => None,
+            None => (None, Parts::new()),
         };
         let upload_id = match &checkpoint {
             Some(cp) => cp.upload_id.clone(),
             None => self.initiate_multipart_upload(bucket, key, opts)?.upload_id,
         };
         let keep = settings.keep_on_failure || checkpoint.is_some();
-        let mut done: Parts = checkpoint.as_ref().map(|cp| cp.parts.clone()).unwrap_or_default();
         let todo = (1..=count as u32).filter(|n| !done.contains_key(n)).collect();
         let plan = Plan { bucket, key, upload_id: &upload_id, file: &file, path, size, part_size: settings.part_size };
         let already = done.values().map(|(_, p)| p.len).sum();
+        // The checkpoint is rewritten at most every CHECKPOINT_EVERY (each write holds every part: per part, a
+        // 10,000-part upload would write O(n²) bytes), and once more when the parts are done or given up.
+        let mut saved = Instant::now();
         let mut record = |part: PartDone| -> Result<()> {
             done.insert(part.number, (part.etag, part.stored));
-            match checkpoint.as_mut() {
-                Some(cp) => {
-                    cp.parts.clone_from(&done);
-                    cp.save()
+            match &checkpoint {
+                Some(cp) if saved.elapsed() >= CHECKPOINT_EVERY => {
+                    saved = Instant::now();
+                    cp.save(&done)
                 }
-                None => Ok(()),
+                _ => Ok(()),
             }
         };
-        if let Err(e) = plan.run(self, todo, settings.parallelism, already, progress, &mut record) {
+        let parts_outcome = plan.run(self, todo, settings.parallelism, already, progress, &mut record);
+        let saved = checkpoint.as_ref().map_or(Ok(()), |cp| cp.save(&done));
+        if let Err(e) = parts_outcome.and(saved) {
             return Err(self.give_up(bucket, key, &upload_id, keep, e));
         }
         let whole = done.values().fold(0u64, |acc, (_, p)| crc64::combine(acc, p.crc, p.len));
@@ -160,13 +168,13 @@ impl Client {
 
     /// The upload a checkpoint describes, with the parts OSS still has (same ETag and size), or a new upload
     /// recorded in a new checkpoint. A checkpoint for another target or a changed file has its upload aborted.
-    fn resume_or_initiate(&self, cp_path: &Path, source: Source, opts: &RequestOptions) -> Result<Checkpoint> {
+    fn resume_or_initiate(&self, cp_path: &Path, source: Source, opts: &RequestOptions) -> Result<(Checkpoint, Parts)> {
         match Checkpoint::load(cp_path, &source) {
-            Loaded::Resume(mut cp) => match self.stored_parts(&source.bucket, &source.key, &cp.upload_id) {
+            Loaded::Resume(cp, mut parts) => match self.stored_parts(&source.bucket, &source.key, &cp.upload_id) {
                 Ok(stored) => {
-                    cp.parts.retain(|n, (etag, p)| stored.get(n).is_some_and(|(e, size)| e == etag && *size == p.len));
-                    cp.save()?;
-                    return Ok(cp);
+                    parts.retain(|n, (etag, p)| stored.get(n).is_some_and(|(e, size)| e == etag && *size == p.len));
+                    cp.save(&parts)?;
+                    return Ok((cp, parts));
                 }
                 Err(e) if complete_recovery::no_such_upload(&e) => {}
                 Err(e) => return Err(e),
@@ -178,11 +186,11 @@ impl Client {
         }
         let upload_id = self.initiate_multipart_upload(&source.bucket, &source.key, opts)?.upload_id;
         let cp = Checkpoint::new(cp_path, source, upload_id);
-        if let Err(e) = cp.save() {
+        if let Err(e) = cp.save(&Parts::new()) {
             let _ = self.abort_multipart_upload(&cp.source.bucket, &cp.source.key, &cp.upload_id, opts);
             return Err(e);
         }
-        Ok(cp)
+        Ok((cp, Parts::new()))
     }
 
     /// Every part OSS holds for the upload: number → (ETag, size), all pages of ListParts.
