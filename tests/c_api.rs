@@ -7,7 +7,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use oss_emulator::{CallbackReceiver, Emulator, EmulatorConfig, ReceiverConfig};
+use oss_emulator::{Emulator, EmulatorConfig};
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -67,11 +67,7 @@ fn seed_flows_in_c_against_the_shared_and_the_static_library() {
     let libs = lib_dir();
     let tmp = common::temp_dir();
     let emulator = Emulator::start(EmulatorConfig::default()).unwrap();
-    let receiver = CallbackReceiver::start(ReceiverConfig {
-        allowed_key_url_prefixes: vec!["http://127.0.0.1:".into()],
-        ..ReceiverConfig::default()
-    })
-    .unwrap();
+    let receiver = common::local_receiver();
     let data = tmp.path().join("seed.bin");
     std::fs::write(&data, common::seed_multipart_bytes()).unwrap();
 
@@ -167,11 +163,7 @@ fn managed_upload_example_draws_progress_and_reports_errors() {
     let libs = lib_dir();
     let tmp = common::temp_dir();
     let emulator = Emulator::start(EmulatorConfig::default()).unwrap();
-    let receiver = CallbackReceiver::start(ReceiverConfig {
-        allowed_key_url_prefixes: vec!["http://127.0.0.1:".into()],
-        ..ReceiverConfig::default()
-    })
-    .unwrap();
+    let receiver = common::local_receiver();
     let shared = shared_link(&libs);
     let static_lib = libs.join("libossrs.a");
     let links: [(&str, Vec<&str>); 2] = [
@@ -271,11 +263,7 @@ fn a_killed_upload_resumes_from_its_checkpoint_with_only_the_missing_parts() {
         ],
     };
     let emulator = Emulator::start(EmulatorConfig { faults: slow_parts, ..EmulatorConfig::default() }).unwrap();
-    let receiver = CallbackReceiver::start(ReceiverConfig {
-        allowed_key_url_prefixes: vec!["http://127.0.0.1:".into()],
-        ..ReceiverConfig::default()
-    })
-    .unwrap();
+    let receiver = common::local_receiver();
     let exe = tmp.path().join("upload_file");
     let link = shared_link(&libs);
     compile(

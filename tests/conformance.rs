@@ -4,7 +4,7 @@
 mod common;
 
 use common::{Client, Options};
-use oss_emulator::{CallbackReceiver, Credential, Emulator, EmulatorConfig, ReceiverConfig};
+use oss_emulator::{CallbackReceiver, Credential, Emulator, EmulatorConfig};
 use ossrs::ffi::oss_result;
 
 const SEED_VAR: &str = "{\n        \"x:var1\":\"value1\",\n        \"x:var2\":\"值2\"\n    }";
@@ -23,11 +23,7 @@ fn start() -> Env {
         ..EmulatorConfig::default()
     };
     let emulator = Emulator::start(cfg).unwrap();
-    let receiver = CallbackReceiver::start(ReceiverConfig {
-        allowed_key_url_prefixes: vec!["http://127.0.0.1:".into()],
-        ..ReceiverConfig::default()
-    })
-    .unwrap();
+    let receiver = common::local_receiver();
     Env { emulator, receiver }
 }
 

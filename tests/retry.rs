@@ -4,10 +4,7 @@
 mod common;
 
 use common::Client;
-use oss_emulator::{
-    CallbackReceiver, Emulator, EmulatorConfig, ErrorStatus, FaultKind, FaultRule, Faults, LostAnswer, Operation,
-    ReceiverConfig,
-};
+use oss_emulator::{Emulator, EmulatorConfig, ErrorStatus, FaultKind, FaultRule, Faults, LostAnswer, Operation};
 use ossrs::ffi::oss_result;
 
 fn fast_retries(emulator: &Emulator) -> Client {
@@ -83,11 +80,7 @@ fn uploads_complete_byte_exact_under_injected_errors_and_resets() {
 
 #[test]
 fn requests_with_callbacks_are_never_repeated() {
-    let receiver = CallbackReceiver::start(ReceiverConfig {
-        allowed_key_url_prefixes: vec!["http://127.0.0.1:".into()],
-        ..ReceiverConfig::default()
-    })
-    .unwrap();
+    let receiver = common::local_receiver();
     let faults = Faults {
         seed: 1,
         rules: vec![FaultRule::new(FaultKind::LoseResponseAfterCommit(LostAnswer::Error(ErrorStatus::InternalError)))
@@ -134,11 +127,7 @@ fn refs(parts: &[(u32, String)]) -> Vec<(u32, &str)> {
 
 #[test]
 fn a_complete_whose_answer_was_lost_is_confirmed_instead_of_failing() {
-    let receiver = CallbackReceiver::start(ReceiverConfig {
-        allowed_key_url_prefixes: vec!["http://127.0.0.1:".into()],
-        ..ReceiverConfig::default()
-    })
-    .unwrap();
+    let receiver = common::local_receiver();
     let emulator = Emulator::start(EmulatorConfig::default()).unwrap();
     let client = fast_retries(&emulator);
     let cb = format!("{{\"callbackUrl\":\"{}\",\"callbackBody\":\"object=${{object}}\"}}", receiver.url());
@@ -257,11 +246,7 @@ fn a_complete_whose_answer_was_lost_is_confirmed_instead_of_failing() {
 /// One fault mode at a 10 % rate on every request (and 50 % on CompleteMultipartUpload, so that the callback
 /// path is hit, 30 % on InitiateMultipartUpload, whose XML answer the client must read): 40 PutObjects and 8 managed uploads with a callback (7 parts each), every object read back.
 fn uploads_under(kind: FaultKind, timeout_ms: &str) -> Tally {
-    let receiver = CallbackReceiver::start(ReceiverConfig {
-        allowed_key_url_prefixes: vec!["http://127.0.0.1:".into()],
-        ..ReceiverConfig::default()
-    })
-    .unwrap();
+    let receiver = common::local_receiver();
     let faults = Faults {
         seed: 11,
         rules: vec![

@@ -8,7 +8,7 @@ use std::thread::ThreadId;
 
 use common::recorder::{http_response, Recorded, Recorder};
 use common::{Client, Options};
-use oss_emulator::{CallbackReceiver, Emulator, EmulatorConfig, ReceiverConfig};
+use oss_emulator::{Emulator, EmulatorConfig};
 use ossrs::ffi::oss_result;
 
 /// What the progress callback saw.
@@ -50,11 +50,7 @@ fn random_file(dir: &tempfile::TempDir, len: usize) -> (std::path::PathBuf, Vec<
 #[test]
 fn parallel_parts_reassemble_byte_exact_with_progress_on_the_calling_thread() {
     let emulator = Emulator::start(EmulatorConfig::default()).unwrap();
-    let receiver = CallbackReceiver::start(ReceiverConfig {
-        allowed_key_url_prefixes: vec!["http://127.0.0.1:".into()],
-        ..ReceiverConfig::default()
-    })
-    .unwrap();
+    let receiver = common::local_receiver();
     let client = Client::for_endpoint(&emulator.endpoint());
     let dir = common::temp_dir();
     let (path, data) = random_file(&dir, 1_234_567);
@@ -300,11 +296,7 @@ fn checkpoint_parts(path: &std::path::Path) -> usize {
 #[test]
 fn a_checkpoint_resumes_with_only_the_missing_parts() {
     let emulator = Emulator::start(EmulatorConfig::default()).unwrap();
-    let receiver = CallbackReceiver::start(ReceiverConfig {
-        allowed_key_url_prefixes: vec!["http://127.0.0.1:".into()],
-        ..ReceiverConfig::default()
-    })
-    .unwrap();
+    let receiver = common::local_receiver();
     let client = Client::for_endpoint(&emulator.endpoint());
     let dir = common::temp_dir();
     let (path, data) = random_file(&dir, 1_000_000); // 10 parts of 102400 bytes

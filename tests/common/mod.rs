@@ -480,6 +480,15 @@ pub fn seed_multipart_bytes() -> Vec<u8> {
     (0..250_000u32).map(|i| (i % 251) as u8).collect()
 }
 
+/// A callback receiver that trusts the local emulator's public key (any port on 127.0.0.1).
+pub fn local_receiver() -> oss_emulator::CallbackReceiver {
+    oss_emulator::CallbackReceiver::start(oss_emulator::ReceiverConfig {
+        allowed_key_url_prefixes: vec!["http://127.0.0.1:".into()],
+        ..oss_emulator::ReceiverConfig::default()
+    })
+    .unwrap()
+}
+
 /// A temporary directory removed on drop.
 pub fn temp_dir() -> tempfile::TempDir {
     tempfile::tempdir().unwrap()
