@@ -112,7 +112,8 @@ typedef struct oss_callback_verifier oss_callback_verifier;
 //
 // Ownership: caller owns, free with `oss_client_free`. Thread safety: one client may be used from many
 // threads at once. A client is bound to the process that created it: after `fork()` the child must create its
-// own (calls fail with `OSS_RESULT_WRONG_PROCESS`).
+// own (calls fail with `OSS_RESULT_WRONG_PROCESS`). Handles from `oss_config_builder_build_shared` may share
+// one connection pool with other handles of the process (`oss_client_id` tells).
 typedef struct oss_client oss_client;
 
 // Client settings as `key = value` strings, checked all at once by `oss_config_builder_build`.
@@ -263,6 +264,14 @@ void oss_callback_verifier_free(struct oss_callback_verifier *verifier);
 // Always safe: the handle is only used as a registry key.
 void oss_client_free(const struct oss_client *client);
 
+// The id of the connection pool behind `client`: equal for handles that share one (from
+// `oss_config_builder_build_shared` with the same settings in one process), different for any other client
+// of the process. 0 when `client` is NULL or not live.
+//
+// # Safety
+// Always safe: the handle is only used as a registry key.
+uint64_t oss_client_id(const struct oss_client *client);
+
 // A new, empty builder; NULL only if allocation is impossible.
 // Ownership: caller owns, free with `oss_config_builder_free`.
 struct oss_config_builder *oss_config_builder_new(void);
@@ -292,6 +301,22 @@ enum oss_result oss_config_builder_set(struct oss_config_builder *builder,
 enum oss_result oss_config_builder_build(struct oss_config_builder *builder,
                                          const struct oss_client **client_out,
                                          struct oss_error **error_out);
+
+// Like `oss_config_builder_build`, but the new handle shares the connection pool, TLS sessions and transport
+// thread of the process's client with exactly the same settings (secrets included), if one is cached: for
+// owners that live shorter than the process, such as a PHP request that builds a new `OssClient` each time.
+// The process caches clients for the 8 most recently used settings; an evicted client lives until its last
+// handle is freed. Freeing a handle leaves the cached client for the next owner. After `fork()` the child
+// builds its own clients and never touches the parent's. `ca_cert_file` is read when a client is created,
+// not on a cache hit.
+//
+// Errors and ownership: as `oss_config_builder_build`.
+//
+// # Safety
+// `builder` is NULL or live; `client_out` is NULL or writable; `error_out` is NULL or writable.
+enum oss_result oss_config_builder_build_shared(struct oss_config_builder *builder,
+                                                const struct oss_client **client_out,
+                                                struct oss_error **error_out);
 
 // Frees a builder (built or not). NULL is a no-op.
 //

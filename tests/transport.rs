@@ -4,16 +4,19 @@ mod common;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use common::recorder::{http_response, Recorder};
 use common::Client;
 use ossrs::ffi::oss_result;
 
-/// A one-connection-at-a-time HTTPS server whose certificate (for 127.0.0.1) is signed by a fresh CA.
-/// Returns (port, CA PEM).
-fn tls_server() -> (u16, String) {
+/// How each TLS connection of a [`tls_server`] was established (full or resumed handshake), in accept order.
+type Handshakes = Arc<Mutex<Vec<rustls::HandshakeKind>>>;
+
+/// A one-connection-at-a-time HTTPS server whose certificate (for 127.0.0.1) is signed by a fresh CA; it closes
+/// each connection after one answer. Returns (port, CA PEM, handshakes).
+fn tls_server() -> (u16, String, Handshakes) {
     let ca_key = rcgen::KeyPair::generate().unwrap();
     let mut ca_params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
     ca_params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
@@ -38,10 +41,16 @@ fn tls_server() -> (u16, String) {
     let config = Arc::new(config);
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
+    let handshakes = Handshakes::default();
+    let seen = handshakes.clone();
     std::thread::spawn(move || {
         for stream in listener.incoming().flatten() {
             let conn = rustls::ServerConnection::new(config.clone()).unwrap();
             let mut tls = rustls::StreamOwned::new(conn, stream);
+            if tls.conn.complete_io(&mut tls.sock).is_err() {
+                continue;
+            }
+            seen.lock().unwrap().extend(tls.conn.handshake_kind());
             let mut reader = BufReader::new(&mut tls);
             let mut len = 0usize;
             loop {
@@ -67,7 +76,7 @@ fn tls_server() -> (u16, String) {
             }
         }
     });
-    (port, ca_cert.pem())
+    (port, ca_cert.pem(), handshakes)
 }
 
 fn client(pairs: &[(&str, &str)]) -> Client {
@@ -78,7 +87,7 @@ fn client(pairs: &[(&str, &str)]) -> Client {
 
 #[test]
 fn tls_is_verified_and_an_extra_ca_can_be_trusted() {
-    let (port, ca_pem) = tls_server();
+    let (port, ca_pem, _) = tls_server();
     let endpoint = format!("https://127.0.0.1:{port}");
     let e = client(&[("endpoint", &endpoint)]).put("bkt", "k", b"x", None, None, None).unwrap_err();
     assert_eq!(e.result, oss_result::Connect, "{}", e.message);
@@ -103,6 +112,29 @@ fn tls_is_verified_and_an_extra_ca_can_be_trusted() {
     .err()
     .unwrap();
     assert_eq!(e.result, oss_result::InvalidConfig, "{}", e.message);
+}
+
+#[test]
+fn a_shared_client_resumes_tls_sessions_for_later_handles() {
+    let (port, ca_pem, handshakes) = tls_server();
+    let dir = common::temp_dir();
+    let ca = dir.path().join("ca.pem");
+    std::fs::write(&ca, ca_pem).unwrap();
+    let endpoint = format!("https://127.0.0.1:{port}");
+    let settings = [
+        ("endpoint", endpoint.as_str()),
+        ("access_key_id", "AKIDEXAMPLE"),
+        ("access_key_secret", "SECRETEXAMPLE"),
+        ("ca_cert_file", ca.to_str().unwrap()),
+    ];
+    for key in ["first", "second"] {
+        // A handle per request, as a PHP worker does; the server closes each connection.
+        let handle = Client::shared(&settings).unwrap();
+        handle.put("bkt", key, b"x", None, None, None).unwrap();
+    }
+    Client::build(&settings).unwrap().put("bkt", "unshared", b"x", None, None, None).unwrap();
+    use rustls::HandshakeKind::{Full, Resumed};
+    assert_eq!(*handshakes.lock().unwrap(), [Full, Resumed, Full]);
 }
 
 #[test]

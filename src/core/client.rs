@@ -1,5 +1,6 @@
 //! The client: configuration, transport and the request pipeline (build → sign → send → classify).
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Instant, SystemTime};
 
 use base64::engine::general_purpose::STANDARD as B64;
@@ -19,6 +20,7 @@ pub struct Client {
     config: ClientConfig,
     transport: Transport,
     pid: u32,
+    id: u64,
 }
 
 /// One OSS request before signing.
@@ -93,8 +95,15 @@ impl RequestOptions {
 impl Client {
     /// Builds a client from a checked configuration.
     pub fn new(config: ClientConfig) -> Result<Client> {
+        static LAST_ID: AtomicU64 = AtomicU64::new(0);
         let transport = Transport::new(&config.transport)?;
-        Ok(Client { config, transport, pid: std::process::id() })
+        let id = LAST_ID.fetch_add(1, Ordering::Relaxed) + 1;
+        Ok(Client { config, transport, pid: std::process::id(), id })
+    }
+
+    /// A number that tells this client (and its connection pool) apart from every other client of the process.
+    pub fn id(&self) -> u64 {
+        self.id
     }
 
     /// The configuration.

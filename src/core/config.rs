@@ -106,6 +106,24 @@ pub struct ClientConfig {
     pub retry: RetryConfig,
 }
 
+impl ClientConfig {
+    /// Every setting, secrets included, as one text: two configurations with the same identity build clients
+    /// that behave the same. Wiped on drop; never to be shown.
+    pub fn identity(&self) -> Secret {
+        let c = &self.credentials;
+        Secret::new(format!(
+            "{:?}\n{}\n{}\n{:?}\n{:?}\n{:?}\n{:?}",
+            self.endpoint,
+            c.access_key_id,
+            c.access_key_secret.expose(),
+            c.security_token.as_ref().map(Secret::expose),
+            self.signature,
+            self.transport,
+            self.retry
+        ))
+    }
+}
+
 impl ConfigBuilder {
     /// An empty builder.
     pub fn new() -> Self {

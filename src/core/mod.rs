@@ -2,6 +2,7 @@
 
 pub mod callback_verify;
 pub mod client;
+pub mod client_cache;
 pub mod config;
 pub mod crc64;
 pub mod credentials;

@@ -16,9 +16,10 @@ use crate::core::{Client, Error, ErrorKind, Result};
 ///
 /// Ownership: caller owns, free with `oss_client_free`. Thread safety: one client may be used from many
 /// threads at once. A client is bound to the process that created it: after `fork()` the child must create its
-/// own (calls fail with `OSS_RESULT_WRONG_PROCESS`).
+/// own (calls fail with `OSS_RESULT_WRONG_PROCESS`). Handles from `oss_config_builder_build_shared` may share
+/// one connection pool with other handles of the process (`oss_client_id` tells).
 pub struct oss_client {
-    inner: Client,
+    inner: Arc<Client>,
 }
 
 impl oss_client {
@@ -34,7 +35,7 @@ fn live() -> MutexGuard<'static, HashMap<usize, Arc<oss_client>>> {
 }
 
 /// Registers a new client and returns its handle.
-pub(crate) fn register(client: Client) -> *const oss_client {
+pub(crate) fn register(client: Arc<Client>) -> *const oss_client {
     let arc = Arc::new(oss_client { inner: client });
     let handle = Arc::as_ptr(&arc);
     live().insert(handle as usize, arc);
@@ -70,4 +71,15 @@ pub unsafe extern "C" fn oss_client_free(client: *const oss_client) {
             }
         }
     });
+}
+
+/// The id of the connection pool behind `client`: equal for handles that share one (from
+/// `oss_config_builder_build_shared` with the same settings in one process), different for any other client
+/// of the process. 0 when `client` is NULL or not live.
+///
+/// # Safety
+/// Always safe: the handle is only used as a registry key.
+#[no_mangle]
+pub unsafe extern "C" fn oss_client_id(client: *const oss_client) -> u64 {
+    guard(0, || lookup(client).map(|c| c.inner.id()).unwrap_or(0))
 }

@@ -2,13 +2,14 @@
 
 use std::ffi::c_char;
 use std::ptr;
+use std::sync::Arc;
 
 use super::cast::{free_box, handle_mut_arg, str_arg};
 use super::client::{oss_client, register};
 use super::error::oss_error;
 use super::panic::{call, guard};
 use super::result::oss_result;
-use crate::core::{Client, ConfigBuilder, Error, ErrorKind};
+use crate::core::{client_cache, Client, ClientConfig, ConfigBuilder, Error, ErrorKind, Result};
 
 /// Client settings as `key = value` strings, checked all at once by `oss_config_builder_build`.
 ///
@@ -76,6 +77,37 @@ pub unsafe extern "C" fn oss_config_builder_build(
     client_out: *mut *const oss_client,
     error_out: *mut *mut oss_error,
 ) -> oss_result {
+    build_with(builder, client_out, error_out, |config| Client::new(config).map(Arc::new))
+}
+
+/// Like `oss_config_builder_build`, but the new handle shares the connection pool, TLS sessions and transport
+/// thread of the process's client with exactly the same settings (secrets included), if one is cached: for
+/// owners that live shorter than the process, such as a PHP request that builds a new `OssClient` each time.
+/// The process caches clients for the 8 most recently used settings; an evicted client lives until its last
+/// handle is freed. Freeing a handle leaves the cached client for the next owner. After `fork()` the child
+/// builds its own clients and never touches the parent's. `ca_cert_file` is read when a client is created,
+/// not on a cache hit.
+///
+/// Errors and ownership: as `oss_config_builder_build`.
+///
+/// # Safety
+/// `builder` is NULL or live; `client_out` is NULL or writable; `error_out` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn oss_config_builder_build_shared(
+    builder: *mut oss_config_builder,
+    client_out: *mut *const oss_client,
+    error_out: *mut *mut oss_error,
+) -> oss_result {
+    build_with(builder, client_out, error_out, client_cache::shared_client)
+}
+
+/// Consumes the builder's settings, checks them and registers the client `make` returns.
+unsafe fn build_with(
+    builder: *mut oss_config_builder,
+    client_out: *mut *const oss_client,
+    error_out: *mut *mut oss_error,
+    make: impl FnOnce(ClientConfig) -> Result<Arc<Client>>,
+) -> oss_result {
     if !client_out.is_null() {
         *client_out = ptr::null();
     }
@@ -85,8 +117,7 @@ pub unsafe extern "C" fn oss_config_builder_build(
         if client_out.is_null() {
             return Err(Error::new(ErrorKind::NullParameter, "client_out is NULL"));
         }
-        let client = Client::new(inner.build()?)?;
-        *client_out = register(client);
+        *client_out = register(make(inner.build()?)?);
         Ok(())
     })
 }

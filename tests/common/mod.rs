@@ -240,6 +240,18 @@ unsafe impl Sync for Client {}
 
 impl Client {
     pub fn build(pairs: &[(&str, &str)]) -> Result<Client, Err> {
+        Client::build_with(pairs, oss_config_builder_build)
+    }
+
+    /// A handle on the process's shared client for these settings (`oss_config_builder_build_shared`).
+    pub fn shared(pairs: &[(&str, &str)]) -> Result<Client, Err> {
+        Client::build_with(pairs, oss_config_builder_build_shared)
+    }
+
+    fn build_with(
+        pairs: &[(&str, &str)],
+        build: unsafe extern "C" fn(*mut oss_config_builder, *mut *const oss_client, *mut *mut oss_error) -> oss_result,
+    ) -> Result<Client, Err> {
         unsafe {
             let b = oss_config_builder_new();
             for (k, v) in pairs {
@@ -247,7 +259,7 @@ impl Client {
             }
             let mut client: *const oss_client = ptr::null();
             let mut err = ptr::null_mut();
-            let rc = oss_config_builder_build(b, &mut client, &mut err);
+            let rc = build(b, &mut client, &mut err);
             oss_config_builder_free(b);
             if rc == oss_result::Ok {
                 Ok(Client(client))
@@ -256,6 +268,11 @@ impl Client {
                 Err(take_error(err))
             }
         }
+    }
+
+    /// `oss_client_id` of this handle.
+    pub fn id(&self) -> u64 {
+        unsafe { oss_client_id(self.0) }
     }
 
     /// The usual test client for an endpoint with the emulator's default key.

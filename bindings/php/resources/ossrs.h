@@ -82,6 +82,8 @@ void oss_callback_verifier_free(struct oss_callback_verifier *verifier);
 
 void oss_client_free(const struct oss_client *client);
 
+uint64_t oss_client_id(const struct oss_client *client);
+
 struct oss_config_builder *oss_config_builder_new(void);
 
 enum oss_result oss_config_builder_set(struct oss_config_builder *builder,
@@ -92,6 +94,10 @@ enum oss_result oss_config_builder_set(struct oss_config_builder *builder,
 enum oss_result oss_config_builder_build(struct oss_config_builder *builder,
                                          const struct oss_client **client_out,
                                          struct oss_error **error_out);
+
+enum oss_result oss_config_builder_build_shared(struct oss_config_builder *builder,
+                                                const struct oss_client **client_out,
+                                                struct oss_error **error_out);
 
 void oss_config_builder_free(struct oss_config_builder *builder);
 

@@ -659,6 +659,18 @@ class OssClient
     }
 
     /**
+     * ossrs only: the id of the libossrs client (connection pool) this OssClient uses now, built on first use.
+     * OssClients of one process with the same settings and credentials share one, also across the requests of a
+     * PHP-FPM worker; a forked child gets its own.
+     *
+     * @throws OssException when the settings or credentials are refused
+     */
+    public function ossrsNativeClientId(): int
+    {
+        return $this->nativeClient([])->id();
+    }
+
+    /**
      * @param array<mixed> $config
      * @throws OssException
      */
@@ -720,10 +732,9 @@ class OssClient
             );
         }
         $config = $this->settings->nativeConfig($credentials);
-        $fingerprint = hash('sha256', serialize($config));
-        if ($this->native === null || !$this->native->isReusableFor($fingerprint)) {
+        if ($this->native === null || !$this->native->isReusableFor($config)) {
             $this->native = null;
-            $this->native = NativeClient::create($config, $fingerprint);
+            $this->native = NativeClient::create($config);
         }
         return $this->native;
     }

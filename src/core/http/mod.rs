@@ -9,6 +9,7 @@ mod headers;
 mod response;
 pub mod retry;
 mod transport;
+mod trust;
 
 pub use body::Body;
 pub use headers::Headers;

@@ -1,20 +1,20 @@
 //! The transport: one reqwest blocking client per ossrs client (keep-alive pool, rustls with the ring provider,
-//! so the library never loads a second OpenSSL into the host process).
+//! so the library never loads a second OpenSSL into the host process; trust from [`super::trust`]).
 
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use once_cell::sync::OnceCell;
 use reqwest::blocking::{Body as ReqBody, Client};
-use reqwest::{Certificate, Method, Proxy};
+use reqwest::{Method, Proxy};
 
 use super::body::{file_error, RangeReader};
 use super::buffers::BufferPool;
 use super::hashed_range;
+use super::trust;
 use super::{Body, Headers, Response};
-use crate::core::error::{fail, Error, ErrorKind, Result};
+use crate::core::error::{Error, ErrorKind, Result};
 
 /// Transport settings, all validated when the transport is built.
 #[derive(Debug, Clone, Default)]
@@ -43,19 +43,11 @@ pub struct Transport {
     buffers: Arc<BufferPool>,
 }
 
-fn install_crypto_provider() {
-    static DONE: OnceCell<()> = OnceCell::new();
-    DONE.get_or_init(|| {
-        // Another component of the process may have installed a provider already; that one is kept.
-        let _ = rustls::crypto::ring::default_provider().install_default();
-    });
-}
-
 impl Transport {
     /// Builds the HTTP client. TLS certificates are always verified.
     pub fn new(cfg: &TransportConfig) -> Result<Transport> {
-        install_crypto_provider();
         let mut b = Client::builder()
+            .tls_backend_preconfigured(trust::client_config(cfg.ca_cert_file.as_deref())?)
             .redirect(reqwest::redirect::Policy::none())
             .user_agent(cfg.user_agent.clone())
             .pool_idle_timeout(Duration::from_secs(30))
@@ -69,19 +61,6 @@ impl Transport {
             let proxy = Proxy::all(p)
                 .map_err(|e| Error::new(ErrorKind::InvalidConfig, format!("proxy is invalid: {}", chain(&e))))?;
             b = b.proxy(proxy);
-        }
-        if let Some(path) = &cfg.ca_cert_file {
-            let pem = std::fs::read(path).map_err(|e| file_error(path, &e))?;
-            let certs = Certificate::from_pem_bundle(&pem).map_err(|e| {
-                Error::new(
-                    ErrorKind::InvalidConfig,
-                    format!("{} holds no usable PEM certificate: {}", path.display(), chain(&e)),
-                )
-            })?;
-            if certs.is_empty() {
-                return fail(ErrorKind::InvalidConfig, format!("{} holds no PEM certificate", path.display()));
-            }
-            b = b.tls_certs_merge(certs);
         }
         for (host, ip) in &cfg.resolve {
             b = b.resolve(host, SocketAddr::new(*ip, 0));

@@ -15,32 +15,35 @@ use OSS\Model\ListPartsInfo;
  * made on it. Each call borrows PHP strings directly (zero-copy for bodies), and frees every native object it
  * gets back (response, error, options) on every path.
  *
- * A client belongs to the process that created it: after fork() the owner must build a new one (see
- * isReusableFor()).
+ * The native client comes from libossrs's per-process cache (`oss_config_builder_build_shared`): an OssClient
+ * built in a later request of the same PHP worker with the same settings reuses the connection pool and TLS
+ * sessions of the earlier one. A client belongs to the process that created it: after fork() the owner must
+ * build a new one (see isReusableFor()).
  */
 final class NativeClient
 {
     private FFI $ffi;
     private ?CData $handle;
-    private string $fingerprint;
+    /** @var array<string, string> */
+    private array $config;
     private int $pid;
 
-    private function __construct(FFI $ffi, CData $handle, string $fingerprint)
+    /** @param array<string, string> $config */
+    private function __construct(FFI $ffi, CData $handle, array $config)
     {
         $this->ffi = $ffi;
         $this->handle = $handle;
-        $this->fingerprint = $fingerprint;
+        $this->config = $config;
         $this->pid = getmypid();
     }
 
     /**
-     * Builds a client from `oss_config_builder_set` keys and values.
+     * The process's shared client for `oss_config_builder_set` keys and values.
      *
      * @param array<string, string> $config
-     * @param string $fingerprint identifies $config without holding the secret (see isReusableFor())
      * @throws OssException when libossrs refuses the configuration
      */
-    public static function create(array $config, string $fingerprint): self
+    public static function create(array $config): self
     {
         $ffi = Library::ffi();
         $builder = $ffi->oss_config_builder_new();
@@ -53,18 +56,28 @@ final class NativeClient
             }
             $client = $ffi->new('oss_client*');
             $error = $ffi->new('oss_error*');
-            $result = $ffi->oss_config_builder_build($builder, FFI::addr($client), FFI::addr($error));
+            $result = $ffi->oss_config_builder_build_shared($builder, FFI::addr($client), FFI::addr($error));
             NativeError::check($ffi, $result, $error);
         } finally {
             $ffi->oss_config_builder_free($builder);
         }
-        return new self($ffi, $client, $fingerprint);
+        return new self($ffi, $client, $config);
     }
 
-    /** Whether this client was built from the same configuration and may be used in this process. */
-    public function isReusableFor(string $fingerprint): bool
+    /**
+     * Whether this client was built from the same configuration and may be used in this process.
+     *
+     * @param array<string, string> $config
+     */
+    public function isReusableFor(array $config): bool
     {
-        return $this->handle !== null && $this->fingerprint === $fingerprint && $this->pid === getmypid();
+        return $this->handle !== null && $this->config === $config && $this->pid === getmypid();
+    }
+
+    /** The id of the libossrs client (connection pool) behind this handle (`oss_client_id`). */
+    public function id(): int
+    {
+        return (int) $this->ffi->oss_client_id($this->handle);
     }
 
     public function __destruct()

@@ -29,6 +29,22 @@ final class EmulatorTest extends TestCase
         $this->client = new OssClient(Emulator::KEY_ID, Emulator::KEY_SECRET, $this->emulator->endpoint());
     }
 
+    public function testOssClientsWithTheSameSettingsShareOneNativeClient(): void
+    {
+        $first = $this->client->ossrsNativeClientId();
+        $this->client->putObject(Emulator::BUCKET, 'shared/one.txt', 'one');
+        unset($this->client);
+        $again = new OssClient(Emulator::KEY_ID, Emulator::KEY_SECRET, $this->emulator->endpoint());
+        self::assertSame($first, $again->ossrsNativeClientId(), 'a later OssClient (a later FPM request) reuses it');
+        self::assertSame(200, $again->putObject(Emulator::BUCKET, 'shared/two.txt', 'two')['info']['http_code']);
+        $other = new OssClient(Emulator::KEY_ID, Emulator::KEY_SECRET, $this->emulator->endpoint());
+        $other->setTimeout(30);
+        self::assertNotSame($first, $other->ossrsNativeClientId(), 'other settings, another native client');
+        $provider = new StaticCredentialsProvider(Emulator::KEY_ID, Emulator::KEY_SECRET, 'token');
+        $sts = new OssClient(['provider' => $provider, 'endpoint' => $this->emulator->endpoint()]);
+        self::assertNotSame($first, $sts->ossrsNativeClientId(), 'other credentials, another native client');
+    }
+
     public function testPutObjectWithCallbackReturnsTheCallbackReply(): void
     {
         $callback = json_encode([

@@ -26,6 +26,9 @@ final class ForkTest extends TestCase
         $byProcess = array_column($lines, 'status', 'process');
         ksort($byProcess);
         self::assertSame(['child' => 200, 'parent' => 200], $byProcess);
+        $ids = array_column($lines, 'ids', 'process');
+        self::assertSame($ids['parent']['before'], $ids['parent']['after'], 'the parent keeps its native client');
+        self::assertNotSame($ids['child']['before'], $ids['child']['after'], 'the child builds its own');
         sort($targets);
         self::assertSame(['/bkt/before-fork.txt', '/bkt/child.txt', '/bkt/parent.txt'], $targets);
     }

@@ -2,7 +2,8 @@
 
 /**
  * One OssClient used before fork(), then in the child and in the parent. libossrs clients belong to the process
- * that made them, so the child must transparently get its own. Prints one JSON line per process.
+ * that made them, so the child must transparently get its own. Prints one JSON line per process, with the id of
+ * the native client used before the fork and after it.
  * Argument: endpoint.
  */
 
@@ -14,6 +15,7 @@ use OSS\OssClient;
 
 $client = new OssClient('AKIDEXAMPLE', 'SECRETEXAMPLE', $argv[1]);
 $client->putObject('bkt', 'before-fork.txt', 'parent');
+$before = $client->ossrsNativeClientId();
 $pid = pcntl_fork();
 if ($pid === -1) {
     exit(3);
@@ -21,7 +23,8 @@ if ($pid === -1) {
 $who = $pid === 0 ? 'child' : 'parent';
 try {
     $status = $client->putObject('bkt', $who . '.txt', $who)['info']['http_code'];
-    echo json_encode(['process' => $who, 'status' => $status]), "\n";
+    $ids = ['before' => $before, 'after' => $client->ossrsNativeClientId()];
+    echo json_encode(['process' => $who, 'status' => $status, 'ids' => $ids]), "\n";
 } catch (Throwable $e) {
     echo json_encode(['process' => $who, 'error' => get_class($e) . ': ' . $e->getMessage()]), "\n";
     exit(1);
