@@ -924,31 +924,44 @@ fn config_cases(env: &Env) -> Vec<Case<'_>> {
         "value is not valid UTF-8",
         move || set(false, t("access_key_secret"), bad_utf8()),
     ));
-    let build = |null_builder: bool, null_out: bool| -> Outcome {
+    let build = |shared: bool, null_builder: bool, null_out: bool| -> Outcome {
         unsafe {
             let b = if null_builder { ptr::null_mut() } else { oss_config_builder_new() };
             let mut client: *const oss_client = ptr::null();
             let out: *mut *const oss_client = if null_out { ptr::null_mut() } else { &mut client };
             let mut err = ptr::null_mut();
-            let rc = oss_config_builder_build(b, out, &mut err);
+            let rc = if shared {
+                oss_config_builder_build_shared(b, out, &mut err)
+            } else {
+                oss_config_builder_build(b, out, &mut err)
+            };
             assert!(client.is_null());
             oss_config_builder_free(b);
             finish(rc, ptr::null_mut(), err)
         }
     };
+    for (shared, name) in [(false, "build"), (true, "build_shared")] {
+        cases.push(Case::new(
+            format!("{name}: NULL builder"),
+            "NULL builder",
+            oss_result::NullParameter,
+            "builder is NULL",
+            move || build(shared, true, false),
+        ));
+        cases.push(Case::new(
+            format!("{name}: NULL client_out"),
+            "NULL client_out",
+            oss_result::NullParameter,
+            "client_out is NULL",
+            move || build(shared, false, true),
+        ));
+    }
     cases.push(Case::new(
-        "build: NULL builder",
-        "NULL builder",
-        oss_result::NullParameter,
-        "builder is NULL",
-        move || build(true, false),
-    ));
-    cases.push(Case::new(
-        "build: NULL client_out",
-        "NULL client_out",
-        oss_result::NullParameter,
-        "client_out is NULL",
-        move || build(false, true),
+        "build_shared: empty endpoint",
+        "empty endpoint",
+        oss_result::InvalidConfig,
+        "endpoint is empty",
+        move || build(true, false, false),
     ));
     let used_twice = |second_is_set: bool| -> Outcome {
         unsafe {
