@@ -6,8 +6,9 @@
  *   bench_client put COUNT SIZE
  *       W2: COUNT sequential oss_put_object_with_callback calls of SIZE random bytes each, on one client.
  *
- * Environment: OSS_ENDPOINT, OSS_ACCESS_KEY_ID, OSS_ACCESS_KEY_SECRET, OSS_BUCKET, OSS_OBJECT, OSS_CALLBACK_URL,
- * OSS_CALLBACK_HOST. On success prints one line `elapsed_s=<seconds> status=<http> body=<reply>`, where the
+ * Environment: OSS_ENDPOINT (http:// or https://), OSS_ACCESS_KEY_ID, OSS_ACCESS_KEY_SECRET, OSS_BUCKET, OSS_OBJECT,
+ * OSS_CALLBACK_URL, OSS_CALLBACK_HOST, OSS_CA_CERT_FILE (optional: an extra PEM CA, the `ca_cert_file` setting; W2
+ * over HTTPS). On success prints one line `elapsed_s=<seconds> status=<http> body=<reply>`, where the
  * elapsed time covers the uploads only (not process start-up, client creation or buffer filling); exits 1 after
  * printing the error otherwise. */
 #define _POSIX_C_SOURCE 200809L
@@ -58,6 +59,7 @@ static const oss_client *make_client(void) {
         {"endpoint", "OSS_ENDPOINT"},
         {"access_key_id", "OSS_ACCESS_KEY_ID"},
         {"access_key_secret", "OSS_ACCESS_KEY_SECRET"},
+        {"ca_cert_file", "OSS_CA_CERT_FILE"}, /* empty (unset): the system store only */
     };
     oss_config_builder *builder = oss_config_builder_new();
     const oss_client *client = NULL;

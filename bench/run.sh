@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # `make bench`: builds the release library, emulator and callback receiver, installs what the benchmark needs when
-# it is missing (nginx, wrk, PHP with FFI, GNU time, perf and valgrind for the profiles of missed targets), creates
-# the oss2 virtualenv, then runs bench/run.py, which prints the table and writes BENCHMARKS.md.
-# Not part of `make test`. Knobs (environment): BENCH_FILE_MB (default 1024), BENCH_REPEAT (3), BENCH_W2_COUNT
-# (2000), BENCH_WRK_SECONDS (5), BENCH_PROFILE (1), BENCH_OUT (BENCHMARKS.md); see bench/run.py.
+# it is missing (nginx, wrk, PHP with FFI, GNU time, openssl for the TLS sink's certificates, perf and valgrind for
+# the profiles of missed targets), creates the oss2 virtualenv, then runs bench/run.py, which prints the table and
+# writes BENCHMARKS.md. Not part of `make test`. Knobs (environment): BENCH_FILE_MB (default 1024), BENCH_REPEAT
+# (3), BENCH_W2_COUNT (2000), BENCH_WRK_SECONDS (5), BENCH_PROFILE (1), BENCH_OUT (BENCHMARKS.md); see
+# bench/README.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,6 +18,7 @@ command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx)
 command -v wrk >/dev/null 2>&1 || need+=(wrk)
 command -v php >/dev/null 2>&1 || need+=(php8.2-cli)
 [ -x /usr/bin/time ] || need+=(time)
+command -v openssl >/dev/null 2>&1 || need+=(openssl)
 command -v md5sum >/dev/null 2>&1 || need+=(coreutils)
 command -v perf >/dev/null 2>&1 || need+=(linux-perf)
 command -v valgrind >/dev/null 2>&1 || need+=(valgrind)

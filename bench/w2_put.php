@@ -4,8 +4,9 @@
  * random bytes each, every one with the upload callback (OSS_CALLBACK + OSS_CALLBACK_VAR), on one OSS\OssClient.
  *
  * Usage: php -d ffi.enable=1 bench/w2_put.php COUNT SIZE
- * Environment: OSS_ENDPOINT, OSS_ACCESS_KEY_ID, OSS_ACCESS_KEY_SECRET, OSS_BUCKET, OSS_OBJECT, OSS_CALLBACK_URL,
- * OSS_CALLBACK_HOST. Prints `elapsed_s=<seconds> status=<http> body=<reply>`; the time covers the loop only.
+ * Environment: OSS_ENDPOINT (http:// or https://), OSS_ACCESS_KEY_ID, OSS_ACCESS_KEY_SECRET, OSS_BUCKET, OSS_OBJECT,
+ * OSS_CALLBACK_URL, OSS_CALLBACK_HOST; over HTTPS with a CA of its own, SSL_CERT_FILE (OssClient has no CA-file
+ * option: the file replaces libossrs's system store). Prints `elapsed_s=<seconds> status=<http> body=<reply>`; the time covers the loop only.
  */
 require_once __DIR__ . '/../bindings/php/autoload.php';
 
