@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs what the tests and the demo need beyond Rust and a C compiler: PHP 8.2 CLI (FFI and OPcache are
-# built in on Debian), php8.2-fpm for the preload test, PHPUnit and valgrind (scripts/memcheck.sh). Does nothing
-# when they are present.
+# built in on Debian), php8.2-fpm and nginx for the FPM load test (tests/fpm), PHPUnit and valgrind
+# (scripts/memcheck.sh). Does nothing when they are present.
 set -euo pipefail
 need=()
 command -v php >/dev/null 2>&1 || need+=(php8.2-cli)
 command -v php-fpm8.2 >/dev/null 2>&1 || need+=(php8.2-fpm)
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx)
 command -v phpunit >/dev/null 2>&1 || need+=(phpunit)
 command -v curl >/dev/null 2>&1 || need+=(curl)
 command -v valgrind >/dev/null 2>&1 || need+=(valgrind)
