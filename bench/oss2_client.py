@@ -5,6 +5,9 @@
     oss2_client.py put COUNT SIZE             W2: COUNT sequential put_object calls of SIZE random bytes with the
                                               callback headers and Content-MD5, on one oss2.Bucket, each reply
                                               read (one keep-alive connection)
+    oss2_client.py concurrent THREADS SECONDS W4's peer: THREADS threads, each with its own oss2.Bucket, sending
+                                              4 KiB put_object calls as in `put` for SECONDS; also prints
+                                              requests=<n> p50_ms=<ms> p99_ms=<ms>
 
 Environment: OSS_ENDPOINT (http:// or https://127.0.0.1:PORT: oss2 uses path-style URLs for an IP endpoint),
 OSS_ACCESS_KEY_ID, OSS_ACCESS_KEY_SECRET, OSS_BUCKET, OSS_OBJECT, OSS_CALLBACK_URL, OSS_CALLBACK_HOST;
@@ -93,13 +96,48 @@ def put(count, size):
     return time.monotonic() - t0, result.status, body.decode("utf-8", "replace")
 
 
+def concurrent(threads, seconds):
+    import threading
+
+    data = os.urandom(4096)
+    latencies, statuses, lock = [], set(), threading.Lock()
+    deadline = time.monotonic() + seconds
+
+    def worker(n):
+        b, mine = bucket(), []
+        while time.monotonic() < deadline:
+            headers = callback_headers()
+            headers["Content-MD5"] = content_md5(data)
+            t = time.monotonic()
+            result = b.put_object("%s-%d.bin" % (os.environ["OSS_OBJECT"], n), data, headers=headers)
+            result.resp.read()
+            mine.append(time.monotonic() - t)
+            statuses.add(result.status)
+        with lock:
+            latencies.extend(mine)
+
+    t0 = time.monotonic()
+    pool = [threading.Thread(target=worker, args=(n,)) for n in range(threads)]
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join()
+    elapsed = time.monotonic() - t0
+    latencies.sort()
+    pick = lambda q: 1000 * latencies[min(len(latencies) - 1, int(q * len(latencies)))]  # noqa: E731
+    status = statuses.pop() if len(statuses) == 1 else sorted(statuses)
+    return elapsed, status, "requests=%d p50_ms=%.3f p99_ms=%.3f" % (len(latencies), pick(0.5), pick(0.99))
+
+
 def main():
     if len(sys.argv) == 4 and sys.argv[1] == "multipart":
         elapsed, status, body = multipart(sys.argv[2], int(sys.argv[3]))
     elif len(sys.argv) == 4 and sys.argv[1] == "put":
         elapsed, status, body = put(int(sys.argv[2]), int(sys.argv[3]))
+    elif len(sys.argv) == 4 and sys.argv[1] == "concurrent":
+        elapsed, status, body = concurrent(int(sys.argv[2]), float(sys.argv[3]))
     else:
-        sys.exit("usage: oss2_client.py multipart FILE PART_SIZE | put COUNT SIZE")
+        sys.exit("usage: oss2_client.py multipart FILE PART_SIZE | put COUNT SIZE | concurrent THREADS SECONDS")
     print("elapsed_s=%.6f status=%s body=%s import_s=%.3f" % (elapsed, status, body.replace("\n", " "), IMPORT_S))
 
 

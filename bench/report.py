@@ -3,8 +3,8 @@ missed targets. Figures only: every number comes from this run's Bench and profi
 
 from collections import namedtuple
 
-from harness import (BUSY_OTHERS, EMU_W1_REPEAT, FILE_MB, MIB, PART_SIZE, REPEAT, W2_COUNT, W2_SIZE, WRK_SECONDS,
-                     busiest)
+from harness import (BUSY_OTHERS, EMU_W1_REPEAT, FILE_MB, MIB, PART_SIZE, REPEAT, W2_COUNT, W2_SIZE, W4_CONCURRENCY,
+                     W4_SECONDS, WRK_SECONDS, busiest)
 from profiling import shorten
 
 Target = namedtuple("Target", "text ok measured key")  # key: profiling.PROFILE_PLAN
@@ -50,6 +50,13 @@ def judge(b):
                         "%.0f vs %.0f requests/s = %.0f %%" % (c.rps, wrk.rps, 100 * c.rps / wrk.rps), "w2c_wrk"))
         t.append(Target("W2 through PHP FFI: ≥ 70 % of wrk's requests/s", p.rps >= 0.7 * wrk.rps,
                         "%.0f vs %.0f requests/s = %.0f %%" % (p.rps, wrk.rps, 100 * p.rps / wrk.rps), "w2php_wrk"))
+    floor = b.best_rps("sink", "rqblocking")
+    if floor:
+        t.append(Target("W2 from C: ≥ 90 % of the bare reqwest::blocking replay", c.rps >= 0.9 * floor.rps,
+                        "%.0f vs %.0f requests/s = %.0f %%" % (c.rps, floor.rps, 100 * c.rps / floor.rps), "w2c_wrk"))
+        t.append(Target("W2 through PHP FFI: ≥ 80 % of the bare reqwest::blocking replay", p.rps >= 0.8 * floor.rps,
+                        "%.0f vs %.0f requests/s = %.0f %%" % (p.rps, floor.rps, 100 * p.rps / floor.rps),
+                        "w2php_wrk"))
     t.append(Target("W2 from C: ≥ 10 × oss2's requests/s", c.rps >= 10 * o.rps,
                     "%.0f vs %.0f requests/s = %.1f ×" % (c.rps, o.rps, c.rps / o.rps), "w2c_oss2"))
     t.append(Target("W2 through PHP FFI: ≥ 10 × oss2's requests/s", p.rps >= 10 * o.rps,
@@ -61,7 +68,56 @@ def judge(b):
             par, par, limit), rss <= limit, "%.1f MiB" % rss, "w3b%d" % par))
     rss = b.max_rss("sink", "w1a")
     t.append(Target("W3 PHP process in W1 (a): peak RSS < 50 MiB", rss < 50, "%.1f MiB" % rss, "w3a"))
+    for proto, server, factor in (("HTTP", "sink", 1.5), ("HTTPS", "sink-tls", 20)):
+        for c in W4_CONCURRENCY:
+            ours, sdk = (w4_run(b, server, kind, c) for kind in ("ossrs", "sdk"))
+            if ours and sdk:
+                t.append(Target("W4 PHP-FPM over %s, concurrency %d: ≥ %g × the official PHP SDK's requests/s" % (
+                    proto, c, factor), ours.rps >= factor * sdk.rps, "%.0f vs %.0f requests/s = %.1f ×" % (
+                    ours.rps, sdk.rps, ours.rps / sdk.rps), None))
     return t
+
+
+def w4_run(b, server, kind, c):
+    """W4's run of `kind` (ossrs, sdk, oss2, wrk) at concurrency c against `server` (sink or sink-tls)."""
+    proto = "https" if server == "sink-tls" else "http"
+    runs = b.runs(server, "w4%s-%s-c%d" % (kind, proto, c))
+    return runs[-1] if runs else None
+
+
+W4_ROWS = [("ossrs", "ossrs `OssClient` (PHP FFI, preloaded)"), ("sdk", "official aliyun-oss-php-sdk"),
+           ("oss2", "oss2, one thread per connection (no FPM)"), ("wrk", "wrk replaying the request at the sink (limit)")]
+
+
+def w4_section(w, b):
+    w("### W4: PHP-FPM behind nginx, a new `OssClient` per request, one %d B PutObject with callback" % W2_SIZE)
+    w("")
+    w("8 static workers recycled every 500 requests, the production settings of bindings/php/README.md "
+      "(tests/fpm's templates); wrk -c N for %d s at the nginx in front of FPM. Sink connections: how many TCP "
+      "connections the sink accepted during the run." % W4_SECONDS)
+    w("")
+    for proto, server in (("HTTP", "sink"), ("HTTPS", "sink-tls")):
+        w("| over %s | %s |" % (proto, " | ".join("c=%d requests/s | p50 ms | p99 ms | sink connections" % c
+                                                 for c in W4_CONCURRENCY)))
+        w("|---|%s" % ("---:|---:|---:|---:|" * len(W4_CONCURRENCY)))
+        for kind, name in W4_ROWS:
+            cells = []
+            for c in W4_CONCURRENCY:
+                r = w4_run(b, server, kind, c)
+                cells.append("%.0f | %.2f | %.2f | %s" % (r.rps, r.p50, r.p99, getattr(r, "connections", "—"))
+                             if r else "n/a | | |")
+            w("| %s | %s |" % (name, " | ".join(cells)))
+        ratios = []
+        for c in W4_CONCURRENCY:
+            ours, sdk, oss2 = (w4_run(b, server, kind, c) for kind in ("ossrs", "sdk", "oss2"))
+            if ours and sdk:
+                ratios.append("c=%d ossrs / SDK = %.1f ×" % (c, ours.rps / sdk.rps))
+            if ours and oss2:
+                ratios.append("c=%d ossrs / oss2 = %.1f ×" % (c, ours.rps / oss2.rps))
+        w("")
+        if ratios:
+            w("Ratios over %s: %s." % (proto, "; ".join(ratios)))
+            w("")
 
 
 def render(b, desc, targets, profiles, started, elapsed, load_before, loadavg_before, load_after):
@@ -89,6 +145,8 @@ def render(b, desc, targets, profiles, started, elapsed, load_before, loadavg_be
             w("")
             w2_table(w, b, "sink-tls")
             w2_https_vs_http(w, b)
+        if server == "sink" and b.runs("sink", "w4ossrs-http-c1"):
+            w4_section(w, b)
     w("### W3: peak RSS during W1 (largest of the runs)")
     w("")
     w("| process | sink MiB | emulator MiB | bound |")
@@ -246,6 +304,10 @@ def w2_table(w, b, server):
     parts = []
     if wrk:
         parts.append("C / wrk = %.0f %%, PHP FFI / wrk = %.0f %%" % (100 * c.rps / wrk.rps, 100 * p.rps / wrk.rps))
+    floor = b.best_rps(server, "rqblocking")
+    if floor:
+        parts.append("C / reqwest::blocking floor = %.0f %%, PHP FFI / floor = %.0f %%" % (
+            100 * c.rps / floor.rps, 100 * p.rps / floor.rps))
     parts.append("C / oss2 = %.1f ×, PHP FFI / oss2 = %.1f ×" % (c.rps / o.rps, p.rps / o.rps))
     w("")
     w("Request-rate ratios (higher is better for ossrs): " + "; ".join(parts) + ".")

@@ -30,7 +30,7 @@ CC = ["cc", "-O2", "-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic", "-Iin
       "-o", "bench_client", "-Ltarget/release", "-lossrs"]  # and -Wl,-rpath to target/release
 
 # The servers in the order they are measured, and the workloads each gets.
-PLAN = [("sink", (workloads.w1, workloads.w2)), ("sink-tls", (workloads.w2,)),
+PLAN = [("sink", (workloads.w1, workloads.w2)), ("sink-tls", (workloads.w2,)), ("sink", (workloads.w4,)),
         ("emulator", (workloads.w1, workloads.w2))]
 
 
@@ -38,7 +38,7 @@ def check_prerequisites():
     for exe in (LIB, RELEASE / "oss-emulator", RELEASE / "callback-receiver"):
         if not exe.exists():
             raise BenchError("%s is missing: run `cargo build --release --workspace` (bench/run.sh does)" % exe)
-    for tool in ("nginx", "wrk", "php", "md5sum", "cc", "openssl", "/usr/bin/time"):
+    for tool in ("nginx", "php-fpm8.2", "wrk", "php", "md5sum", "cc", "openssl", "/usr/bin/time"):
         if shutil.which(tool) is None:
             raise BenchError("%s is not installed (bench/run.sh installs it with apt-get)" % tool)
 

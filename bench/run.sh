@@ -3,7 +3,8 @@
 # it is missing (nginx, wrk, PHP with FFI, GNU time, openssl for the TLS sink's certificates, perf and valgrind for
 # the profiles of missed targets), creates the oss2 virtualenv, then runs bench/run.py, which prints the table and
 # writes BENCHMARKS.md. Not part of `make test`. Knobs (environment): BENCH_FILE_MB (default 1024), BENCH_REPEAT
-# (3), BENCH_W2_COUNT (2000), BENCH_WRK_SECONDS (5), BENCH_PROFILE (1), BENCH_OUT (BENCHMARKS.md); see
+# (3), BENCH_W2_COUNT (2000), BENCH_WRK_SECONDS (5), BENCH_W4_SECONDS (5), BENCH_PROFILE (1), BENCH_OUT
+# (BENCHMARKS.md), OSS_PHP_SDK_DIR (an extracted official PHP SDK for W4, never committed); see
 # bench/README.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,6 +18,12 @@ need=()
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx)
 command -v wrk >/dev/null 2>&1 || need+=(wrk)
 command -v php >/dev/null 2>&1 || need+=(php8.2-cli)
+command -v php-fpm8.2 >/dev/null 2>&1 || [ -x /usr/sbin/php-fpm8.2 ] || need+=(php8.2-fpm)
+# W4's official PHP SDK (only when OSS_PHP_SDK_DIR points at an extracted copy of it) needs curl and SimpleXML.
+if [ -n "${OSS_PHP_SDK_DIR:-}" ]; then
+  php -r 'exit(extension_loaded("curl") ? 0 : 1);' 2>/dev/null || need+=(php8.2-curl)
+  php -r 'exit(extension_loaded("SimpleXML") ? 0 : 1);' 2>/dev/null || need+=(php8.2-xml)
+fi
 [ -x /usr/bin/time ] || need+=(time)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
 command -v md5sum >/dev/null 2>&1 || need+=(coreutils)

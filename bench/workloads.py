@@ -10,7 +10,13 @@ table in report.py.
       oss2, md5sum as the limit)
   W2  sequential 4 KiB PutObject with callback (C, PHP, oss2; bare reqwest and wrk replaying libossrs's request as
       floor and limit), over plain HTTP or, against the TLS sink, over HTTPS
+  W4  PHP-FPM behind nginx, a new OssClient per request, one 4 KiB PutObject with callback to the sink over HTTP
+      and HTTPS, driven by wrk at concurrency 1, 8 and 32 (ossrs; the official PHP SDK when OSS_PHP_SDK_DIR is set;
+      oss2 threads and wrk replaying libossrs's request straight at the sink at the same concurrency)
 """
+
+import os
+import urllib.request
 
 import re
 import socket
@@ -18,8 +24,9 @@ import ssl
 import subprocess
 import threading
 
+import fpm
 from harness import (BENCH, EMU_W1_REPEAT, FILE_MB, OSS2_PYTHON, PART_SIZE, REPEAT, TRANSPORT_FLOOR, W2_COUNT,
-                     W2_SIZE, WRK_SECONDS, BenchError, base_env, log, measure)
+                     W2_SIZE, W4_CONCURRENCY, W4_SECONDS, WRK_SECONDS, BenchError, base_env, log, measure)
 
 PHP = ["php", "-d", "ffi.enable=1"]
 
@@ -283,3 +290,82 @@ def replay_once(server, method, path, headers, body):
             data += chunk
     m = re.match(rb"HTTP/1\.[01] (\d{3})", data)
     return int(m.group(1)) if m else 0
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# W4
+
+
+def wrk_latency(out):
+    """(p50, p99) in ms from wrk --latency's distribution."""
+    scale = {"us": 1e-3, "ms": 1.0, "s": 1e3}
+    found = dict(re.findall(r"^\s+(50|99)%\s+([0-9.]+(?:us|ms|s))\s*$", out, re.M))
+    if set(found) != {"50", "99"}:
+        raise BenchError("wrk printed no latency distribution: %r" % out[-500:])
+
+    def ms(text):
+        number, unit = re.match(r"([0-9.]+)(us|ms|s)", text).groups()
+        return float(number) * scale[unit]
+
+    return ms(found["50"]), ms(found["99"])
+
+
+def w4_wrk(url, concurrency, script=None):
+    cmd = ["wrk", "-t%d" % min(2, concurrency), "-c%d" % concurrency, "-d%ds" % W4_SECONDS, "--latency"]
+    return cmd + (["-s", str(script)] if script else []) + [url]
+
+
+def w4(b, sink):
+    """W4 against the sink (plain and TLS ports): the pools are started here and stopped with the run."""
+    tls = b.servers["sink-tls"]
+    kinds = ["ossrs"] + (["sdk"] if os.environ.get("OSS_PHP_SDK_DIR") else [])
+    if len(kinds) == 1:
+        b.notes.append("W4: OSS_PHP_SDK_DIR is not set, so the official PHP SDK was not measured.")
+    log("== W4: PHP-FPM (8 workers) behind nginx, a new OssClient per request, %d s per run (%s)" % (
+        W4_SECONDS, ", ".join(kinds)))
+    ports = {}
+    for kind in kinds:
+        ports[kind] = fpm.start_pool(kind, b.work, sink.endpoint, tls.endpoint, tls.ca_file, b.callback_url)
+        for flag in ("0", "1"):  # one request answered 200 before measuring, then one second of warm-up
+            url = "http://127.0.0.1:%d/app.php?tls=%s" % (ports[kind], flag)
+            try:
+                answer = urllib.request.urlopen(url, timeout=30).read().decode(errors="replace")
+            except OSError as e:
+                raise BenchError("W4 %s pool: %s answered %s" % (kind, url, e))
+            if answer.strip() != "200":
+                raise BenchError("W4 %s pool: %s answered %r" % (kind, url, answer[:300]))
+            subprocess.run(w4_wrk(url, 32)[:3] + ["-d1s", url], capture_output=True, timeout=60)
+    method, path, headers, body = capture_put(b.client_exe, b.work, b.callback_url)
+    wrk_env = base_env()
+    wrk_env.update(WRK_PUT_HEADERS=str(b.work / "wrk.headers"), WRK_PUT_BODY=str(b.work / "wrk.body"))
+    for proto, server, flag in (("http", sink, "0"), ("https", tls, "1")):
+        if replay_once(server, method, path, headers, body) != 200:
+            raise BenchError("W4: the replayed request was not answered 200 by the %s" % server.name)
+        items = []
+        for c in W4_CONCURRENCY:
+            for kind in kinds:
+                items.append(("%s-%s-c%d" % (kind, proto, c),
+                              w4_wrk("http://127.0.0.1:%d/app.php?tls=%s" % (ports[kind], flag), c), base_env(),
+                              W4_SECONDS + 60))
+            items.append(("oss2-%s-c%d" % (proto, c),
+                          [OSS2_PYTHON, str(BENCH / "oss2_client.py"), "concurrent", str(c), str(W4_SECONDS)],
+                          b.env_for(server, "w4/oss2"), W4_SECONDS + 60))
+            items.append(("wrk-%s-c%d" % (proto, c), w4_wrk(server.endpoint + path, c, BENCH / "wrk_put.lua"),
+                          wrk_env, W4_SECONDS + 60))
+
+        def finish(key, run):
+            if key.startswith("oss2"):
+                m = re.search(r"status=200 .*requests=(\d+) p50_ms=([0-9.]+) p99_ms=([0-9.]+)", run.out)
+                if not m:
+                    raise BenchError("%s: %r %r" % (run.name, run.out[-500:], run.err[-500:]))
+                run.requests, run.p50, run.p99 = int(m.group(1)), float(m.group(2)), float(m.group(3))
+                run.rps = run.requests / run.elapsed
+            else:
+                rate = wrk_rate(run.out)
+                if not rate or re.search(r"Non-2xx or 3xx responses", run.out) or "Socket errors:" in run.out:
+                    raise BenchError("%s: %s" % (run.name, run.out))
+                run.rps, run.requests = rate
+                run.p50, run.p99 = wrk_latency(run.out)
+            return "%8.0f requests/s, p50 %.2f ms, p99 %.2f ms" % (run.rps, run.p50, run.p99)
+
+        b.repeat(server, "w4", items, 1, finish)

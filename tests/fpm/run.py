@@ -266,7 +266,7 @@ def run_test(tmp, servers, tools):
     fpm_conf = render('php-fpm.conf.in', tmp, {
         'DIR': tmp, 'FPM_PORT': str(fpm_port), 'ENDPOINT': emulator, 'BUCKET': BUCKET,
         'CALLBACK_URL': f'http://127.0.0.1:{receiver_port}/callback', 'BIG_FILE': big_file, 'TIMEOUT': str(TIMEOUT_S),
-        'POOL_USER': f'user = nobody\ngroup = {group}' if as_root else '',
+        'POOL_USER': f'user = nobody\ngroup = {group}' if as_root else '', 'EXTRA': '',
     })
     nginx_conf = render('nginx.conf.in', tmp, {
         'DIR': tmp, 'PORT': str(nginx_port), 'FPM_PORT': str(fpm_port), 'APP': tools['app'],
