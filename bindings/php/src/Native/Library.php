@@ -12,13 +12,19 @@ use OSS\Core\OssException;
  *
  * First the `OSSRS` scope is tried (preload mode: `ffi.preload` or the preload script loaded the header at
  * startup); otherwise `FFI::cdef()` loads resources/ossrs.h with the first candidate of LibraryLocator that
- * loads. Either way `oss_version()` must equal the version the header was generated for.
+ * loads. Either way `oss_version()` must equal the version the header was generated for: HEADER_VERSION in
+ * preload mode, where every PHP-FPM request loads the library anew and reading the header would cost each one a
+ * file read (Unit/LibraryLocatorTest keeps the constant equal to the header's version), the loaded header's
+ * version otherwise.
  *
  * This class, like every class of this namespace, uses the restricted FFI API (cdef, scope, new, addr, string,
  * isNull), so preload.php preloads it: under `ffi.enable=preload` only preloaded code may call those.
  */
 final class Library
 {
+    /** The version in the `/* ossrs X.Y.Z:` line of resources/ossrs.h. */
+    public const HEADER_VERSION = '0.1.0';
+
     private static ?FFI $ffi = null;
     private static string $source = '';
 
@@ -32,8 +38,8 @@ final class Library
     public static function ffi(): FFI
     {
         if (self::$ffi === null) {
-            [$ffi, $source] = self::load();
-            self::checkVersion($ffi, $source);
+            [$ffi, $source, $expected] = self::load();
+            self::checkVersion($ffi, $source, $expected);
             self::$ffi = $ffi;
             self::$source = $source;
         }
@@ -87,7 +93,7 @@ final class Library
     }
 
     /**
-     * @return array{0: FFI, 1: string}
+     * @return array{0: FFI, 1: string, 2: ?string} the library, where it came from, the header version it must have
      */
     private static function load(): array
     {
@@ -103,9 +109,10 @@ final class Library
         }
         $scoped = self::scope();
         if ($scoped !== null) {
-            return [$scoped, 'scope ' . LibraryLocator::SCOPE];
+            return [$scoped, 'scope ' . LibraryLocator::SCOPE, self::HEADER_VERSION];
         }
         $header = self::header();
+        $version = LibraryLocator::headerVersion($header);
         $failures = [];
         foreach (LibraryLocator::candidates() as $candidate) {
             if (!LibraryLocator::isBareName($candidate) && !is_file($candidate)) {
@@ -113,7 +120,7 @@ final class Library
                 continue;
             }
             try {
-                return [FFI::cdef($header, $candidate), $candidate];
+                return [FFI::cdef($header, $candidate), $candidate, $version];
             } catch (\FFI\Exception $e) {
                 $failures[] = $candidate . ' (' . $e->getMessage() . ')';
             }
@@ -144,9 +151,8 @@ final class Library
         return $header;
     }
 
-    private static function checkVersion(FFI $ffi, string $source): void
+    private static function checkVersion(FFI $ffi, string $source, ?string $expected): void
     {
-        $expected = LibraryLocator::headerVersion(self::header());
         $actual = (string) $ffi->oss_version();
         if ($expected !== $actual) {
             throw new OssException(

@@ -50,9 +50,12 @@ final class NativeClient
         try {
             foreach ($config as $key => $value) {
                 CString::check($value, 'setting ' . $key);
-                $error = $ffi->new('oss_error*');
-                $result = $ffi->oss_config_builder_set($builder, $key, $value, FFI::addr($error));
-                NativeError::check($ffi, $result, $error);
+                // Without an error object first: this runs in every PHP-FPM request, and fails only on bad input.
+                if ($ffi->oss_config_builder_set($builder, $key, $value, null) !== $ffi->OSS_RESULT_OK) {
+                    $error = $ffi->new('oss_error*');
+                    $result = $ffi->oss_config_builder_set($builder, $key, $value, FFI::addr($error));
+                    NativeError::check($ffi, $result, $error);
+                }
             }
             $client = $ffi->new('oss_client*');
             $error = $ffi->new('oss_error*');

@@ -5,6 +5,7 @@ declare(strict_types=1);
 namespace OSS\Tests\Unit;
 
 use OSS\Core\OssException;
+use OSS\Native\Library;
 use OSS\Native\LibraryLocator;
 use OSS\Tests\Support\Paths;
 use OSS\Tests\Support\UnitTestCase;
@@ -55,6 +56,7 @@ final class LibraryLocatorTest extends UnitTestCase
         self::assertSame('#define FFI_SCOPE "OSSRS"', $lines[0]);
         self::assertSame('#define FFI_LIB "libossrs.so"', $lines[1]);
         self::assertMatchesRegularExpression('/^\d+\.\d+\.\d+/', (string) LibraryLocator::headerVersion($header));
+        self::assertSame(LibraryLocator::headerVersion($header), Library::HEADER_VERSION, 'preload mode checks this');
         $newLines = explode("\n", LibraryLocator::headerFor($header, '/opt/ossrs 1/libossrs.so'));
         self::assertSame('#define FFI_SCOPE "OSSRS"', $newLines[0]);
         self::assertSame('#define FFI_LIB "/opt/ossrs 1/libossrs.so"', $newLines[1]);
