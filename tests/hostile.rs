@@ -1540,6 +1540,7 @@ fn debug_and_display_never_show_the_secret_or_the_token() {
         ("security_token", "STSTOKENEXAMPLE"),
         ("signature_version", "v4"),
         ("region", "cn-hangzhou"),
+        ("proxy", "http://proxyuser:PROXYPASSWORD@127.0.0.1:3128"),
     ] {
         b.set(k, v);
     }
@@ -1557,7 +1558,7 @@ fn debug_and_display_never_show_the_secret_or_the_token() {
     let e = bad.build().unwrap_err();
     texts.push(format!("{e} {e:?}"));
     for text in &texts {
-        for secret in [KEY_SECRET, "STSTOKENEXAMPLE"] {
+        for secret in [KEY_SECRET, "STSTOKENEXAMPLE", "PROXYPASSWORD"] {
             assert!(!text.contains(secret), "{secret} shown in {text}");
         }
     }

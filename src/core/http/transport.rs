@@ -16,8 +16,8 @@ use super::trust;
 use super::{Body, Headers, Response};
 use crate::core::error::{Error, ErrorKind, Result};
 
-/// Transport settings, all validated when the transport is built.
-#[derive(Debug, Clone, Default)]
+/// Transport settings, all validated when the transport is built. Debug output hides the proxy's credentials.
+#[derive(Clone, Default)]
 pub struct TransportConfig {
     /// Connect timeout (None = no limit).
     pub connect_timeout: Option<Duration>,
@@ -31,6 +31,24 @@ pub struct TransportConfig {
     pub resolve: Vec<(String, IpAddr)>,
     /// User-Agent header.
     pub user_agent: String,
+}
+
+impl std::fmt::Debug for TransportConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let proxy = self.proxy.as_deref().map(|p| match (p.find("://"), p.rfind('@')) {
+            (Some(scheme), Some(at)) if at > scheme => format!("{}***@{}", &p[..scheme + 3], &p[at + 1..]),
+            (None, Some(at)) => format!("***@{}", &p[at + 1..]),
+            _ => p.to_string(),
+        });
+        f.debug_struct("TransportConfig")
+            .field("connect_timeout", &self.connect_timeout)
+            .field("timeout", &self.timeout)
+            .field("proxy", &proxy)
+            .field("ca_cert_file", &self.ca_cert_file)
+            .field("resolve", &self.resolve)
+            .field("user_agent", &self.user_agent)
+            .finish()
+    }
 }
 
 /// File ranges up to this size are read into a pooled buffer and sent in one piece; longer ones are streamed.
