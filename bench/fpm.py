@@ -32,7 +32,7 @@ def render(name, out_dir, values):
 
 def start_pool(kind, parent, sink_endpoint, tls_endpoint, ca_file, callback_url):
     """Starts pool `kind` ("ossrs" or "sdk") and its nginx in a new directory under `parent` (made traversable for
-    the pool user); returns the nginx port serving /app.php."""
+    the pool user); returns (the nginx port serving /app.php, the pids of the FPM master and of nginx's master)."""
     os.chmod(parent, 0o755)
     work = Path(tempfile.mkdtemp(prefix="fpm-%s-" % kind, dir=parent))
     os.chmod(work, 0o755)
@@ -77,5 +77,5 @@ def start_pool(kind, parent, sink_endpoint, tls_endpoint, ca_file, callback_url)
                                  stdin=subprocess.DEVNULL)
         PROCS.add("nginx (%s)" % kind, nginx)
         if wait_port(port, nginx, "nginx"):
-            return port
+            return port, [fpm.pid, nginx.pid]
     raise BenchError("the %s pool did not start; see %s" % (kind, work))

@@ -183,18 +183,45 @@ def background_load(seconds=2.0):
 # Processes and measured runs
 
 
+def tree_jiffies(root):
+    """utime + stime of `root` and its live descendants, plus the time of the children they reaped (cutime +
+    cstime): a PHP-FPM master's, whose workers come and go."""
+    parent, own = {}, {}
+    for name in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open("/proc/%s/stat" % name) as f:
+                data = f.read()
+        except OSError:
+            continue
+        fields = data[data.rindex(")") + 2:].split()
+        parent[int(name)] = int(fields[1])
+        own[int(name)] = sum(int(x) for x in fields[11:15])
+    total = 0
+    for pid in own:
+        p, seen = pid, 0
+        while p > 1 and seen < 64:
+            if p == root:
+                total += own[pid]
+                break
+            p, seen = parent.get(p, 0), seen + 1
+    return total
+
+
 class Processes:
     """Every server process started by this run, stopped (by pid) at the end, also on failure."""
 
     def __init__(self):
         self.procs = []  # (name, Popen)
         self.cpu_pids = []  # pids whose CPU counts as "server" during a measured run
+        self.cpu_trees = []  # roots of process trees whose CPU counts as "server" (W4's PHP-FPM and nginx)
 
     def add(self, name, proc):
         self.procs.append((name, proc))
 
     def jiffies_by_pid(self):
-        return {pid: proc_cpu_jiffies(pid) for pid in self.cpu_pids}
+        jiffies = {pid: proc_cpu_jiffies(pid) for pid in self.cpu_pids}
+        jiffies.update((root, tree_jiffies(root)) for root in self.cpu_trees)
+        return jiffies
 
     def server_jiffies(self):
         return sum(self.jiffies_by_pid().values())

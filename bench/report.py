@@ -79,13 +79,17 @@ def judge(b):
 
 
 def w4_run(b, server, kind, c):
-    """W4's run of `kind` (ossrs, sdk, oss2, wrk) at concurrency c against `server` (sink or sink-tls)."""
+    """W4's run of `kind` (noop, ossrs, sdk, oss2, wrk) at concurrency c against `server` (sink or sink-tls); the
+    empty endpoint talks to no sink and is shown in both tables."""
+    if kind == "noop":
+        server = "sink"
     proto = "https" if server == "sink-tls" else "http"
     runs = b.runs(server, "w4%s-%s-c%d" % (kind, proto, c))
     return runs[-1] if runs else None
 
 
-W4_ROWS = [("ossrs", "ossrs `OssClient` (PHP FFI, preloaded)"), ("sdk", "official aliyun-oss-php-sdk"),
+W4_ROWS = [("noop", "empty endpoint: nginx + FPM, no upload (ceiling)"),
+           ("ossrs", "ossrs `OssClient` (PHP FFI, preloaded)"), ("sdk", "official aliyun-oss-php-sdk"),
            ("oss2", "oss2, one thread per connection (no FPM)"), ("wrk", "wrk replaying the request at the sink (limit)")]
 
 

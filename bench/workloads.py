@@ -26,7 +26,7 @@ import threading
 
 import fpm
 from harness import (BENCH, EMU_W1_REPEAT, FILE_MB, OSS2_PYTHON, PART_SIZE, REPEAT, TRANSPORT_FLOOR, W2_COUNT,
-                     W2_SIZE, W4_CONCURRENCY, W4_SECONDS, WRK_SECONDS, BenchError, base_env, log, measure)
+                     W2_SIZE, W4_CONCURRENCY, W4_SECONDS, WRK_SECONDS, PROCS, BenchError, base_env, log, measure)
 
 PHP = ["php", "-d", "ffi.enable=1"]
 
@@ -325,7 +325,8 @@ def w4(b, sink):
         W4_SECONDS, ", ".join(kinds)))
     ports = {}
     for kind in kinds:
-        ports[kind] = fpm.start_pool(kind, b.work, sink.endpoint, tls.endpoint, tls.ca_file, b.callback_url)
+        ports[kind], roots = fpm.start_pool(kind, b.work, sink.endpoint, tls.endpoint, tls.ca_file, b.callback_url)
+        PROCS.cpu_trees += roots  # the pools are part of what W4 measures, not "other processes"
         for flag in ("0", "1"):  # one request answered 200 before measuring, then one second of warm-up
             url = "http://127.0.0.1:%d/app.php?tls=%s" % (ports[kind], flag)
             try:
@@ -343,6 +344,9 @@ def w4(b, sink):
             raise BenchError("W4: the replayed request was not answered 200 by the %s" % server.name)
         items = []
         for c in W4_CONCURRENCY:
+            if proto == "http":
+                items.append(("noop-http-c%d" % c, w4_wrk("http://127.0.0.1:%d/app.php?noop=1" % ports["ossrs"], c),
+                              base_env(), W4_SECONDS + 60))
             for kind in kinds:
                 items.append(("%s-%s-c%d" % (kind, proto, c),
                               w4_wrk("http://127.0.0.1:%d/app.php?tls=%s" % (ports[kind], flag), c), base_env(),
@@ -369,3 +373,4 @@ def w4(b, sink):
             return "%8.0f requests/s, p50 %.2f ms, p99 %.2f ms" % (run.rps, run.p50, run.p99)
 
         b.repeat(server, "w4", items, 1, finish)
+    PROCS.cpu_trees = []
