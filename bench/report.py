@@ -113,9 +113,13 @@ def w4_section(w, b):
             w("| %s | %s |" % (name, " | ".join(cells)))
         ratios = []
         for c in W4_CONCURRENCY:
-            ours, sdk, oss2 = (w4_run(b, server, kind, c) for kind in ("ossrs", "sdk", "oss2"))
+            ours, sdk, oss2, noop = (w4_run(b, server, kind, c) for kind in ("ossrs", "sdk", "oss2", "noop"))
             if ours and sdk:
                 ratios.append("c=%d ossrs / SDK = %.1f ×" % (c, ours.rps / sdk.rps))
+            if noop and sdk:
+                ratios.append("c=%d ceiling / SDK = %.1f ×" % (c, noop.rps / sdk.rps))
+            if noop and ours:
+                ratios.append("c=%d ossrs / ceiling = %.0f %%" % (c, 100 * ours.rps / noop.rps))
             if ours and oss2:
                 ratios.append("c=%d ossrs / oss2 = %.1f ×" % (c, ours.rps / oss2.rps))
         w("")
