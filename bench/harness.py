@@ -93,10 +93,8 @@ def machine_jiffies():
     return int(fields[0]) + int(fields[1]) + int(fields[2])
 
 
-def scan_processes():
-    """({pid: (jiffies, command)} of the live user-space processes that are neither this one nor its descendants,
-    total jiffies of the kernel threads). Jiffies = utime + stime of the process itself."""
-    stats, parent, kthreads = {}, {}, 0
+def proc_stats():
+    """(pid, /proc/PID/stat text, its fields after "(comm)") of every live process."""
     for name in os.listdir("/proc"):
         if not name.isdigit():
             continue
@@ -105,8 +103,14 @@ def scan_processes():
                 data = f.read()
         except OSError:
             continue
-        fields = data[data.rindex(")") + 2:].split()
-        pid = int(name)
+        yield int(name), data, data[data.rindex(")") + 2:].split()
+
+
+def scan_processes():
+    """({pid: (jiffies, command)} of the live user-space processes that are neither this one nor its descendants,
+    total jiffies of the kernel threads). Jiffies = utime + stime of the process itself."""
+    stats, parent, kthreads = {}, {}, 0
+    for pid, data, fields in proc_stats():
         parent[pid] = int(fields[1])
         jiffies = int(fields[11]) + int(fields[12])
         if int(fields[6]) & PF_KTHREAD:
@@ -114,15 +118,17 @@ def scan_processes():
             continue
         stats[pid] = (jiffies, data[data.index("(") + 1:data.rindex(")")])
     me = os.getpid()
-    ours = set()
-    for pid in stats:
-        p, seen = pid, 0
-        while p > 1 and seen < 64:
-            if p == me:
-                ours.add(pid)
-                break
-            p, seen = parent.get(p, 0), seen + 1
-    return {pid: v for pid, v in stats.items() if pid not in ours}, kthreads
+    return {pid: v for pid, v in stats.items() if not descends_from(pid, me, parent)}, kthreads
+
+
+def descends_from(pid, root, parent):
+    """Whether `pid` is `root` or one of its descendants, given {pid: parent pid}."""
+    seen = 0
+    while pid > 1 and seen < 64:
+        if pid == root:
+            return True
+        pid, seen = parent.get(pid, 0), seen + 1
+    return False
 
 
 def self_cpu_s():
@@ -187,24 +193,10 @@ def tree_jiffies(root):
     """utime + stime of `root` and its live descendants, plus the time of the children they reaped (cutime +
     cstime): a PHP-FPM master's, whose workers come and go."""
     parent, own = {}, {}
-    for name in filter(str.isdigit, os.listdir("/proc")):
-        try:
-            with open("/proc/%s/stat" % name) as f:
-                data = f.read()
-        except OSError:
-            continue
-        fields = data[data.rindex(")") + 2:].split()
-        parent[int(name)] = int(fields[1])
-        own[int(name)] = sum(int(x) for x in fields[11:15])
-    total = 0
-    for pid in own:
-        p, seen = pid, 0
-        while p > 1 and seen < 64:
-            if p == root:
-                total += own[pid]
-                break
-            p, seen = parent.get(p, 0), seen + 1
-    return total
+    for pid, _, fields in proc_stats():
+        parent[pid] = int(fields[1])
+        own[pid] = sum(int(x) for x in fields[11:15])
+    return sum(jiffies for pid, jiffies in own.items() if descends_from(pid, root, parent))
 
 
 class Processes:
