@@ -10,6 +10,7 @@ use super::config::ClientConfig;
 use super::endpoint::query_string;
 use super::error::{fail, Error, ErrorKind, Result, ServiceError};
 use super::http::{retry, Body, Headers, Response, Transport};
+use super::model::callback::{CallbackHeaders, EncodedCallbackCache};
 use super::model::xml;
 use super::signing::{self, SignableRequest};
 use super::validate;
@@ -21,6 +22,7 @@ pub struct Client {
     transport: Transport,
     pid: u32,
     id: u64,
+    callbacks: EncodedCallbackCache,
 }
 
 /// One OSS request before signing.
@@ -98,7 +100,7 @@ impl Client {
         static LAST_ID: AtomicU64 = AtomicU64::new(0);
         let transport = Transport::new(&config.transport)?;
         let id = LAST_ID.fetch_add(1, Ordering::Relaxed) + 1;
-        Ok(Client { config, transport, pid: std::process::id(), id })
+        Ok(Client { config, transport, pid: std::process::id(), id, callbacks: EncodedCallbackCache::default() })
     }
 
     /// A number that tells this client (and its connection pool) apart from every other client of the process.
@@ -109,6 +111,15 @@ impl Client {
     /// The configuration.
     pub fn config(&self) -> &ClientConfig {
         &self.config
+    }
+
+    /// The checked, encoded callback headers (`callback::encode`), the last ones reused.
+    pub(crate) fn callback_headers(
+        &self,
+        callback: Option<&str>,
+        callback_var: Option<&str>,
+    ) -> Result<Option<CallbackHeaders>> {
+        self.callbacks.encode(callback, callback_var)
     }
 
     /// The body buffers shared by this client's requests.

@@ -5,6 +5,7 @@
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
 use serde_json::Value;
+use std::sync::Mutex;
 
 use crate::core::error::{fail, ErrorKind, Result};
 
@@ -56,6 +57,37 @@ pub fn encode(callback: Option<&str>, callback_var: Option<&str>) -> Result<Opti
         None => None,
     };
     Ok(Some(CallbackHeaders { callback: encoded, callback_var }))
+}
+
+/// [`encode`] with the last successful encoding kept: an application sends the same callback with every upload,
+/// and checking it costs a JSON parse. Shared by the threads of one client.
+#[derive(Debug, Default)]
+pub struct EncodedCallbackCache {
+    last: Mutex<Option<(String, Option<String>, CallbackHeaders)>>,
+}
+
+impl EncodedCallbackCache {
+    /// Same result as [`encode`].
+    pub fn encode(&self, callback: Option<&str>, callback_var: Option<&str>) -> Result<Option<CallbackHeaders>> {
+        let Some(callback) = callback.filter(|c| !c.is_empty()) else {
+            return encode(callback, callback_var);
+        };
+        let var = callback_var.filter(|v| !v.is_empty());
+        if let Some((c, v, headers)) = self.lock().as_ref() {
+            if c == callback && v.as_deref() == var {
+                return Ok(Some(headers.clone()));
+            }
+        }
+        let headers = encode(Some(callback), var)?;
+        if let Some(h) = &headers {
+            *self.lock() = Some((callback.to_string(), var.map(str::to_string), h.clone()));
+        }
+        Ok(headers)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Option<(String, Option<String>, CallbackHeaders)>> {
+        self.last.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
 }
 
 fn parse_object(json: &str, what: &str) -> Result<serde_json::Map<String, Value>> {
@@ -176,5 +208,35 @@ mod tests {
         assert!(var("{\"x:Var\":\"a\"}").contains("lower case"));
         assert!(var("{\"x:v\":1}").contains("string"));
         assert!(var("nope").contains("not valid JSON"));
+    }
+
+    #[test]
+    fn the_cache_answers_like_encode_for_every_input() {
+        let cache = EncodedCallbackCache::default();
+        let inputs = [
+            (Some(SEED_FORM), Some(SEED_VAR)),
+            (Some(SEED_FORM), None),
+            (Some(SEED_FORM), Some("")),
+            (Some(SEED_FORM), Some("{\"var1\":\"a\"}")),
+            (Some("{"), None),
+            (None, Some(SEED_VAR)),
+            (None, None),
+            (Some(SEED_FORM), Some(SEED_VAR)),
+        ];
+        cache.encode(Some(SEED_FORM), Some(SEED_VAR)).unwrap();
+        let kept = |cache: &EncodedCallbackCache| cache.lock().as_ref().map(|(c, v, _)| (c.clone(), v.clone()));
+        assert_eq!(kept(&cache), Some((SEED_FORM.to_string(), Some(SEED_VAR.to_string()))));
+        cache.encode(Some("{"), None).unwrap_err();
+        assert_eq!(kept(&cache), Some((SEED_FORM.to_string(), Some(SEED_VAR.to_string()))), "errors are not kept");
+        for _ in 0..2 {
+            for (cb, var) in inputs {
+                let (cached, direct) = (cache.encode(cb, var), encode(cb, var));
+                match (cached, direct) {
+                    (Ok(a), Ok(b)) => assert_eq!(a, b, "{cb:?} {var:?}"),
+                    (Err(a), Err(b)) => assert_eq!(a.message(), b.message(), "{cb:?} {var:?}"),
+                    (a, b) => panic!("{cb:?} {var:?}: cache {a:?}, encode {b:?}"),
+                }
+            }
+        }
     }
 }

@@ -10,7 +10,6 @@ use super::upload_headers;
 use crate::core::client::{Client, OssRequest, RequestOptions};
 use crate::core::error::{fail, ErrorKind, Result};
 use crate::core::http::{retry, Body, Headers, Response};
-use crate::core::model::callback;
 use crate::core::model::xml::{self, CompletePart};
 use crate::core::validate;
 
@@ -175,7 +174,7 @@ impl Client {
         for p in parts {
             validate::part_number(p.part_number)?;
         }
-        let cb = callback::encode(callback, callback_var)?;
+        let cb = self.callback_headers(callback, callback_var)?;
         let body = xml::complete_multipart_body(parts).into_bytes();
         let mut headers = opts.checked_headers()?;
         headers.set("Content-Type", "application/xml");

@@ -9,7 +9,6 @@ use super::upload_headers;
 use crate::core::client::{Client, OssRequest, RequestOptions};
 use crate::core::error::Result;
 use crate::core::http::{Body, Response};
-use crate::core::model::callback;
 use crate::core::validate;
 
 impl Client {
@@ -59,7 +58,7 @@ impl Client {
     ) -> Result<Response> {
         validate::object(key)?;
         validate::bucket(bucket)?;
-        let cb = callback::encode(callback, callback_var)?;
+        let cb = self.callback_headers(callback, callback_var)?;
         let mut headers = upload_headers(key, opts, true)?;
         if let Some(md5) = md5 {
             headers.set("Content-Md5", md5);

@@ -19,7 +19,6 @@ use crate::core::client::{Client, RequestOptions};
 use crate::core::crc64;
 use crate::core::error::{fail, Error, ErrorKind, Result};
 use crate::core::http::{file_error, file_size, retry, Budget, Permit, Response};
-use crate::core::model::callback;
 use crate::core::model::xml::CompletePart;
 use crate::core::validate;
 
@@ -91,7 +90,7 @@ impl Client {
     ) -> Result<Response> {
         validate::object(key)?;
         validate::bucket(bucket)?;
-        callback::encode(callback_json, callback_var)?;
+        self.callback_headers(callback_json, callback_var)?; // checked before anything is sent
         check_settings(settings)?;
         let size = file_size(path)?;
         let count = size.div_ceil(settings.part_size).max(1);
