@@ -106,6 +106,17 @@ mod tests {
     }
 
     #[test]
+    fn proxy_credentials_are_part_of_the_settings() {
+        let with_proxy = |password: &str| {
+            let mut b = ConfigBuilder::new();
+            b.set("endpoint", "http://127.0.0.1:9").set("access_key_id", "ak").set("access_key_secret", "sk");
+            b.set("proxy", &format!("http://user:{password}@127.0.0.1:3128"));
+            shared_client(b.build().unwrap()).unwrap()
+        };
+        assert!(!Arc::ptr_eq(&with_proxy("one"), &with_proxy("two")));
+    }
+
+    #[test]
     fn same_settings_share_a_client_and_the_oldest_is_evicted() {
         let first = shared_client(config("t0")).unwrap();
         assert!(Arc::ptr_eq(&first, &shared_client(config("t0")).unwrap()));

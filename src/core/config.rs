@@ -112,13 +112,14 @@ impl ClientConfig {
     pub fn identity(&self) -> Secret {
         let c = &self.credentials;
         Secret::new(format!(
-            "{:?}\n{}\n{}\n{:?}\n{:?}\n{:?}\n{:?}",
+            "{:?}\n{}\n{}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}",
             self.endpoint,
             c.access_key_id,
             c.access_key_secret.expose(),
             c.security_token.as_ref().map(Secret::expose),
             self.signature,
             self.transport,
+            self.transport.proxy, // in full: the Debug output above hides its credentials
             self.retry
         ))
     }
