@@ -56,16 +56,6 @@ pub fn shared_client(config: ClientConfig) -> Result<Arc<Client>> {
     Ok(client)
 }
 
-/// How many configurations are cached in this process now.
-pub fn cached_count() -> usize {
-    let cache = lock();
-    if cache.pid == std::process::id() {
-        cache.entries.len()
-    } else {
-        0
-    }
-}
-
 fn lock() -> MutexGuard<'static, Cache> {
     static AT_FORK: Once = Once::new();
     AT_FORK.call_once(|| {
@@ -95,6 +85,10 @@ extern "C" fn release() {
 mod tests {
     use super::*;
     use crate::core::ConfigBuilder;
+
+    fn cached_count() -> usize {
+        lock().entries.len()
+    }
 
     fn config(token: &str) -> ClientConfig {
         let mut b = ConfigBuilder::new();
