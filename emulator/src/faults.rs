@@ -98,6 +98,24 @@ impl Malformation {
     }
 }
 
+/// A field of a successful answer an `oversized_field` fault blows up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    /// `<UploadId>` of an InitiateMultipartUpload result.
+    UploadId,
+    /// The `ETag` header.
+    ETag,
+}
+
+impl Field {
+    fn name(self) -> &'static str {
+        match self {
+            Field::UploadId => "UploadId",
+            Field::ETag => "ETag",
+        }
+    }
+}
+
 /// One kind of fault with its parameters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FaultKind {
@@ -111,6 +129,16 @@ pub enum FaultKind {
     Delay(Duration),
     /// Run the operation, then spoil the body of its 200 answer.
     Malformed(Malformation),
+    /// Answer `status` with a body of `bytes` bytes (None: endless, chunked).
+    HugeBody { status: u16, bytes: Option<u64>, chunked: bool },
+    /// Never answer.
+    Stall,
+    /// Run the operation, then send its answer's head (`head`) or body one byte every `every`.
+    Drip { head: bool, every: Duration },
+    /// Send `100 Continue` every `every` and never a final answer.
+    EndlessContinue { every: Duration },
+    /// Run the operation, then make `field` of its 2xx answer `bytes` long.
+    OversizedField { field: Field, bytes: u64 },
 }
 
 impl FaultKind {
@@ -122,6 +150,11 @@ impl FaultKind {
             FaultKind::Reset { .. } => "reset",
             FaultKind::Delay(_) => "delay",
             FaultKind::Malformed(_) => "malformed",
+            FaultKind::HugeBody { .. } => "huge_body",
+            FaultKind::Stall => "stall",
+            FaultKind::Drip { .. } => "drip",
+            FaultKind::EndlessContinue { .. } => "endless_continue",
+            FaultKind::OversizedField { .. } => "oversized_field",
         }
     }
 
@@ -146,6 +179,25 @@ impl FaultKind {
             }
             FaultKind::Malformed(how) => {
                 m.insert("how".into(), how.name().into());
+            }
+            FaultKind::HugeBody { status, bytes, chunked } => {
+                m.insert("status".into(), status.into());
+                if let Some(n) = bytes {
+                    m.insert("bytes".into(), n.into());
+                }
+                m.insert("chunked".into(), chunked.into());
+            }
+            FaultKind::Stall => {}
+            FaultKind::Drip { head, every } => {
+                m.insert("part".into(), if head { "head" } else { "body" }.into());
+                m.insert("ms".into(), (every.as_millis() as u64).into());
+            }
+            FaultKind::EndlessContinue { every } => {
+                m.insert("ms".into(), (every.as_millis() as u64).into());
+            }
+            FaultKind::OversizedField { field, bytes } => {
+                m.insert("field".into(), field.name().into());
+                m.insert("bytes".into(), bytes.into());
             }
         }
         m
@@ -249,9 +301,15 @@ impl FaultRule {
             "reset" => &["after_bytes"],
             "delay" => &["ms"],
             "malformed" => &["how"],
+            "huge_body" => &["status", "bytes", "chunked"],
+            "stall" => &[],
+            "drip" => &["part", "ms"],
+            "endless_continue" => &["ms"],
+            "oversized_field" => &["field", "bytes"],
             other => {
                 return Err(format!(
-                    "unknown fault '{other}' (error, lose_response_after_commit, reset, delay, malformed)"
+                    "unknown fault '{other}' (error, lose_response_after_commit, reset, delay, malformed, huge_body, \
+                     stall, drip, endless_continue, oversized_field)"
                 ))
             }
         };
@@ -274,6 +332,35 @@ impl FaultRule {
             },
             "reset" => FaultKind::Reset { after_bytes: u64_field(obj, "after_bytes")? },
             "delay" => FaultKind::Delay(Duration::from_millis(u64_field(obj, "ms")?.ok_or("a delay needs \"ms\"")?)),
+            "huge_body" => FaultKind::HugeBody {
+                status: match u64_field(obj, "status")? {
+                    None => 200,
+                    Some(s @ (200 | 403 | 500 | 503)) => s as u16,
+                    Some(s) => return Err(format!("status {s} is not one of 200, 403, 500, 503")),
+                },
+                bytes: u64_field(obj, "bytes")?,
+                chunked: bool_field(obj, "chunked")?.unwrap_or(false),
+            },
+            "stall" => FaultKind::Stall,
+            "drip" => FaultKind::Drip {
+                head: match str_field(obj, "part")? {
+                    None | Some("body") => false,
+                    Some("head") => true,
+                    Some(other) => return Err(format!("unknown part '{other}' (head, body)")),
+                },
+                every: Duration::from_millis(u64_field(obj, "ms")?.unwrap_or(1000)),
+            },
+            "endless_continue" => {
+                FaultKind::EndlessContinue { every: Duration::from_millis(u64_field(obj, "ms")?.unwrap_or(500)) }
+            }
+            "oversized_field" => FaultKind::OversizedField {
+                field: match str_field(obj, "field")? {
+                    Some("UploadId") => Field::UploadId,
+                    Some("ETag") => Field::ETag,
+                    _ => return Err("\"field\" must be UploadId or ETag".into()),
+                },
+                bytes: u64_field(obj, "bytes")?.ok_or("an oversized_field needs \"bytes\"")?,
+            },
             _ => FaultKind::Malformed(match str_field(obj, "how")? {
                 None | Some("truncate") => Malformation::Truncate,
                 Some("unterminated") => Malformation::Unterminated,
@@ -315,8 +402,8 @@ impl FaultRule {
             let bad = || format!("invalid value for {key}: '{value}'");
             let value: Value = match key {
                 "rate" => value.parse::<f64>().map_err(|_| bad())?.into(),
-                "limit" | "status" | "after_bytes" | "ms" => value.parse::<u64>().map_err(|_| bad())?.into(),
-                "reset" => value.parse::<bool>().map_err(|_| bad())?.into(),
+                "limit" | "status" | "after_bytes" | "ms" | "bytes" => value.parse::<u64>().map_err(|_| bad())?.into(),
+                "reset" | "chunked" => value.parse::<bool>().map_err(|_| bad())?.into(),
                 _ => value.into(),
             };
             obj.insert(key.to_string(), value);
@@ -370,6 +457,11 @@ fn bool_field(obj: &Map<String, Value>, key: &str) -> Result<Option<bool>, Strin
 /// | `lose_response_after_commit` | `status` (as above, default 500), or `reset: true` | the operation runs in full (object committed, callback POSTed), then its answer is replaced by that error, or the connection is reset without an answer; only when the operation succeeded (2xx, or 203 CallbackFailed, whose object is stored) |
 /// | `reset` | `after_bytes` (default: half the `Content-Length`, 0 for chunked bodies) | that many body bytes are read, then the connection is reset (TCP RST through `SO_LINGER` 0) without an answer; the operation does not run, nothing is stored |
 /// | `delay` | `ms` | the operation runs, then the answer waits `ms` milliseconds |
+/// | `huge_body` | `status`: 200 (default), 403, 500 or 503; `bytes` (absent: endless); `chunked` (default false; forced without `bytes`) | 200: the operation runs and its answer's headers are kept; otherwise it does not run and the answer is the OSS error XML of that status; either way the body then goes on with filler bytes up to `bytes` (`Content-Length: bytes`, or chunked) or without end |
+/// | `stall` | none | the operation does not run; the request is read and no answer ever comes (until the client leaves, 300 s at most) |
+/// | `drip` | `part`: `body` (default) or `head`; `ms` (default 1000) | the operation runs; its answer is sent one byte every `ms`: the head byte by byte (then the body at once), or the head at once and the body byte by byte |
+/// | `endless_continue` | `ms` (default 500) | the operation does not run; `100 Continue` is sent every `ms` and no final answer comes (300 s at most) |
+/// | `oversized_field` | `field`: `UploadId` or `ETag`; `bytes` | the operation runs; a 2xx answer gets that field made `bytes` long (`A`s; the ETag keeps its quotes); other answers pass unchanged |
 /// | `malformed` | `how`: `truncate` (default) or `unterminated` | the operation runs; a 200 answer with a body gets that body cut in half (`truncate`) or cut right after the opening tag of its last leaf element, e.g. `…<UploadId>` (`unterminated`; bodies without one are cut in half); `Content-Length` matches what is sent; other answers pass unchanged |
 ///
 /// Every rule also takes `rate` (0.0–1.0, default 1.0), `limit` (at most that many injections
@@ -435,11 +527,25 @@ pub struct FaultCounts {
     pub reset: u64,
     pub delay: u64,
     pub malformed: u64,
+    pub huge_body: u64,
+    pub stall: u64,
+    pub drip: u64,
+    pub endless_continue: u64,
+    pub oversized_field: u64,
 }
 
 impl FaultCounts {
     pub fn total(&self) -> u64 {
-        self.error + self.lose_response_after_commit + self.reset + self.delay + self.malformed
+        self.error
+            + self.lose_response_after_commit
+            + self.reset
+            + self.delay
+            + self.malformed
+            + self.huge_body
+            + self.stall
+            + self.drip
+            + self.endless_continue
+            + self.oversized_field
     }
 
     fn add(&mut self, kind: &FaultKind) {
@@ -449,10 +555,15 @@ impl FaultCounts {
             FaultKind::Reset { .. } => &mut self.reset,
             FaultKind::Delay(_) => &mut self.delay,
             FaultKind::Malformed(_) => &mut self.malformed,
+            FaultKind::HugeBody { .. } => &mut self.huge_body,
+            FaultKind::Stall => &mut self.stall,
+            FaultKind::Drip { .. } => &mut self.drip,
+            FaultKind::EndlessContinue { .. } => &mut self.endless_continue,
+            FaultKind::OversizedField { .. } => &mut self.oversized_field,
         } += 1;
     }
 
-    /// `{"error","lose_response_after_commit","reset","delay","malformed","total"}`.
+    /// Every kind's count and `"total"`.
     pub fn to_json(&self) -> Value {
         json!({
             "error": self.error,
@@ -460,6 +571,11 @@ impl FaultCounts {
             "reset": self.reset,
             "delay": self.delay,
             "malformed": self.malformed,
+            "huge_body": self.huge_body,
+            "stall": self.stall,
+            "drip": self.drip,
+            "endless_continue": self.endless_continue,
+            "oversized_field": self.oversized_field,
             "total": self.total(),
         })
     }
@@ -657,6 +773,42 @@ mod tests {
         assert!(err(json!({"status": 500})).contains("needs"));
         assert!(FaultRule::parse_spec("fault=error,status=x").unwrap_err().contains("status"));
         assert!(Faults::from_json(&json!({"rule": []})).unwrap_err().contains("unknown key"));
+    }
+
+    #[test]
+    fn parses_and_renders_hostile_rules() {
+        let json = json!({"rules": [
+            {"fault": "huge_body", "status": 500, "bytes": 1024},
+            {"fault": "huge_body", "chunked": true},
+            {"fault": "stall", "operation": "GetObject"},
+            {"fault": "drip", "part": "head", "ms": 50},
+            {"fault": "endless_continue"},
+            {"fault": "oversized_field", "field": "UploadId", "bytes": 4096},
+        ]});
+        let faults = Faults::from_json(&json).unwrap();
+        let kinds: Vec<FaultKind> = faults.rules.iter().map(|r| r.kind).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                FaultKind::HugeBody { status: 500, bytes: Some(1024), chunked: false },
+                FaultKind::HugeBody { status: 200, bytes: None, chunked: true },
+                FaultKind::Stall,
+                FaultKind::Drip { head: true, every: Duration::from_millis(50) },
+                FaultKind::EndlessContinue { every: Duration::from_millis(500) },
+                FaultKind::OversizedField { field: Field::UploadId, bytes: 4096 },
+            ]
+        );
+        assert_eq!(Faults::from_json(&faults.to_json()).unwrap(), faults);
+        assert_eq!(
+            FaultRule::parse_spec("fault=huge_body,status=403,bytes=7,chunked=true").unwrap().kind,
+            FaultKind::HugeBody { status: 403, bytes: Some(7), chunked: true }
+        );
+        let err = |v: Value| FaultRule::from_json(&v).unwrap_err();
+        assert!(err(json!({"fault": "huge_body", "status": 404})).contains("200, 403, 500, 503"));
+        assert!(err(json!({"fault": "stall", "ms": 1})).contains("unknown key 'ms'"));
+        assert!(err(json!({"fault": "drip", "part": "tail"})).contains("head, body"));
+        assert!(err(json!({"fault": "oversized_field", "field": "Key", "bytes": 1})).contains("UploadId or ETag"));
+        assert!(err(json!({"fault": "oversized_field", "field": "ETag"})).contains("bytes"));
     }
 
     #[test]

@@ -359,6 +359,8 @@ pub struct Response {
     pub fault: Option<serde_json::Value>,
     /// Not to be written: the connection is reset instead (TCP RST), without an answer.
     pub abort: bool,
+    /// How the answer goes on the wire (a hostile fault's misbehaviour, else normally).
+    pub wire: crate::hostile::Wire,
 }
 
 impl Response {
@@ -372,6 +374,7 @@ impl Response {
             callback: None,
             fault: None,
             abort: false,
+            wire: crate::hostile::Wire::Normal,
         }
     }
 
@@ -422,20 +425,10 @@ pub fn reason(status: u16) -> &'static str {
     }
 }
 
-/// Writes `resp`: its headers, then `Date` (if absent), `Connection` and `Content-Length`, then
-/// the body unless `head_only`.
+/// Writes `resp`: its head ([`head_bytes`]), then the body unless `head_only`.
 pub fn write_response(stream: &TcpStream, resp: &mut Response, head_only: bool, keep_alive: bool) -> io::Result<()> {
     let mut w = BufWriter::with_capacity(64 * 1024, stream);
-    write!(w, "HTTP/1.1 {} {}\r\n", resp.status, reason(resp.status))?;
-    for (name, value) in &resp.headers {
-        write!(w, "{name}: {value}\r\n")?;
-    }
-    if find_header(&resp.headers, "date").is_none() {
-        write!(w, "Date: {}\r\n", crate::time::http_date_now())?;
-    }
-    let connection = if keep_alive { "keep-alive" } else { "close" };
-    write!(w, "Connection: {connection}\r\n")?;
-    write!(w, "Content-Length: {}\r\n\r\n", resp.body_len())?;
+    w.write_all(&head_bytes(resp, keep_alive, Some(resp.body_len())))?;
     if !head_only {
         match &mut resp.body {
             ResponseBody::Bytes(b) => w.write_all(b)?,
@@ -448,6 +441,24 @@ pub fn write_response(stream: &TcpStream, resp: &mut Response, head_only: bool, 
         }
     }
     w.flush()
+}
+
+/// The status line and headers of `resp`, then `Date` (if absent), `Connection` and `Content-Length` (or
+/// `Transfer-Encoding: chunked` when `content_length` is None), and the blank line.
+pub fn head_bytes(resp: &Response, keep_alive: bool, content_length: Option<u64>) -> Vec<u8> {
+    let mut h = format!("HTTP/1.1 {} {}\r\n", resp.status, reason(resp.status));
+    for (name, value) in &resp.headers {
+        h.push_str(&format!("{name}: {value}\r\n"));
+    }
+    if find_header(&resp.headers, "date").is_none() {
+        h.push_str(&format!("Date: {}\r\n", crate::time::http_date_now()));
+    }
+    h.push_str(if keep_alive { "Connection: keep-alive\r\n" } else { "Connection: close\r\n" });
+    match content_length {
+        Some(n) => h.push_str(&format!("Content-Length: {n}\r\n\r\n")),
+        None => h.push_str("Transfer-Encoding: chunked\r\n\r\n"),
+    }
+    h.into_bytes()
 }
 
 #[cfg(test)]

@@ -59,6 +59,7 @@ mod control;
 mod encoding;
 mod error;
 mod faults;
+mod hostile;
 mod http;
 mod http_client;
 mod image;
@@ -73,7 +74,9 @@ mod time;
 mod xml;
 
 pub use callback::CallbackPosts;
-pub use faults::{ErrorStatus, FaultCounts, FaultFilter, FaultKind, FaultRule, Faults, LostAnswer, Malformation};
+pub use faults::{
+    ErrorStatus, FaultCounts, FaultFilter, FaultKind, FaultRule, Faults, Field, LostAnswer, Malformation,
+};
 pub use receiver::{CallbackReceiver, ReceivedCallback, ReceiverConfig};
 pub use service::Operation;
 

@@ -4,6 +4,7 @@
 //! [`http::write_response`], the single dispatch point. An answer marked
 //! [`Response::abort`] is not written: the connection is reset (TCP RST) instead.
 
+use crate::hostile::{self, Wire};
 use crate::http::{self, Body, HeadError, RequestHead, Response};
 use socket2::SockRef;
 use std::collections::HashMap;
@@ -179,6 +180,11 @@ fn serve_connection(handler: &dyn Handler, stream: TcpStream, shared: &Shared) {
             // other handles (the reader here, the clone in `open`) go right after this return.
             let _ = SockRef::from(&stream).set_linger(Some(Duration::ZERO));
             return;
+        }
+        if resp.wire != Wire::Normal {
+            let wire = resp.wire;
+            hostile::send(&stream, &mut reader, &mut resp, wire, &shared.stopping);
+            break;
         }
         let head_only = req.head.method == "HEAD";
         let written = http::write_response(&stream, &mut resp, head_only, keep_alive).is_ok();

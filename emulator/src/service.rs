@@ -8,7 +8,8 @@ use crate::callback::{PostCounts, Signer, PUB_KEY_PATH};
 use crate::control;
 use crate::encoding::{decode_lossy, parse_query, percent_decode};
 use crate::error::OssError;
-use crate::faults::{FaultKind, Faults, Injector, LostAnswer};
+use crate::faults::{ErrorStatus, FaultKind, Faults, Field, Injector, LostAnswer};
+use crate::hostile::Wire;
 use crate::http::{Response, ResponseBody};
 use crate::log::RequestLog;
 use crate::multipart::{self, Uploads};
@@ -342,6 +343,41 @@ impl Oss {
                     }
                 }
             }
+            FaultKind::HugeBody { status, bytes, chunked } => {
+                let mut resp = if status == 200 {
+                    self.dispatch(op, req, ctx)
+                } else {
+                    let err = match status {
+                        403 => OssError::new(403, "AccessDenied", "You have no right to access this object."),
+                        503 => ErrorStatus::ServiceUnavailable.error(),
+                        _ => ErrorStatus::InternalError.error(),
+                    };
+                    let mut resp = ctx.error_response(err);
+                    // The XML goes on with filler: no closing tags.
+                    if let ResponseBody::Bytes(body) = &mut resp.body {
+                        body.truncate(body.windows(9).position(|w| w == b"</Message").unwrap_or(body.len()));
+                    }
+                    resp
+                };
+                let applied = (200..300).contains(&resp.status) || status != 200;
+                if applied {
+                    resp.wire = Wire::Huge { bytes, chunked };
+                }
+                (resp, applied)
+            }
+            FaultKind::Stall => (Response { wire: Wire::Stall, ..Response::empty(0) }, true),
+            FaultKind::EndlessContinue { every } => {
+                (Response { wire: Wire::EndlessContinue { every }, ..Response::empty(0) }, true)
+            }
+            FaultKind::Drip { head, every } => {
+                let resp = self.dispatch(op, req, ctx);
+                (Response { wire: Wire::Drip { head, every }, ..resp }, true)
+            }
+            FaultKind::OversizedField { field, bytes } => {
+                let mut resp = self.dispatch(op, req, ctx);
+                let applied = (200..300).contains(&resp.status) && oversize(&mut resp, field, bytes as usize);
+                (resp, applied)
+            }
             FaultKind::Malformed(how) => {
                 let mut resp = self.dispatch(op, req, ctx);
                 let applied = match &mut resp.body {
@@ -441,6 +477,26 @@ impl Handler for Oss {
             entry["fault"] = fault.clone();
         }
         self.log.record(entry);
+    }
+}
+
+/// Makes `field` of `resp` `len` bytes long; false when the answer has no such field.
+fn oversize(resp: &mut Response, field: Field, len: usize) -> bool {
+    match field {
+        Field::ETag => match resp.headers.iter_mut().find(|(n, _)| n.eq_ignore_ascii_case("etag")) {
+            Some((_, v)) => {
+                *v = format!("\"{}\"", "A".repeat(len.saturating_sub(2)));
+                true
+            }
+            None => false,
+        },
+        Field::UploadId => {
+            let ResponseBody::Bytes(body) = &resp.body else { return false };
+            let Some(start) = body.windows(10).position(|w| w == b"<UploadId>") else { return false };
+            // Streamed by the writer: the emulator never holds the oversized field.
+            resp.wire = Wire::Inflate { at: start + 10, bytes: len as u64 };
+            true
+        }
     }
 }
 

@@ -65,6 +65,14 @@ FAULTS = [
     {'fault': 'delay', 'ms': DELAY_MS},
     {'fault': 'malformed', 'how': 'truncate'},
     {'fault': 'malformed', 'how': 'unterminated'},
+    # Hostile answers: refused by their size (a declared 2 GiB, an endless error body) or field, or ended by the
+    # 1 s call timeout. The slow ones hold a worker for that second, so each is injected at most 20 times.
+    {'fault': 'huge_body', 'status': 200, 'bytes': 2 << 30},
+    {'fault': 'huge_body', 'status': 500, 'chunked': True},
+    {'fault': 'oversized_field', 'field': 'ETag', 'bytes': 4096},
+    {'fault': 'stall', 'limit': 20},
+    {'fault': 'drip', 'part': 'head', 'ms': 300, 'limit': 20},
+    {'fault': 'endless_continue', 'ms': 300, 'limit': 20},
 ]
 FAULT_RATE = 1 - 0.95 ** (1 / len(FAULTS))
 CRASH_LINES = re.compile(r'exited on signal|SIGSEGV|core dumped|exited with code [1-9]')
