@@ -21,7 +21,7 @@ use base64::Engine;
 use common::{c, take_error, Client};
 use oss_emulator::{CallbackReceiver, Emulator, EmulatorConfig, ReceivedCallback, ReceiverConfig};
 use ossrs::core::callback_verify::{CallbackRequest, CallbackVerifier, KeyCache};
-use ossrs::core::http::{Body, Headers, Transport, TransportConfig};
+use ossrs::core::http::{Body, Headers, Reading, Transport, TransportConfig};
 use ossrs::ffi::callback_verify::*;
 use ossrs::ffi::result::oss_result_message;
 use ossrs::ffi::{oss_error, oss_result};
@@ -156,7 +156,7 @@ fn code(o: Outcome) -> oss_result {
 fn emulator_pem() -> String {
     let transport = Transport::new(&TransportConfig::default()).unwrap();
     let url = format!("{}?for=pinning", emulator().pub_key_url());
-    let resp = transport.send("GET", &url, &Headers::new(), &Body::Empty).unwrap();
+    let resp = transport.send("GET", &url, &Headers::new(), &Body::Empty, Reading::default()).unwrap();
     assert_eq!(resp.status, 200);
     String::from_utf8(resp.body).unwrap()
 }

@@ -245,7 +245,7 @@ fn a_complete_whose_answer_was_lost_is_confirmed_instead_of_failing() {
 
 /// One fault mode at a 10 % rate on every request (and 50 % on CompleteMultipartUpload, so that the callback
 /// path is hit, 30 % on InitiateMultipartUpload, whose XML answer the client must read): 40 PutObjects and 8 managed uploads with a callback (7 parts each), every object read back.
-fn uploads_under(kind: FaultKind, timeout_ms: &str) -> Tally {
+fn uploads_under(kind: FaultKind, attempt_timeout_ms: &str) -> Tally {
     let receiver = common::local_receiver();
     let faults = Faults {
         seed: 11,
@@ -263,7 +263,8 @@ fn uploads_under(kind: FaultKind, timeout_ms: &str) -> Tally {
         ("max_retries", "10"),
         ("retry_base_ms", "1"),
         ("retry_max_backoff_ms", "20"),
-        ("timeout_ms", timeout_ms),
+        ("attempt_timeout_ms", attempt_timeout_ms),
+        ("timeout_ms", "20000"),
     ])
     .unwrap();
     let mut done = 0;
@@ -344,12 +345,12 @@ fn every_fault_mode_at_ten_percent() {
         ("503", FaultKind::Error(ErrorStatus::ServiceUnavailable), "0"),
         ("429", FaultKind::Error(ErrorStatus::TooManyRequests), "0"),
         ("answer lost after commit", FaultKind::LoseResponseAfterCommit(LostAnswer::Reset), "0"),
-        ("delay past the client timeout", FaultKind::Delay(Duration::from_millis(1500)), "400"),
+        ("delay past the attempt timeout", FaultKind::Delay(Duration::from_millis(1500)), "400"),
         ("reset mid-body", FaultKind::Reset { after_bytes: None }, "0"),
         ("truncated XML", FaultKind::Malformed(oss_emulator::Malformation::Truncate), "0"),
     ];
-    for (name, kind, timeout_ms) in modes {
-        let t = uploads_under(kind, timeout_ms);
+    for (name, kind, attempt_timeout_ms) in modes {
+        let t = uploads_under(kind, attempt_timeout_ms);
         println!(
             "fault mode {name}: {} of {} uploads byte-exact, {} refused (unreadable answer), {} kept (no answer to a \
              Complete with a callback), {} duplicate callbacks",
@@ -359,7 +360,7 @@ fn every_fault_mode_at_ten_percent() {
         assert_eq!(t.duplicates, 0, "{name}");
         match name {
             // Answers came (or the operation ran): every upload completes.
-            "500" | "503" | "429" | "answer lost after commit" | "delay past the client timeout" => {
+            "500" | "503" | "429" | "answer lost after commit" | "delay past the attempt timeout" => {
                 assert_eq!(t.done, t.tried, "{name}")
             }
             // A reset before the operation ran cannot be told apart from one after it, for a callback Complete.

@@ -24,13 +24,15 @@ use rsa::pkcs8::DecodePublicKey;
 use rsa::{Pkcs1v15Sign, RsaPublicKey};
 
 use super::error::{fail, Error, ErrorKind, Result};
-use super::http::{Body, Headers, Transport, TransportConfig};
+use super::http::{Answer, AnswerLimits, Body, Headers, Reading, Transport, TransportConfig};
 
 /// The key URL prefixes OSS documents: the key must come from Alibaba's `gosspublic.alicdn.com`.
 pub const DEFAULT_KEY_URL_PREFIXES: [&str; 2] = ["http://gosspublic.alicdn.com/", "https://gosspublic.alicdn.com/"];
 
 /// How long connecting to the key server may take.
 const FETCH_CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
+/// Largest answer read from a public key URL.
+const KEY_ANSWER_LIMIT: u64 = 64 << 10;
 /// How long a whole key fetch may take (OSS gives the callback server 5 s to answer).
 const FETCH_TIMEOUT: Duration = Duration::from_secs(4);
 /// Keys kept by the process-wide cache.
@@ -396,8 +398,9 @@ impl CallbackVerifier {
                 None => {
                     let transport = Transport::new(&TransportConfig {
                         connect_timeout: Some(FETCH_CONNECT_TIMEOUT),
-                        timeout: Some(FETCH_TIMEOUT),
                         user_agent: concat!("ossrs/", env!("CARGO_PKG_VERSION")).to_string(),
+                        // A PEM public key is a few hundred bytes.
+                        limits: AnswerLimits { result: KEY_ANSWER_LIMIT, error: KEY_ANSWER_LIMIT, object: 0 },
                         ..TransportConfig::default()
                     })
                     .map_err(|e| failed(e.message().to_string()))?;
@@ -406,7 +409,10 @@ impl CallbackVerifier {
                 }
             }
         };
-        let resp = transport.send("GET", url, &Headers::new(), &Body::Empty).map_err(|e| failed(e.message().into()))?;
+        let reading = Reading { answer: Answer::Result, deadline: Some(Instant::now() + FETCH_TIMEOUT) };
+        let resp = transport
+            .send("GET", url, &Headers::new(), &Body::Empty, reading)
+            .map_err(|e| failed(e.message().into()))?;
         if resp.status != 200 {
             return Err(failed(format!("the server answered HTTP {}", resp.status)));
         }

@@ -1,7 +1,7 @@
 //! The client: configuration, transport and the request pipeline (build → sign → send → classify).
 
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Instant, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
@@ -9,7 +9,8 @@ use base64::Engine;
 use super::config::ClientConfig;
 use super::endpoint::query_string;
 use super::error::{fail, Error, ErrorKind, Result, ServiceError};
-use super::http::{retry, Body, Headers, Response, Transport};
+use super::http::limits::{self, check_id};
+use super::http::{retry, Answer, Body, Headers, Reading, Response, Transport};
 use super::model::callback::{CallbackHeaders, EncodedCallbackCache};
 use super::model::xml;
 use super::signing::{self, SignableRequest};
@@ -42,6 +43,10 @@ pub struct OssRequest<'a> {
     pub body: Body,
     /// True when `x-oss-callback` is set: a 203 then means CallbackFailed.
     pub carries_callback: bool,
+    /// What a 2xx body is (its size limit).
+    pub answer: Answer,
+    /// The end of the call this request belongs to (None: `timeout_ms` from when it is executed).
+    pub deadline: Option<Instant>,
 }
 
 /// Options a caller may add to any request.
@@ -53,6 +58,9 @@ pub struct RequestOptions {
     pub query: Vec<(String, String)>,
     /// For file uploads: compute and send Content-MD5 (reads the file twice).
     pub check_md5: bool,
+    /// The end of the call the request belongs to, when it is part of a larger one (Complete's recovery probes);
+    /// None: the request is a call of its own, bounded by `timeout_ms`.
+    pub deadline: Option<Instant>,
 }
 
 /// Headers the library computes itself and a caller may not set.
@@ -148,9 +156,15 @@ impl Client {
         }
     }
 
+    /// When a call starting now must end: `timeout_ms` from now, or never.
+    pub(crate) fn call_deadline(&self) -> Option<Instant> {
+        self.config.transport.timeout.map(|t| Instant::now() + t)
+    }
+
     /// Signs and sends `req`, then turns non-success answers into errors. Requests that are safe to repeat (no
-    /// callback, not CompleteMultipartUpload) are retried on transient failures, re-signed each time; the error
-    /// records how many attempts were made.
+    /// callback, not CompleteMultipartUpload) are retried on transient failures, re-signed each time, as long as
+    /// the call's deadline (`req.deadline`, else `timeout_ms` from now) leaves room; the error records how many
+    /// attempts were made.
     pub fn execute(&self, req: OssRequest<'_>) -> Result<Response> {
         self.check_process()?;
         let url = self.config.endpoint.url_for(req.bucket, req.key, &query_string(&req.query));
@@ -158,28 +172,53 @@ impl Client {
         let repeatable = !req.carries_callback && !is_complete;
         let cfg = &self.config.retry;
         let started = Instant::now();
+        let deadline = req.deadline.or_else(|| self.call_deadline());
         let mut random = retry::jitter_seed();
         let mut attempts = 0;
         loop {
             attempts += 1;
-            let outcome = self.attempt(&req, &url);
-            match outcome {
-                Err(e)
-                    if repeatable
-                        && attempts <= cfg.max_retries
-                        && retry::is_transient(&e)
-                        && started.elapsed() < cfg.timeout =>
-                {
-                    random = random.rotate_left(17).wrapping_mul(0x2545_F491_4F6C_DD1D);
-                    std::thread::sleep(retry::backoff(cfg, attempts, random));
+            let attempt_end = self.config.transport.attempt_timeout.map(|t| Instant::now() + t);
+            let reading = Reading { answer: req.answer, deadline: earliest(deadline, attempt_end) };
+            let e = match self.attempt(&req, &url, reading) {
+                Ok(mut resp) => {
+                    resp.attempts = attempts;
+                    return Ok(resp);
                 }
-                other => return other.map_err(|e| e.with_attempts(attempts)),
+                Err(e) => e,
+            };
+            let retry_allowed =
+                repeatable && attempts <= cfg.max_retries && retry::is_transient(&e) && started.elapsed() < cfg.timeout;
+            if !retry_allowed {
+                return Err(self.finished(e, attempts, deadline, Duration::ZERO));
             }
+            random = random.rotate_left(17).wrapping_mul(0x2545_F491_4F6C_DD1D);
+            let pause = retry::backoff(cfg, attempts, random);
+            if deadline.is_some_and(|d| Instant::now() + pause >= d) {
+                return Err(self.finished(e, attempts, deadline, pause));
+            }
+            std::thread::sleep(pause);
+        }
+    }
+
+    /// The error a call ends with: the attempts recorded and, when the call is out of time (its deadline passed,
+    /// or would pass during the next pause), its timeout named.
+    fn finished(&self, e: Error, attempts: u32, deadline: Option<Instant>, pause: Duration) -> Error {
+        let e = e.with_attempts(attempts);
+        match (self.config.transport.timeout, deadline) {
+            (Some(t), Some(d)) if Instant::now() + pause + Duration::from_millis(5) >= d => {
+                let msg = format!(
+                    "{} (the call's timeout of {} ms, timeout_ms, covers all of its {attempts} attempt(s))",
+                    e.message(),
+                    t.as_millis()
+                );
+                e.with_message(msg)
+            }
+            _ => e,
         }
     }
 
     /// One signed attempt (the caller's headers are copied, so each attempt gets a fresh Date and signature).
-    fn attempt(&self, req: &OssRequest<'_>, url: &str) -> Result<Response> {
+    fn attempt(&self, req: &OssRequest<'_>, url: &str, reading: Reading) -> Result<Response> {
         let mut headers = req.headers.clone();
         let mut signable = SignableRequest {
             method: req.method,
@@ -189,8 +228,19 @@ impl Client {
             headers: &mut headers,
         };
         signing::sign(&mut signable, &self.config.credentials, &self.config.signature, SystemTime::now());
-        let resp = self.transport.send(req.method, url, &headers, &req.body)?;
+        let resp = self.transport.send(req.method, url, &headers, &req.body, reading)?;
+        for (what, header) in [("request id", "x-oss-request-id"), ("ETag", "etag")] {
+            check_id(what, resp.header(header).unwrap_or(""))?;
+        }
         classify(resp, req.carries_callback)
+    }
+}
+
+/// The earlier of two optional instants (None = never).
+fn earliest(a: Option<Instant>, b: Option<Instant>) -> Option<Instant> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
     }
 }
 
@@ -224,7 +274,12 @@ fn service_error(resp: Response) -> ServiceError {
             })
             .unwrap_or_default()
     };
-    ServiceError { code: field("Code"), message: field("Message"), host_id: field("HostId"), response: resp }
+    ServiceError {
+        code: limits::shorten(&field("Code")),
+        message: limits::shorten(&field("Message")),
+        host_id: limits::shorten(&field("HostId")),
+        response: resp,
+    }
 }
 
 #[cfg(test)]

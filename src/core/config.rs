@@ -9,7 +9,7 @@ use super::credentials::{Credentials, Secret};
 use super::endpoint::Endpoint;
 use super::error::{fail, Error, ErrorKind, Result};
 use super::http::retry::RetryConfig;
-use super::http::TransportConfig;
+use super::http::{AnswerLimits, TransportConfig};
 use super::signing::{Scope, SignatureVersion};
 
 /// A configuration key. Each accepts a few spellings (see [`ConfigKey::parse`]).
@@ -35,8 +35,13 @@ pub enum ConfigKey {
     PathStyle,
     /// `connect_timeout_ms` (default 10000; 0 = no limit).
     ConnectTimeoutMs,
-    /// `timeout_ms`: total per request (default 0 = no limit).
+    /// `timeout_ms`: the whole call, every attempt, backoff pause and recovery probe included (default 0 = no
+    /// limit). A managed upload's initiate, each part and its complete are calls of their own.
     TimeoutMs,
+    /// `attempt_timeout_ms`: one attempt, within the call's `timeout_ms` (default 0 = no limit of its own): with
+    /// it, a stalled attempt is retried while the call has time left, and a Complete whose answer is late still has
+    /// time to check whether it took effect.
+    AttemptTimeoutMs,
     /// `proxy`: proxy URL (default: from `http_proxy`/`https_proxy`/`no_proxy`, as libcurl does).
     Proxy,
     /// `ca_cert_file`: extra PEM CA bundle.
@@ -53,6 +58,12 @@ pub enum ConfigKey {
     RetryMaxBackoffMs,
     /// `retry_timeout_ms`: no retry starts after this long (default 60000).
     RetryTimeoutMs,
+    /// `max_response_bytes`: largest 2xx result read into memory, XML or callback reply (default 8 MiB).
+    MaxResponseBytes,
+    /// `max_error_body_bytes`: largest error answer body read (default 64 KiB).
+    MaxErrorBodyBytes,
+    /// `max_object_bytes`: largest object GetObject reads into memory (default 1 GiB).
+    MaxObjectBytes,
 }
 
 impl ConfigKey {
@@ -71,6 +82,7 @@ impl ConfigKey {
             "path_style" | "forcepathstyle" | "force_path_style" => ConfigKey::PathStyle,
             "connect_timeout_ms" => ConfigKey::ConnectTimeoutMs,
             "timeout_ms" => ConfigKey::TimeoutMs,
+            "attempt_timeout_ms" => ConfigKey::AttemptTimeoutMs,
             "proxy" | "request_proxy" => ConfigKey::Proxy,
             "ca_cert_file" | "ca_file" => ConfigKey::CaCertFile,
             "resolve" => ConfigKey::Resolve,
@@ -79,6 +91,9 @@ impl ConfigKey {
             "retry_base_ms" => ConfigKey::RetryBaseMs,
             "retry_max_backoff_ms" => ConfigKey::RetryMaxBackoffMs,
             "retry_timeout_ms" => ConfigKey::RetryTimeoutMs,
+            "max_response_bytes" => ConfigKey::MaxResponseBytes,
+            "max_error_body_bytes" => ConfigKey::MaxErrorBodyBytes,
+            "max_object_bytes" => ConfigKey::MaxObjectBytes,
             _ => return None,
         })
     }
@@ -188,6 +203,7 @@ impl ConfigBuilder {
                 Some(Duration::from_secs(10)),
             )?,
             timeout: parse_ms(ConfigKey::TimeoutMs, get(ConfigKey::TimeoutMs), None)?,
+            attempt_timeout: parse_ms(ConfigKey::AttemptTimeoutMs, get(ConfigKey::AttemptTimeoutMs), None)?,
             proxy: match get(ConfigKey::Proxy).map(str::trim).filter(|p| !p.is_empty()) {
                 Some(p) => Some(p.to_string()),
                 None => proxy_from_env(&endpoint, |k| std::env::var(k).ok()),
@@ -198,6 +214,14 @@ impl ConfigBuilder {
                 Some(ua) if !ua.contains(['\r', '\n']) => ua.to_string(),
                 Some(_) => return fail(ErrorKind::InvalidConfig, "user_agent contains CR or LF"),
                 None => format!("ossrs/{}", env!("CARGO_PKG_VERSION")),
+            },
+            limits: {
+                let d = AnswerLimits::default();
+                AnswerLimits {
+                    result: parse_bytes(ConfigKey::MaxResponseBytes, get(ConfigKey::MaxResponseBytes), d.result)?,
+                    error: parse_bytes(ConfigKey::MaxErrorBodyBytes, get(ConfigKey::MaxErrorBodyBytes), d.error)?,
+                    object: parse_bytes(ConfigKey::MaxObjectBytes, get(ConfigKey::MaxObjectBytes), d.object)?,
+                }
             },
         };
         let defaults = RetryConfig::default();
@@ -259,6 +283,15 @@ fn parse_ms(key: ConfigKey, v: Option<&str>, default: Option<Duration>) -> Resul
     }
 }
 
+fn parse_bytes(key: ConfigKey, v: Option<&str>, default: u64) -> Result<u64> {
+    match v.map(str::trim) {
+        None | Some("") => Ok(default),
+        Some(s) => s.parse::<u64>().ok().filter(|n| *n > 0).ok_or_else(|| {
+            Error::new(ErrorKind::InvalidConfig, format!("{key:?} expects a number of bytes above 0, got {s:?}"))
+        }),
+    }
+}
+
 fn parse_resolve(v: &str) -> Result<Vec<(String, IpAddr)>> {
     v.split(',')
         .map(str::trim)
@@ -297,6 +330,26 @@ mod tests {
         assert_eq!(c.signature, SignatureVersion::V1);
         assert_eq!(c.transport.connect_timeout, Some(Duration::from_secs(10)));
         assert_eq!(c.transport.timeout, None);
+        assert_eq!(c.transport.limits, AnswerLimits::default());
+    }
+
+    #[test]
+    fn answer_limits() {
+        let base = [("endpoint", "http://127.0.0.1:1"), ("access_key_id", "ak"), ("access_key_secret", "sk")];
+        let with = |k: &'static str, v: &'static str| {
+            let mut pairs = base.to_vec();
+            pairs.push((k, v));
+            builder(&pairs).build()
+        };
+        let c = with("max_response_bytes", "1024").unwrap();
+        assert_eq!(c.transport.limits.result, 1024);
+        assert_eq!(with("max_error_body_bytes", " 7 ").unwrap().transport.limits.error, 7);
+        assert_eq!(with("max_object_bytes", "1").unwrap().transport.limits.object, 1);
+        for bad in ["0", "-1", "1k", "18446744073709551616"] {
+            let e = with("max_object_bytes", bad).unwrap_err();
+            assert_eq!(e.kind(), ErrorKind::InvalidConfig, "{bad}");
+            assert!(e.message().contains("MaxObjectBytes"), "{e}");
+        }
     }
 
     #[test]

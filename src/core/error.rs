@@ -94,25 +94,38 @@ pub struct Error {
     message: String,
     service: Option<Box<ServiceError>>,
     attempts: u32,
+    no_retry: bool,
 }
 
 impl Error {
     /// A new error of `kind` with a message (which must never contain credentials).
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
-        Error { kind, message: message.into(), service: None, attempts: 0 }
+        Error { kind, message: message.into(), service: None, attempts: 0, no_retry: false }
     }
 
     /// An error built from a server answer.
     pub fn service(kind: ErrorKind, service: ServiceError) -> Self {
         let r = &service.response;
         let message = format!("{}: {} RequestId: {}", service.code, service.message, r.request_id().unwrap_or(""));
-        Error { kind, message, service: Some(Box::new(service)), attempts: 0 }
+        Error { kind, message, service: Some(Box::new(service)), attempts: 0, no_retry: false }
     }
 
     /// Records how many HTTP attempts were made before this error.
     pub fn with_attempts(mut self, attempts: u32) -> Self {
         self.attempts = attempts;
         self
+    }
+
+    /// Marks a failure that must not be retried whatever its kind: the server's answer arrived but its body was
+    /// oversized or unreadable, so sending the request again would only invite the same.
+    pub fn without_retry(mut self) -> Self {
+        self.no_retry = true;
+        self
+    }
+
+    /// True when [`Error::without_retry`] marked this failure.
+    pub fn retry_forbidden(&self) -> bool {
+        self.no_retry
     }
 
     /// The same error with another message (service details and attempts are kept).

@@ -17,10 +17,13 @@ use crate::core::{client_cache, Client, ClientConfig, ConfigBuilder, Error, Erro
 /// (aliases accessKeySecret, OSS_ACCESS_KEY_SECRET), `security_token` (aliases securityToken, sts_token, OSS_SESSION_TOKEN),
 /// `region`, `signature_version` (`v1` default, `v4` needs `region`), `cloudbox_id`, `cname` (bool),
 /// `path_style` (alias forcePathStyle) (bool), `connect_timeout_ms` (default 10000, 0 = none), `timeout_ms`
-/// (default 0 = none), `proxy` (default: the `http_proxy`/`https_proxy`/`no_proxy` environment, as libcurl), `ca_cert_file` (extra PEM CA; TLS is always verified), `resolve`
+/// (default 0 = none; bounds the whole call: every attempt, backoff pause and Complete recovery probe; each part of
+/// `oss_upload_file` is a call of its own), `proxy` (default: the `http_proxy`/`https_proxy`/`no_proxy` environment, as libcurl), `ca_cert_file` (extra PEM CA; TLS is always verified), `resolve`
 /// (`host=ip[,host=ip]`), `user_agent`, `max_retries` (default 3: requests safe to repeat are retried on connection
 /// errors, timeouts, 5xx, 429 and 408, re-signed, never when a callback could run twice), `retry_base_ms`
-/// (100), `retry_max_backoff_ms` (5000), `retry_timeout_ms` (60000).
+/// (100), `retry_max_backoff_ms` (5000), `retry_timeout_ms` (60000), `max_response_bytes` (8388608: a 2xx XML
+/// result or callback reply read into memory), `max_error_body_bytes` (65536), `max_object_bytes` (1073741824:
+/// `oss_get_object`). An answer over its limit fails with `OSS_RESULT_INVALID_RESPONSE` without being read further.
 ///
 /// Methods: `oss_config_builder_new`, `oss_config_builder_set`, `oss_config_builder_build`,
 /// `oss_config_builder_free`.

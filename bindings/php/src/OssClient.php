@@ -614,7 +614,9 @@ class OssClient
     }
 
     /**
-     * The total request timeout in seconds (0 keeps the default: none).
+     * The timeout of a whole call in seconds (0 keeps the default: none): every attempt, retry pause and, for
+     * completeMultipartUpload, the checks of whether a lost answer took effect. multiuploadFile's initiate, each
+     * part and its complete are calls of their own. A call out of time throws with the attempts made.
      *
      * @param int|float $timeout
      */
@@ -659,6 +661,21 @@ class OssClient
     }
 
     /**
+     * ossrs only: bounds on what one answer may make this process hold, and on one attempt's time, as libossrs
+     * settings: 'max_response_bytes' (default 8 MiB: an XML result or a callback server's reply),
+     * 'max_error_body_bytes' (64 KiB), 'max_object_bytes' (1 GiB: getObject into memory), 'attempt_timeout_ms'
+     * (none: one attempt may take the whole call's timeout). Also the array constructor's key 'ossrsLimits'.
+     * An answer over its limit throws an OssException naming the limit, without being read further.
+     *
+     * @param array<string, int> $limits some of those keys => integers above 0
+     * @throws OssException for unknown keys or values that are not positive integers
+     */
+    public function ossrsSetLimits($limits): void
+    {
+        $this->settings->setLimits($limits);
+    }
+
+    /**
      * ossrs only: the id of the libossrs client (connection pool) this OssClient uses now, built on first use.
      * OssClients of one process with the same settings and credentials share one, also across the requests of a
      * PHP-FPM worker; a forked child gets its own.
@@ -693,6 +710,7 @@ class OssClient
             ? self::OSS_SIGNATURE_VERSION_V4
             : self::OSS_SIGNATURE_VERSION_V1;
         $settings->setProxy($config['request_proxy'] ?? null);
+        $settings->setLimits($config['ossrsLimits'] ?? []);
         $this->settings = $settings;
         $this->provider = $provider;
     }

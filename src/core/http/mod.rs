@@ -6,6 +6,7 @@ mod buffers;
 pub use buffers::{Budget, BufferPool, Permit};
 pub mod hashed_range;
 mod headers;
+pub mod limits;
 mod response;
 pub mod retry;
 mod transport;
@@ -13,5 +14,6 @@ mod trust;
 
 pub use body::Body;
 pub use headers::Headers;
+pub use limits::{Answer, AnswerLimits, Reading};
 pub use response::Response;
 pub use transport::{Transport, TransportConfig};

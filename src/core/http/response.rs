@@ -22,6 +22,8 @@ pub struct Response {
     /// True when the request's own answer was lost and its success was confirmed by other requests; this is then
     /// their response (CompleteMultipartUpload: the HEAD of the completed object, so no callback reply).
     pub recovered: bool,
+    /// Attempts the call made to get this answer (1 when the first one succeeded).
+    pub attempts: u32,
 }
 
 impl Response {

@@ -32,6 +32,9 @@ impl Default for RetryConfig {
 
 /// True for failures worth another attempt of a request that is safe to repeat.
 pub fn is_transient(e: &Error) -> bool {
+    if e.retry_forbidden() {
+        return false;
+    }
     match e.kind() {
         ErrorKind::Connect | ErrorKind::Timeout | ErrorKind::Transport => true,
         ErrorKind::Service => e.service_error().is_some_and(|s| matches!(s.response.status, 500..=599 | 429 | 408)),

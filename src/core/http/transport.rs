@@ -1,6 +1,7 @@
 //! The transport: one reqwest blocking client per ossrs client (keep-alive pool, rustls with the ring provider,
 //! so the library never loads a second OpenSSL into the host process; trust from [`super::trust`]).
 
+use std::io::Read;
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -12,6 +13,7 @@ use reqwest::{Method, Proxy};
 use super::body::{file_error, RangeReader};
 use super::buffers::BufferPool;
 use super::hashed_range;
+use super::limits::{self, AnswerLimits, Reading};
 use super::trust;
 use super::{Body, Headers, Response};
 use crate::core::error::{Error, ErrorKind, Result};
@@ -21,8 +23,10 @@ use crate::core::error::{Error, ErrorKind, Result};
 pub struct TransportConfig {
     /// Connect timeout (None = no limit).
     pub connect_timeout: Option<Duration>,
-    /// Total timeout for one request (None = no limit).
+    /// Timeout of one call, every attempt included (None = no limit); the client turns it into a deadline.
     pub timeout: Option<Duration>,
+    /// Timeout of one attempt within the call (None = only the call's).
+    pub attempt_timeout: Option<Duration>,
     /// Proxy URL (`http://user:pass@host:port`); the scheme is that of the proxy itself.
     pub proxy: Option<String>,
     /// Extra PEM CA certificate(s) trusted in addition to the system store.
@@ -31,6 +35,8 @@ pub struct TransportConfig {
     pub resolve: Vec<(String, IpAddr)>,
     /// User-Agent header.
     pub user_agent: String,
+    /// How large an answer's body may be.
+    pub limits: AnswerLimits,
 }
 
 impl std::fmt::Debug for TransportConfig {
@@ -43,10 +49,12 @@ impl std::fmt::Debug for TransportConfig {
         f.debug_struct("TransportConfig")
             .field("connect_timeout", &self.connect_timeout)
             .field("timeout", &self.timeout)
+            .field("attempt_timeout", &self.attempt_timeout)
             .field("proxy", &proxy)
             .field("ca_cert_file", &self.ca_cert_file)
             .field("resolve", &self.resolve)
             .field("user_agent", &self.user_agent)
+            .field("limits", &self.limits)
             .finish()
     }
 }
@@ -59,6 +67,7 @@ const IN_MEMORY_FILE_RANGE: u64 = 32 * 1024 * 1024;
 pub struct Transport {
     client: Client,
     buffers: Arc<BufferPool>,
+    limits: AnswerLimits,
 }
 
 impl Transport {
@@ -70,7 +79,7 @@ impl Transport {
             .user_agent(cfg.user_agent.clone())
             .pool_idle_timeout(Duration::from_secs(30))
             .tcp_nodelay(true)
-            .timeout(cfg.timeout)
+            .timeout(None) // each request gets what is left of its call's deadline (`Reading`)
             .no_proxy();
         if let Some(t) = cfg.connect_timeout {
             b = b.connect_timeout(t);
@@ -86,7 +95,7 @@ impl Transport {
         let client = b.build().map_err(|e| {
             Error::new(ErrorKind::InvalidConfig, format!("cannot build the HTTP client: {}", chain(&e)))
         })?;
-        Ok(Transport { client, buffers: Arc::default() })
+        Ok(Transport { client, buffers: Arc::default(), limits: cfg.limits })
     }
 
     /// The body buffers of this transport, shared by every request and managed upload of the client.
@@ -94,11 +103,20 @@ impl Transport {
         &self.buffers
     }
 
-    /// Sends one request and reads the whole response. Never retries.
-    pub fn send(&self, method: &str, url: &str, headers: &Headers, body: &Body) -> Result<Response> {
+    /// Sends one request and reads its whole answer, within `reading`'s deadline and the body limit for the
+    /// answer's status and kind. Never retries; an oversized or unreadable body is marked not to be retried.
+    pub fn send(&self, method: &str, url: &str, headers: &Headers, body: &Body, reading: Reading) -> Result<Response> {
         let m = Method::from_bytes(method.as_bytes())
             .map_err(|_| Error::new(ErrorKind::InvalidArgument, "bad HTTP method"))?;
         let mut rb = self.client.request(m, url);
+        if let Some(deadline) = reading.deadline {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Err(Error::new(ErrorKind::Timeout, "the call's timeout passed before this request was sent"));
+            }
+            // Bounds connecting, sending, the answer's head and every read of its body (reqwest's total timeout).
+            rb = rb.timeout(left);
+        }
         for (n, v) in headers.iter() {
             rb = rb.header(n, v);
         }
@@ -122,34 +140,40 @@ impl Transport {
             }
         };
         let start = Instant::now();
-        let outcome = rb.send().and_then(|resp| {
-            let status = resp.status().as_u16();
-            let headers = resp
-                .headers()
-                .iter()
-                .map(|(n, v)| (n.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
-                .collect();
-            resp.bytes().map(|b| (status, headers, b.to_vec()))
-        });
-        match outcome {
-            Ok((status, headers, body_bytes)) => Ok(Response {
-                method: method.to_string(),
-                url: url.to_string(),
-                status,
-                headers,
-                body: body_bytes,
-                total_time: start.elapsed(),
-                bytes_sent: body.len(),
-                recovered: false,
-            }),
-            Err(e) => {
-                if let Some(file_err) = file_failure.lock().unwrap_or_else(|p| p.into_inner()).take() {
-                    return Err(file_err);
-                }
-                Err(transport_error(&e))
-            }
-        }
+        let mut resp = rb.send().map_err(|e| match file_failure.lock().unwrap_or_else(|p| p.into_inner()).take() {
+            Some(file_err) => file_err,
+            None => transport_error(&e),
+        })?;
+        let status = resp.status().as_u16();
+        let headers = resp
+            .headers()
+            .iter()
+            .map(|(n, v)| (n.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+            .collect();
+        let (limit, setting) = self.limits.for_answer(status, reading.answer);
+        let declared = resp.content_length();
+        let body_bytes = limits::read_bounded(&mut resp as &mut dyn Read, declared, limit, setting, status)
+            .map_err(|e| body_error(status, &e))??;
+        Ok(Response {
+            method: method.to_string(),
+            url: url.to_string(),
+            status,
+            headers,
+            body: body_bytes,
+            total_time: start.elapsed(),
+            bytes_sent: body.len(),
+            recovered: false,
+            attempts: 1,
+        })
     }
+}
+
+/// The answer's head arrived, its body could not be read: a timeout or a broken connection, never retried.
+fn body_error(status: u16, e: &std::io::Error) -> Error {
+    let timed_out = e.kind() == std::io::ErrorKind::TimedOut
+        || e.get_ref().and_then(|inner| inner.downcast_ref::<reqwest::Error>()).is_some_and(|r| r.is_timeout());
+    let kind = if timed_out { ErrorKind::Timeout } else { ErrorKind::Transport };
+    Error::new(kind, format!("reading the body of the server's {status} answer failed: {}", chain(e))).without_retry()
 }
 
 fn transport_error(e: &reqwest::Error) -> Error {

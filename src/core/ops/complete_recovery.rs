@@ -15,7 +15,8 @@ use crate::core::model::xml::CompletePart;
 
 impl Client {
     /// Called after `req` (a CompleteMultipartUpload of `parts`) failed with `first`, a transient error. Probes
-    /// with ListParts and HEAD, within the client's retry budget. Returns the confirming HEAD response (marked
+    /// with ListParts and HEAD: at most `max_retries` probes (at least one), all within `req`'s deadline (the
+    /// Complete call's `timeout_ms`) and the retry budget. Returns the confirming HEAD response (marked
     /// `recovered`) when the upload was completed, else an error that says what was found.
     pub(super) fn recover_complete(
         &self,
@@ -34,8 +35,17 @@ impl Client {
                 break;
             }
             random = random.rotate_left(17).wrapping_mul(0x2545_F491_4F6C_DD1D);
-            std::thread::sleep(retry::backoff(&cfg, probe, random));
-            let listing = RequestOptions { query: vec![("max-parts".into(), "1".into())], ..Default::default() };
+            let pause = retry::backoff(&cfg, probe, random);
+            if req.deadline.is_some_and(|d| Instant::now() + pause >= d) {
+                let msg = format!("{} (no time was left to check whether it took effect)", error.message());
+                return Err(error.with_message(msg));
+            }
+            std::thread::sleep(pause);
+            let listing = RequestOptions {
+                query: vec![("max-parts".into(), "1".into())],
+                deadline: req.deadline,
+                ..Default::default()
+            };
             match self.list_parts(req.bucket, req.key, upload_id, &listing) {
                 Err(e) if no_such_upload(&e) => return self.confirm_completed(req, parts, error),
                 Err(e) if retry::is_transient(&e) => continue,
@@ -70,7 +80,8 @@ impl Client {
             let msg = format!("{} (the upload no longer exists; its outcome cannot be checked)", first.message());
             return Err(first.with_message(msg));
         };
-        match self.head_object(req.bucket, req.key, &RequestOptions::default()) {
+        let within_call = RequestOptions { deadline: req.deadline, ..Default::default() };
+        match self.head_object(req.bucket, req.key, &within_call) {
             Ok(mut head) if head.etag().is_some_and(|e| e.trim_matches('"').eq_ignore_ascii_case(&expected)) => {
                 head.recovered = true;
                 Ok(head)

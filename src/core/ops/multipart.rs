@@ -8,8 +8,9 @@ use bytes::Bytes;
 use super::digest::content_md5;
 use super::upload_headers;
 use crate::core::client::{Client, OssRequest, RequestOptions};
-use crate::core::error::{fail, ErrorKind, Result};
-use crate::core::http::{retry, Body, Headers, Response};
+use crate::core::error::{fail, Error, ErrorKind, Result};
+use crate::core::http::limits::check_id;
+use crate::core::http::{retry, Answer, Body, Headers, Response};
 use crate::core::model::xml::{self, CompletePart};
 use crate::core::validate;
 
@@ -84,13 +85,18 @@ impl Client {
             headers,
             body: Body::Empty,
             carries_callback: false,
+            answer: Answer::Result,
+            deadline: opts.deadline,
         })?;
         let upload_id = xml::parse(&response.body)
             .and_then(|root| root.child_text("UploadId").map(str::to_string))
             .filter(|id| !id.is_empty());
         match upload_id {
-            Some(upload_id) => Ok(InitiateResult { upload_id, response }),
-            None => fail(ErrorKind::InvalidResponse, "cannot get UploadId"),
+            Some(upload_id) => {
+                check_id("UploadId", &upload_id).map_err(|e| e.with_attempts(response.attempts))?;
+                Ok(InitiateResult { upload_id, response })
+            }
+            None => Err(Error::new(ErrorKind::InvalidResponse, "cannot get UploadId").with_attempts(response.attempts)),
         }
     }
 
@@ -148,10 +154,19 @@ impl Client {
         let mut query = opts.checked_query()?;
         query.push(("partNumber".into(), part_number.to_string()));
         query.push(("uploadId".into(), upload_id.to_string()));
-        let response =
-            self.execute(OssRequest { method: "PUT", bucket, key, query, headers, body, carries_callback: false })?;
+        let response = self.execute(OssRequest {
+            method: "PUT",
+            bucket,
+            key,
+            query,
+            headers,
+            body,
+            carries_callback: false,
+            answer: Answer::Result,
+            deadline: opts.deadline,
+        })?;
         if response.etag().is_none() {
-            return fail(ErrorKind::InvalidResponse, "cannot get ETag");
+            return Err(Error::new(ErrorKind::InvalidResponse, "cannot get ETag").with_attempts(response.attempts));
         }
         Ok(response)
     }
@@ -195,6 +210,9 @@ impl Client {
             headers,
             body: Body::Bytes(Bytes::from(body)),
             carries_callback: cb.is_some(),
+            answer: Answer::Result,
+            // One deadline for the Complete and every probe of its recovery.
+            deadline: opts.deadline.or_else(|| self.call_deadline()),
         };
         match self.execute(req.clone()) {
             // The answer is lost or unclear: find out whether the upload was completed before giving up.
@@ -223,6 +241,8 @@ impl Client {
             headers,
             body: Body::Empty,
             carries_callback: false,
+            answer: Answer::Result,
+            deadline: opts.deadline,
         })
     }
 
@@ -246,6 +266,8 @@ impl Client {
             headers,
             body: Body::Empty,
             carries_callback: false,
+            answer: Answer::Result,
+            deadline: opts.deadline,
         })?;
         let Some(root) = xml::parse(&response.body).filter(|r| r.name == "ListPartsResult") else {
             return fail(ErrorKind::InvalidResponse, "ListParts answer is not a ListPartsResult document");
@@ -260,9 +282,11 @@ impl Client {
                     "ListParts answer has a Part without a valid PartNumber or Size",
                 );
             };
+            let etag = p.child_text("ETag").unwrap_or("");
+            check_id("ETag", etag)?;
             parts.push(PartInfo {
                 part_number,
-                etag: p.child_text("ETag").unwrap_or("").to_string(),
+                etag: etag.to_string(),
                 size,
                 last_modified: p.child_text("LastModified").unwrap_or("").to_string(),
             });

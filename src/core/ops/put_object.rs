@@ -8,7 +8,7 @@ use super::digest::{content_md5, file_content_md5};
 use super::upload_headers;
 use crate::core::client::{Client, OssRequest, RequestOptions};
 use crate::core::error::Result;
-use crate::core::http::{Body, Response};
+use crate::core::http::{Answer, Body, Response};
 use crate::core::validate;
 
 impl Client {
@@ -77,6 +77,8 @@ impl Client {
             headers,
             body,
             carries_callback: cb.is_some(),
+            answer: Answer::Result,
+            deadline: opts.deadline,
         })
     }
 }

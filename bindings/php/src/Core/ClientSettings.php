@@ -19,12 +19,21 @@ final class ClientSettings
     public string $cloudBoxId = '';
     /** Proxy URL for libossrs (http://[user:pass@]host[:port]), null to use http_proxy / https_proxy / no_proxy. */
     public ?string $proxy = null;
-    /** Total request timeout in seconds; 0 = none (the SDK's default is 60 days). */
+    /** Timeout of a whole call in seconds, every retry included; 0 = none (the SDK's default is 60 days). */
     public float $timeout = 0;
     /** Connect timeout in seconds; 0 = libossrs's default (10 s, as the SDK). */
     public float $connectTimeout = 0;
     /** Retries of requests that are safe to repeat (libossrs `max_retries`). */
     public int $maxRetries = 3;
+    /**
+     * ossrs's answer limits and attempt timeout, as libossrs keys (LIMIT_KEYS) => positive integers.
+     *
+     * @var array<string, int>
+     */
+    public array $limits = [];
+
+    /** The libossrs settings setLimits() accepts. */
+    public const LIMIT_KEYS = ['max_response_bytes', 'max_error_body_bytes', 'max_object_bytes', 'attempt_timeout_ms'];
 
     public function __construct(Endpoint $endpoint)
     {
@@ -59,6 +68,27 @@ final class ClientSettings
             $url .= ':' . $parts['port'];
         }
         $this->proxy = $url;
+    }
+
+    /**
+     * Sets some of LIMIT_KEYS (others keep their values).
+     *
+     * @param mixed $limits
+     * @throws OssException for anything but an array of LIMIT_KEYS => integers above 0
+     */
+    public function setLimits($limits): void
+    {
+        if (!is_array($limits)) {
+            throw new OssException('the ossrs limits must be an array, not ' . get_debug_type($limits));
+        }
+        foreach ($limits as $key => $value) {
+            if (!in_array($key, self::LIMIT_KEYS, true)) {
+                throw new OssException(
+                    'unknown ossrs limit ' . var_export($key, true) . ' (' . implode(', ', self::LIMIT_KEYS) . ')'
+                );
+            }
+            $this->limits[$key] = ArgumentCheck::integer($value, $key, 1);
+        }
     }
 
     /**
@@ -106,6 +136,9 @@ final class ClientSettings
             $config['connect_timeout_ms'] = (string) max(1, (int) round($this->connectTimeout * 1000));
         }
         $config['max_retries'] = (string) min(100, $this->maxRetries);
+        foreach ($this->limits as $key => $value) {
+            $config[$key] = (string) $value;
+        }
         return $config;
     }
 

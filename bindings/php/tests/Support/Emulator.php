@@ -191,4 +191,27 @@ final class Emulator
         sort($ids);
         return $ids;
     }
+
+    /**
+     * Replaces the emulator's fault rules (`PUT /__emulator/faults`; the JSON form documented in
+     * emulator/src/faults.rs); no rules clears them.
+     *
+     * @param list<array<string, mixed>> $rules
+     */
+    public function setFaults(array $rules): void
+    {
+        $context = stream_context_create(['http' => [
+            'method' => 'PUT',
+            'header' => "Content-Type: application/json\r\n",
+            'content' => json_encode(['seed' => 1, 'rules' => $rules], JSON_THROW_ON_ERROR),
+            'timeout' => 10,
+            'ignore_errors' => true,
+        ]]);
+        $answer = file_get_contents($this->endpoint() . '/__emulator/faults', false, $context);
+        Assert::assertSame(
+            'HTTP/1.1 200 OK',
+            $http_response_header[0] ?? '',
+            'the emulator took the fault rules: ' . var_export($answer, true)
+        );
+    }
 }
