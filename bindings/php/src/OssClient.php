@@ -11,6 +11,7 @@ use OSS\Core\OptionsMapper;
 use OSS\Core\OssException;
 use OSS\Core\OssUtil;
 use OSS\Core\RequestOptions;
+use OSS\Core\UnsupportedMethods;
 use OSS\Credentials\CredentialsProvider;
 use OSS\Credentials\StaticCredentialsProvider;
 use OSS\Model\ListPartsInfo;
@@ -28,6 +29,8 @@ use OSS\Native\NativeClient;
  */
 class OssClient
 {
+    use UnsupportedMethods;
+
     // Option keys (php-sdk-behaviour.md §14; values are the SDK's).
     const OSS_LIFECYCLE_EXPIRATION = 'Expiration';
     const OSS_LIFECYCLE_TIMING_DAYS = 'Days';
@@ -638,11 +641,11 @@ class OssClient
     /**
      * Use https (true) or http (false) from now on, whatever the endpoint said.
      *
-     * @param bool $enable
+     * @param bool $useSSL
      */
-    public function setUseSSL($enable)
+    public function setUseSSL($useSSL)
     {
-        $this->settings->useSsl = (bool) $enable;
+        $this->settings->useSsl = (bool) $useSSL;
     }
 
     /** @return bool */

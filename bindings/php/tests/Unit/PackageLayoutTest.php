@@ -39,7 +39,7 @@ final class PackageLayoutTest extends UnitTestCase
     /** @dataProvider packageClasses */
     public function testEachFileDeclaresItsPsr4ClassWithStrictTypes(string $class, string $file): void
     {
-        self::assertTrue(class_exists($class) || interface_exists($class), $class . ' autoloads');
+        self::assertTrue(class_exists($class) || interface_exists($class) || trait_exists($class), $class . ' autoloads');
         $code = (string) file_get_contents($file);
         self::assertStringContainsString('declare(strict_types=1);', $code);
         self::assertStringStartsWith('<?php', $code);

@@ -1,0 +1,561 @@
+<?php
+
+declare(strict_types=1);
+
+namespace OSS\Core;
+
+/**
+ * The public methods of the official OssClient (aliyun-oss-php-sdk 2.7.3) that ossrs does not implement yet, with
+ * the official parameter lists: an application that calls one gets an OssException it can catch, never a PHP fatal
+ * "Call to undefined method". A method leaves this trait when OssClient implements it (tests/Unit/MethodListTest
+ * checks both).
+ */
+trait UnsupportedMethods
+{
+    /** @throws OssException always: not supported by ossrs yet */
+    public function abortBucketWorm($bucket, $options = null)
+    {
+        throw UnsupportedMethod::exception(__FUNCTION__);
+    }
+
+    /** @throws OssException always: not supported by ossrs yet */
+    public function addBucketCname($bucket, $cname, $options = null)
+    {
+        throw UnsupportedMethod::exception(__FUNCTION__);
+    }
+
+    /** @throws OssException always: not supported by ossrs yet */
+    public function appendFile($bucket, $object, $file, $position, $options = null)
+    {
+        throw UnsupportedMethod::exception(__FUNCTION__);
+    }
+
+    /** @throws OssException always: not supported by ossrs yet */
+    public function appendObject($bucket, $object, $content, $position, $options = null)
+    {
+        throw UnsupportedMethod::exception(__FUNCTION__);
+    }
+
+    /** @throws OssException always: not supported by ossrs yet */
+    public function asyncProcessObject($bucket, $object, $asyncProcess, $options = null)
+    {
+        throw UnsupportedMethod::exception(__FUNCTION__);
+    }
+
+    /** @throws OssException always: not supported by ossrs yet */
+    public static function checkEnv()
+    {
+        throw UnsupportedMethod::exception(__FUNCTION__);
+    }
+
+    /** @throws OssException always: not supported by ossrs yet */
+    public function completeBucketWorm($bucket, $wormId, $options = null)
+    {
+        throw UnsupportedMethod::exception(__FUNCTION__);
+    }
+
+    /** @throws OssException always: not supported by ossrs yet */
+    public function copyObject($fromBucket, $fromObject, $toBucket, $toObject, $options = null)
+    {
+        throw UnsupportedMethod::exception(__FUNCTION__);
+    }
+
+    /** @throws OssException always: not supported by ossrs yet */
+    public function createBucket($bucket, $acl = 'private', $options = null)
+    {
+        throw UnsupportedMethod::exception(__FUNCTION__);
+    }
+
+    /** @throws OssException always: not supported by ossrs yet */
+    public function createBucketCnameToken($bucket, $cname, $options = null)
+    {
+        throw UnsupportedMethod::exception(__FUNCTION__);
+    }
+
+    /** @throws OssException always: not supported by ossrs yet */
+    public function createObjectDir($bucket, $object, $options = null)
+    {
+        throw UnsupportedMethod::exception(__FUNCTION__);
+    }
+
+    /** @throws OssException always: not supported by ossrs yet */
+    public function deleteBucket($bucket, $options = null)
+    {
+        throw UnsupportedMethod::exception(__FUNCTION__);
+    }
+
+    /** @throws OssException always: not supported by ossrs yet */
+    public function deleteBucketCname($bucket, $cname, $options = null)
+    {
+        throw UnsupportedMethod::exception(__FUNCTION__);
+    }
+
+    /** @throws OssException always: not supported by ossrs yet */
+    public function deleteBucketCors($bucket, $options = null)
+    {
+        throw UnsupportedMethod::exception(__FUNCTION__);
+    }
+
+    /** @throws OssException always: not supported by ossrs yet */
+    public function deleteBucketEncryption($bucket, $options = null)
+    {
+        throw UnsupportedMethod::exception(__FUNCTION__);
+    }
+
+    /** @throws OssException always: not supported by ossrs yet */
+    public function deleteBucketLifecycle($bucket, $options = null)
+    {
+        throw UnsupportedMethod::exception(__FUNCTION__);
+    }
+
+    /** @throws OssException always: not supported by ossrs yet */
+    public function deleteBucketLiveChannel($bucket, $channelName, $options = null)
+    {
+        throw UnsupportedMethod::exception(__FUNCTION__);
+    }
+
+    /** @throws OssException always: not supported by ossrs yet */
+    public function deleteBucketLogging($bucket, $options = null)
+    {
+        throw UnsupportedMethod::exception(__FUNCTION__);
+    }
+
+    /** @throws OssException always: not supported by ossrs yet */
+    public function deleteBucketPolicy($bucket, $options = null)
+    {
+        throw UnsupportedMethod::exception(__FUNCTION__);
+    }
+
+    /** @throws OssException always: not supported by ossrs yet */
+    public function deleteBucketTags($bucket, $tags = null, $options = null)
+    {
+        throw UnsupportedMethod::exception(__FUNCTION__);
+    }
+
+    /** @throws OssException always: not supported by ossrs yet */
+    public function deleteBucketWebsite($bucket, $options = null)
+    {
+        throw UnsupportedMethod::exception(__FUNCTION__);
+    }
+
+    /** @throws OssException always: not supported by ossrs yet */
+    public function deleteObjectTagging($bucket, $object, $options = null)
+    {
+        throw UnsupportedMethod::exception(__FUNCTION__);
+    }
+
+    /** @throws OssException always: not supported by ossrs yet */
+    public function deleteObjectVersions($bucket, $objects, $options = null)
+    {
+        throw UnsupportedMethod::exception(__FUNCTION__);
+    }
+
+    /** @throws OssException always: not supported by ossrs yet */
+    public function deleteObjects($bucket, $objects, $options = null)
+    {
+        throw UnsupportedMethod::exception(__FUNCTION__);
+    }
+
+    /** @throws OssException always: not supported by ossrs yet */
+    public function doesBucketExist($bucket)
+    {
+        throw UnsupportedMethod::exception(__FUNCTION__);
+    }
+
+    /** @throws OssException always: not supported by ossrs yet */
+    public function extendBucketWorm($bucket, $wormId, $day, $options = null)
+    {
+        throw UnsupportedMethod::exception(__FUNCTION__);
+    }
+
+    /** @throws OssException always: not supported by ossrs yet */
+    public function generatePresignedRtmpUrl($bucket, $channelName, $expiration, $options = null)
+    {
+        throw UnsupportedMethod::exception(__FUNCTION__);
+    }
+
+    /** @throws OssException always: not supported by ossrs yet */
+    public function generatePresignedUrl($bucket, $object, $expiration, $method = 'GET', $options = null)
+    {
+        throw UnsupportedMethod::exception(__FUNCTION__);
+    }
+
+    /** @throws OssException always: not supported by ossrs yet */
+    public function getBucketAcl($bucket, $options = null)
+    {
+        throw UnsupportedMethod::exception(__FUNCTION__);
+    }
+
+    /** @throws OssException always: not supported by ossrs yet */
+    public function getBucketCname($bucket, $options = null)
+    {
+        throw UnsupportedMethod::exception(__FUNCTION__);
+    }
+
+    /** @throws OssException always: not supported by ossrs yet */
+    public function getBucketCnameToken($bucket, $cname, $options = null)
+    {
+        throw UnsupportedMethod::exception(__FUNCTION__);
+    }
+
+    /** @throws OssException always: not supported by ossrs yet */
+    public function getBucketCors($bucket, $options = null)
+    {
+        throw UnsupportedMethod::exception(__FUNCTION__);
+    }
+
+    /** @throws OssException always: not supported by ossrs yet */
+    public function getBucketEncryption($bucket, $options = null)
+    {
+        throw UnsupportedMethod::exception(__FUNCTION__);
+    }
+
+    /** @throws OssException always: not supported by ossrs yet */
+    public function getBucketInfo($bucket, $options = null)
+    {
+        throw UnsupportedMethod::exception(__FUNCTION__);
+    }
+
+    /** @throws OssException always: not supported by ossrs yet */
+    public function getBucketLifecycle($bucket, $options = null)
+    {
+        throw UnsupportedMethod::exception(__FUNCTION__);
+    }
+
+    /** @throws OssException always: not supported by ossrs yet */
+    public function getBucketLocation($bucket, $options = null)
+    {
+        throw UnsupportedMethod::exception(__FUNCTION__);
+    }
+
+    /** @throws OssException always: not supported by ossrs yet */
+    public function getBucketLogging($bucket, $options = null)
+    {
+        throw UnsupportedMethod::exception(__FUNCTION__);
+    }
+
+    /** @throws OssException always: not supported by ossrs yet */
+    public function getBucketMeta($bucket, $options = null)
+    {
+        throw UnsupportedMethod::exception(__FUNCTION__);
+    }
+
+    /** @throws OssException always: not supported by ossrs yet */
+    public function getBucketPolicy($bucket, $options = null)
+    {
+        throw UnsupportedMethod::exception(__FUNCTION__);
+    }
+
+    /** @throws OssException always: not supported by ossrs yet */
+    public function getBucketReferer($bucket, $options = null)
+    {
+        throw UnsupportedMethod::exception(__FUNCTION__);
+    }
+
+    /** @throws OssException always: not supported by ossrs yet */
+    public function getBucketRequestPayment($bucket, $options = null)
+    {
+        throw UnsupportedMethod::exception(__FUNCTION__);
+    }
+
+    /** @throws OssException always: not supported by ossrs yet */
+    public function getBucketStat($bucket, $options = null)
+    {
+        throw UnsupportedMethod::exception(__FUNCTION__);
+    }
+
+    /** @throws OssException always: not supported by ossrs yet */
+    public function getBucketStorageCapacity($bucket, $options = null)
+    {
+        throw UnsupportedMethod::exception(__FUNCTION__);
+    }
+
+    /** @throws OssException always: not supported by ossrs yet */
+    public function getBucketTags($bucket, $options = null)
+    {
+        throw UnsupportedMethod::exception(__FUNCTION__);
+    }
+
+    /** @throws OssException always: not supported by ossrs yet */
+    public function getBucketTransferAcceleration($bucket, $options = null)
+    {
+        throw UnsupportedMethod::exception(__FUNCTION__);
+    }
+
+    /** @throws OssException always: not supported by ossrs yet */
+    public function getBucketVersioning($bucket, $options = null)
+    {
+        throw UnsupportedMethod::exception(__FUNCTION__);
+    }
+
+    /** @throws OssException always: not supported by ossrs yet */
+    public function getBucketWebsite($bucket, $options = null)
+    {
+        throw UnsupportedMethod::exception(__FUNCTION__);
+    }
+
+    /** @throws OssException always: not supported by ossrs yet */
+    public function getBucketWorm($bucket, $options = null)
+    {
+        throw UnsupportedMethod::exception(__FUNCTION__);
+    }
+
+    /** @throws OssException always: not supported by ossrs yet */
+    public function getLiveChannelHistory($bucket, $channelName, $options = null)
+    {
+        throw UnsupportedMethod::exception(__FUNCTION__);
+    }
+
+    /** @throws OssException always: not supported by ossrs yet */
+    public function getLiveChannelInfo($bucket, $channelName, $options = null)
+    {
+        throw UnsupportedMethod::exception(__FUNCTION__);
+    }
+
+    /** @throws OssException always: not supported by ossrs yet */
+    public function getLiveChannelStatus($bucket, $channelName, $options = null)
+    {
+        throw UnsupportedMethod::exception(__FUNCTION__);
+    }
+
+    /** @throws OssException always: not supported by ossrs yet */
+    public function getObjectAcl($bucket, $object, $options = null)
+    {
+        throw UnsupportedMethod::exception(__FUNCTION__);
+    }
+
+    /** @throws OssException always: not supported by ossrs yet */
+    public function getObjectTagging($bucket, $object, $options = null)
+    {
+        throw UnsupportedMethod::exception(__FUNCTION__);
+    }
+
+    /** @throws OssException always: not supported by ossrs yet */
+    public function getSimplifiedObjectMeta($bucket, $object, $options = null)
+    {
+        throw UnsupportedMethod::exception(__FUNCTION__);
+    }
+
+    /** @throws OssException always: not supported by ossrs yet */
+    public function getSymlink($bucket, $symlink, $options = null)
+    {
+        throw UnsupportedMethod::exception(__FUNCTION__);
+    }
+
+    /** @throws OssException always: not supported by ossrs yet */
+    public function initiateBucketWorm($bucket, $day, $options = null)
+    {
+        throw UnsupportedMethod::exception(__FUNCTION__);
+    }
+
+    /** @throws OssException always: not supported by ossrs yet */
+    public function listBucketLiveChannels($bucket, $options = null)
+    {
+        throw UnsupportedMethod::exception(__FUNCTION__);
+    }
+
+    /** @throws OssException always: not supported by ossrs yet */
+    public function listBuckets($options = null)
+    {
+        throw UnsupportedMethod::exception(__FUNCTION__);
+    }
+
+    /** @throws OssException always: not supported by ossrs yet */
+    public function listMultipartUploads($bucket, $options = null)
+    {
+        throw UnsupportedMethod::exception(__FUNCTION__);
+    }
+
+    /** @throws OssException always: not supported by ossrs yet */
+    public function listObjectVersions($bucket, $options = null)
+    {
+        throw UnsupportedMethod::exception(__FUNCTION__);
+    }
+
+    /** @throws OssException always: not supported by ossrs yet */
+    public function listObjects($bucket, $options = null)
+    {
+        throw UnsupportedMethod::exception(__FUNCTION__);
+    }
+
+    /** @throws OssException always: not supported by ossrs yet */
+    public function listObjectsV2($bucket, $options = null)
+    {
+        throw UnsupportedMethod::exception(__FUNCTION__);
+    }
+
+    /** @throws OssException always: not supported by ossrs yet */
+    public function optionsObject($bucket, $object, $origin, $request_method, $request_headers, $options = null)
+    {
+        throw UnsupportedMethod::exception(__FUNCTION__);
+    }
+
+    /** @throws OssException always: not supported by ossrs yet */
+    public function postVodPlaylist($bucket, $channelName, $playlistName, $setTime)
+    {
+        throw UnsupportedMethod::exception(__FUNCTION__);
+    }
+
+    /** @throws OssException always: not supported by ossrs yet */
+    public function processObject($bucket, $object, $process, $options = null)
+    {
+        throw UnsupportedMethod::exception(__FUNCTION__);
+    }
+
+    /** @throws OssException always: not supported by ossrs yet */
+    public function putBucketAcl($bucket, $acl, $options = null)
+    {
+        throw UnsupportedMethod::exception(__FUNCTION__);
+    }
+
+    /** @throws OssException always: not supported by ossrs yet */
+    public function putBucketCors($bucket, $corsConfig, $options = null)
+    {
+        throw UnsupportedMethod::exception(__FUNCTION__);
+    }
+
+    /** @throws OssException always: not supported by ossrs yet */
+    public function putBucketEncryption($bucket, $sseConfig, $options = null)
+    {
+        throw UnsupportedMethod::exception(__FUNCTION__);
+    }
+
+    /** @throws OssException always: not supported by ossrs yet */
+    public function putBucketLifecycle($bucket, $lifecycleConfig, $options = null)
+    {
+        throw UnsupportedMethod::exception(__FUNCTION__);
+    }
+
+    /** @throws OssException always: not supported by ossrs yet */
+    public function putBucketLiveChannel($bucket, $channelName, $channelConfig, $options = null)
+    {
+        throw UnsupportedMethod::exception(__FUNCTION__);
+    }
+
+    /** @throws OssException always: not supported by ossrs yet */
+    public function putBucketLogging($bucket, $targetBucket, $targetPrefix, $options = null)
+    {
+        throw UnsupportedMethod::exception(__FUNCTION__);
+    }
+
+    /** @throws OssException always: not supported by ossrs yet */
+    public function putBucketPolicy($bucket, $policy, $options = null)
+    {
+        throw UnsupportedMethod::exception(__FUNCTION__);
+    }
+
+    /** @throws OssException always: not supported by ossrs yet */
+    public function putBucketReferer($bucket, $refererConfig, $options = null)
+    {
+        throw UnsupportedMethod::exception(__FUNCTION__);
+    }
+
+    /** @throws OssException always: not supported by ossrs yet */
+    public function putBucketRequestPayment($bucket, $payer, $options = null)
+    {
+        throw UnsupportedMethod::exception(__FUNCTION__);
+    }
+
+    /** @throws OssException always: not supported by ossrs yet */
+    public function putBucketStorageCapacity($bucket, $storageCapacity, $options = null)
+    {
+        throw UnsupportedMethod::exception(__FUNCTION__);
+    }
+
+    /** @throws OssException always: not supported by ossrs yet */
+    public function putBucketTags($bucket, $taggingConfig, $options = null)
+    {
+        throw UnsupportedMethod::exception(__FUNCTION__);
+    }
+
+    /** @throws OssException always: not supported by ossrs yet */
+    public function putBucketTransferAcceleration($bucket, $enabled, $options = null)
+    {
+        throw UnsupportedMethod::exception(__FUNCTION__);
+    }
+
+    /** @throws OssException always: not supported by ossrs yet */
+    public function putBucketVersioning($bucket, $status, $options = null)
+    {
+        throw UnsupportedMethod::exception(__FUNCTION__);
+    }
+
+    /** @throws OssException always: not supported by ossrs yet */
+    public function putBucketWebsite($bucket, $websiteConfig, $options = null)
+    {
+        throw UnsupportedMethod::exception(__FUNCTION__);
+    }
+
+    /** @throws OssException always: not supported by ossrs yet */
+    public function putLiveChannelStatus($bucket, $channelName, $channelStatus, $options = null)
+    {
+        throw UnsupportedMethod::exception(__FUNCTION__);
+    }
+
+    /** @throws OssException always: not supported by ossrs yet */
+    public function putObjectAcl($bucket, $object, $acl, $options = null)
+    {
+        throw UnsupportedMethod::exception(__FUNCTION__);
+    }
+
+    /** @throws OssException always: not supported by ossrs yet */
+    public function putObjectTagging($bucket, $object, $taggingConfig, $options = null)
+    {
+        throw UnsupportedMethod::exception(__FUNCTION__);
+    }
+
+    /** @throws OssException always: not supported by ossrs yet */
+    public function putSymlink($bucket, $symlink, $targetObject, $options = null)
+    {
+        throw UnsupportedMethod::exception(__FUNCTION__);
+    }
+
+    /** @throws OssException always: not supported by ossrs yet */
+    public function restoreObject($bucket, $object, $options = null)
+    {
+        throw UnsupportedMethod::exception(__FUNCTION__);
+    }
+
+    /** @throws OssException always: not supported by ossrs yet */
+    public function signRtmpUrl($bucket, $channelName, $timeout = 60, $options = null)
+    {
+        throw UnsupportedMethod::exception(__FUNCTION__);
+    }
+
+    /** @throws OssException always: not supported by ossrs yet */
+    public function signUrl($bucket, $object, $timeout = 60, $method = 'GET', $options = null)
+    {
+        throw UnsupportedMethod::exception(__FUNCTION__);
+    }
+
+    /** @throws OssException always: not supported by ossrs yet */
+    public function uploadDir(
+        $bucket,
+        $prefix,
+        $localDirectory,
+        $exclude = '.|..|.svn|.git',
+        $recursive = false,
+        $checkMd5 = true
+    ) {
+        throw UnsupportedMethod::exception(__FUNCTION__);
+    }
+
+    /** @throws OssException always: not supported by ossrs yet */
+    public function uploadPartCopy(
+        $fromBucket,
+        $fromObject,
+        $toBucket,
+        $toObject,
+        $partNumber,
+        $uploadId,
+        $options = null
+    ) {
+        throw UnsupportedMethod::exception(__FUNCTION__);
+    }
+
+    /** @throws OssException always: not supported by ossrs yet */
+    public function uploadStream($bucket, $object, $handle, $options = null)
+    {
+        throw UnsupportedMethod::exception(__FUNCTION__);
+    }
+}
