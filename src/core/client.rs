@@ -10,9 +10,10 @@ use super::config::ClientConfig;
 use super::endpoint::query_string;
 use super::error::{fail, Error, ErrorKind, Result, ServiceError};
 use super::http::limits::{self, check_id};
-use super::http::{retry, Answer, Body, Headers, Reading, Response, Transport};
+use super::http::{retry, Body, Headers, Reading, Response, Transport};
 use super::model::callback::{CallbackHeaders, EncodedCallbackCache};
 use super::model::xml;
+use super::operation::{Operation, Retry};
 use super::signing::{self, SignableRequest};
 use super::validate;
 
@@ -26,14 +27,14 @@ pub struct Client {
     callbacks: EncodedCallbackCache,
 }
 
-/// One OSS request before signing.
+/// One OSS request before signing, as built by [`Request`](super::operation::Request).
 #[derive(Debug, Clone)]
 pub struct OssRequest<'a> {
-    /// HTTP method.
-    pub method: &'static str,
-    /// Bucket (validated by the caller).
+    /// The operation (method, retry policy, answer kind).
+    pub op: &'static Operation,
+    /// Bucket (validated).
     pub bucket: &'a str,
-    /// Raw object key (validated by the caller).
+    /// Raw object key (validated).
     pub key: &'a str,
     /// Query parameters, decoded.
     pub query: Vec<(String, String)>,
@@ -41,10 +42,8 @@ pub struct OssRequest<'a> {
     pub headers: Headers,
     /// The body.
     pub body: Body,
-    /// True when `x-oss-callback` is set: a 203 then means CallbackFailed.
+    /// True when `x-oss-callback` is set: a 203 then means CallbackFailed, and the request is never repeated.
     pub carries_callback: bool,
-    /// What a 2xx body is (its size limit).
-    pub answer: Answer,
     /// The end of the call this request belongs to (None: `timeout_ms` from when it is executed).
     pub deadline: Option<Instant>,
 }
@@ -161,15 +160,14 @@ impl Client {
         self.config.transport.timeout.map(|t| Instant::now() + t)
     }
 
-    /// Signs and sends `req`, then turns non-success answers into errors. Requests that are safe to repeat (no
-    /// callback, not CompleteMultipartUpload) are retried on transient failures, re-signed each time, as long as
-    /// the call's deadline (`req.deadline`, else `timeout_ms` from now) leaves room; the error records how many
+    /// Signs and sends `req`, then turns non-success answers into errors. Requests whose operation is safe to
+    /// repeat and that carry no callback are retried on transient failures, re-signed each time, as long as the
+    /// call's deadline (`req.deadline`, else `timeout_ms` from now) leaves room; the error records how many
     /// attempts were made.
     pub fn execute(&self, req: OssRequest<'_>) -> Result<Response> {
         self.check_process()?;
         let url = self.config.endpoint.url_for(req.bucket, req.key, &query_string(&req.query));
-        let is_complete = req.method == "POST" && req.query.iter().any(|(k, _)| k == "uploadId");
-        let repeatable = !req.carries_callback && !is_complete;
+        let repeatable = req.op.retry == Retry::Safe && !req.carries_callback;
         let cfg = &self.config.retry;
         let started = Instant::now();
         let deadline = req.deadline.or_else(|| self.call_deadline());
@@ -178,7 +176,7 @@ impl Client {
         loop {
             attempts += 1;
             let attempt_end = self.config.transport.attempt_timeout.map(|t| Instant::now() + t);
-            let reading = Reading { answer: req.answer, deadline: earliest(deadline, attempt_end) };
+            let reading = Reading { answer: req.op.answer, deadline: earliest(deadline, attempt_end) };
             let e = match self.attempt(&req, &url, reading) {
                 Ok(mut resp) => {
                     resp.attempts = attempts;
@@ -221,14 +219,14 @@ impl Client {
     fn attempt(&self, req: &OssRequest<'_>, url: &str, reading: Reading) -> Result<Response> {
         let mut headers = req.headers.clone();
         let mut signable = SignableRequest {
-            method: req.method,
+            method: req.op.method,
             bucket: req.bucket,
             key: req.key,
             query: &req.query,
             headers: &mut headers,
         };
         signing::sign(&mut signable, &self.config.credentials, &self.config.signature, SystemTime::now());
-        let resp = self.transport.send(req.method, url, &headers, &req.body, reading)?;
+        let resp = self.transport.send(req.op.method, url, &headers, &req.body, reading)?;
         for (what, header) in [("request id", "x-oss-request-id"), ("ETag", "etag")] {
             check_id(what, resp.header(header).unwrap_or(""))?;
         }

@@ -11,6 +11,7 @@ pub mod error;
 pub mod http;
 pub mod mime;
 pub mod model;
+pub mod operation;
 pub mod ops;
 pub mod signing;
 pub mod validate;

@@ -7,11 +7,14 @@ use bytes::Bytes;
 
 use super::digest::content_md5;
 use super::upload_headers;
-use crate::core::client::{Client, OssRequest, RequestOptions};
+use crate::core::client::{Client, RequestOptions};
 use crate::core::error::{fail, Error, ErrorKind, Result};
 use crate::core::http::limits::check_id;
-use crate::core::http::{retry, Answer, Body, Headers, Response};
+use crate::core::http::{retry, Body, Response};
 use crate::core::model::xml::{self, CompletePart};
+use crate::core::operation::{
+    ABORT_MULTIPART_UPLOAD, COMPLETE_MULTIPART_UPLOAD, INITIATE_MULTIPART_UPLOAD, LIST_PARTS, UPLOAD_PART,
+};
 use crate::core::validate;
 
 /// The answer to InitiateMultipartUpload.
@@ -51,10 +54,6 @@ pub struct ListPartsResult {
     pub response: Response,
 }
 
-fn upload_id_query(upload_id: &str) -> Vec<(String, String)> {
-    vec![("uploadId".to_string(), upload_id.to_string())]
-}
-
 fn check_target(bucket: &str, key: &str, upload_id: Option<&str>) -> Result<()> {
     validate::object(key)?;
     validate::bucket(bucket)?;
@@ -73,21 +72,15 @@ impl Client {
     /// InitiateMultipartUpload: `POST ?uploads` with an empty body (its Content-MD5 is sent, as the SDK does).
     pub fn initiate_multipart_upload(&self, bucket: &str, key: &str, opts: &RequestOptions) -> Result<InitiateResult> {
         check_target(bucket, key, None)?;
-        let mut headers = upload_headers(key, opts, true)?;
-        headers.set("Content-Md5", content_md5(b""));
-        let mut query = opts.checked_query()?;
-        query.push(("uploads".into(), String::new()));
-        let response = self.execute(OssRequest {
-            method: "POST",
-            bucket,
-            key,
-            query,
-            headers,
-            body: Body::Empty,
-            carries_callback: false,
-            answer: Answer::Result,
-            deadline: opts.deadline,
-        })?;
+        let headers = upload_headers(key, opts, true)?;
+        let response = self
+            .request(&INITIATE_MULTIPART_UPLOAD)
+            .bucket(bucket)
+            .key(key)
+            .options(opts)?
+            .headers(&headers)
+            .header("Content-Md5", content_md5(b""))
+            .send()?;
         let upload_id = xml::parse(&response.body)
             .and_then(|root| root.child_text("UploadId").map(str::to_string))
             .filter(|id| !id.is_empty());
@@ -151,20 +144,16 @@ impl Client {
             headers.set("Content-Md5", md5);
         }
         let body = body()?;
-        let mut query = opts.checked_query()?;
-        query.push(("partNumber".into(), part_number.to_string()));
-        query.push(("uploadId".into(), upload_id.to_string()));
-        let response = self.execute(OssRequest {
-            method: "PUT",
-            bucket,
-            key,
-            query,
-            headers,
-            body,
-            carries_callback: false,
-            answer: Answer::Result,
-            deadline: opts.deadline,
-        })?;
+        let response = self
+            .request(&UPLOAD_PART)
+            .bucket(bucket)
+            .key(key)
+            .options(opts)?
+            .query("partNumber", part_number.to_string())
+            .query("uploadId", upload_id)
+            .headers(&headers)
+            .body(body)
+            .send()?;
         if response.etag().is_none() {
             return Err(Error::new(ErrorKind::InvalidResponse, "cannot get ETag").with_attempts(response.attempts));
         }
@@ -191,29 +180,20 @@ impl Client {
         }
         let cb = self.callback_headers(callback, callback_var)?;
         let body = xml::complete_multipart_body(parts).into_bytes();
-        let mut headers = opts.checked_headers()?;
-        headers.set("Content-Type", "application/xml");
-        headers.set("Content-Md5", content_md5(&body));
-        if let Some(cb) = &cb {
-            headers.set("x-oss-callback", cb.callback.clone());
-            if let Some(v) = &cb.callback_var {
-                headers.set("x-oss-callback-var", v.clone());
-            }
-        }
-        let mut query = opts.checked_query()?;
-        query.extend(upload_id_query(upload_id));
-        let req = OssRequest {
-            method: "POST",
-            bucket,
-            key,
-            query,
-            headers,
-            body: Body::Bytes(Bytes::from(body)),
-            carries_callback: cb.is_some(),
-            answer: Answer::Result,
+        let req = self
+            .request(&COMPLETE_MULTIPART_UPLOAD)
+            .bucket(bucket)
+            .key(key)
+            .options(opts)?
+            .query("uploadId", upload_id)
+            .headers(&opts.checked_headers()?)
+            .header("Content-Type", "application/xml")
+            .header("Content-Md5", content_md5(&body))
+            .callback(cb.as_ref())
+            .body(Body::Bytes(Bytes::from(body)))
             // One deadline for the Complete and every probe of its recovery.
-            deadline: opts.deadline.or_else(|| self.call_deadline()),
-        };
+            .deadline(opts.deadline.or_else(|| self.call_deadline()))
+            .build()?;
         match self.execute(req.clone()) {
             // The answer is lost or unclear: find out whether the upload was completed before giving up.
             Err(e) if retry::is_transient(&e) => self.recover_complete(&req, upload_id, parts, e),
@@ -230,20 +210,13 @@ impl Client {
         opts: &RequestOptions,
     ) -> Result<Response> {
         check_target(bucket, key, Some(upload_id))?;
-        let mut query = opts.checked_query()?;
-        query.extend(upload_id_query(upload_id));
-        let headers = opts.checked_headers()?;
-        self.execute(OssRequest {
-            method: "DELETE",
-            bucket,
-            key,
-            query,
-            headers,
-            body: Body::Empty,
-            carries_callback: false,
-            answer: Answer::Result,
-            deadline: opts.deadline,
-        })
+        self.request(&ABORT_MULTIPART_UPLOAD)
+            .bucket(bucket)
+            .key(key)
+            .options(opts)?
+            .query("uploadId", upload_id)
+            .headers(&opts.checked_headers()?)
+            .send()
     }
 
     /// ListParts (`GET ?uploadId`); `max-parts` and `part-number-marker` go in the options' query.
@@ -255,20 +228,14 @@ impl Client {
         opts: &RequestOptions,
     ) -> Result<ListPartsResult> {
         check_target(bucket, key, Some(upload_id))?;
-        let mut query = opts.checked_query()?;
-        query.extend(upload_id_query(upload_id));
-        let headers: Headers = opts.checked_headers()?;
-        let response = self.execute(OssRequest {
-            method: "GET",
-            bucket,
-            key,
-            query,
-            headers,
-            body: Body::Empty,
-            carries_callback: false,
-            answer: Answer::Result,
-            deadline: opts.deadline,
-        })?;
+        let response = self
+            .request(&LIST_PARTS)
+            .bucket(bucket)
+            .key(key)
+            .options(opts)?
+            .query("uploadId", upload_id)
+            .headers(&opts.checked_headers()?)
+            .send()?;
         let Some(root) = xml::parse(&response.body).filter(|r| r.name == "ListPartsResult") else {
             return fail(ErrorKind::InvalidResponse, "ListParts answer is not a ListPartsResult document");
         };

@@ -6,9 +6,10 @@ use bytes::Bytes;
 
 use super::digest::{content_md5, file_content_md5};
 use super::upload_headers;
-use crate::core::client::{Client, OssRequest, RequestOptions};
+use crate::core::client::{Client, RequestOptions};
 use crate::core::error::Result;
-use crate::core::http::{Answer, Body, Response};
+use crate::core::http::{Body, Response};
+use crate::core::operation::PUT_OBJECT;
 use crate::core::validate;
 
 impl Client {
@@ -63,22 +64,13 @@ impl Client {
         if let Some(md5) = md5 {
             headers.set("Content-Md5", md5);
         }
-        if let Some(cb) = &cb {
-            headers.set("x-oss-callback", cb.callback.clone());
-            if let Some(v) = &cb.callback_var {
-                headers.set("x-oss-callback-var", v.clone());
-            }
-        }
-        self.execute(OssRequest {
-            method: "PUT",
-            bucket,
-            key,
-            query: opts.checked_query()?,
-            headers,
-            body,
-            carries_callback: cb.is_some(),
-            answer: Answer::Result,
-            deadline: opts.deadline,
-        })
+        self.request(&PUT_OBJECT)
+            .bucket(bucket)
+            .key(key)
+            .options(opts)?
+            .headers(&headers)
+            .callback(cb.as_ref())
+            .body(body)
+            .send()
     }
 }

@@ -1,0 +1,280 @@
+//! The operation table and the request builder. Each OSS operation ossrs sends is one [`Operation`] entry: HTTP
+//! method, what it addresses, its sub-resource, whether it may be repeated, whether a callback may ride on it and
+//! how its answer is read. A request is built from an entry with [`Client::request`]:
+//! `client.request(&COPY_OBJECT).bucket(b).key(k).header(..).body(..).send()`; the builder checks the target and
+//! the callback against the entry, and `Client::execute` takes the retry policy from it.
+
+use std::time::Instant;
+
+use super::client::{Client, OssRequest, RequestOptions};
+use super::error::{fail, ErrorKind, Result};
+use super::http::{Answer, Body, Headers, Response};
+use super::model::callback::CallbackHeaders;
+use super::validate;
+
+/// What a request addresses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    /// The service (`GET /`: ListBuckets).
+    Service,
+    /// A bucket.
+    Bucket,
+    /// An object of a bucket.
+    Object,
+}
+
+/// Whether a request may be sent again after a transient failure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Retry {
+    /// Repeating it changes nothing that one request would not (retried unless it carries a callback).
+    Safe,
+    /// Never repeated (AppendObject: a second append would write the data twice).
+    Never,
+    /// Never repeated blindly; a lost answer is checked with ListParts and HEAD (CompleteMultipartUpload).
+    CompleteRecovery,
+}
+
+/// One OSS operation.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Operation {
+    /// The OSS API name (`CopyObject`), also the name the generic C call takes.
+    pub name: &'static str,
+    /// HTTP method.
+    pub method: &'static str,
+    /// What it addresses.
+    pub target: Target,
+    /// The sub-resource query parameter every request of it carries (`uploads`, `acl`, …), without a value.
+    pub sub_resource: Option<&'static str>,
+    /// Whether it may be repeated.
+    pub retry: Retry,
+    /// Whether OSS runs an upload callback on it.
+    pub callback: bool,
+    /// What a 2xx body is (its size limit).
+    pub answer: Answer,
+}
+
+const fn op(name: &'static str, method: &'static str, target: Target) -> Operation {
+    Operation { name, method, target, sub_resource: None, retry: Retry::Safe, callback: false, answer: Answer::Result }
+}
+
+const fn sub(mut o: Operation, sub_resource: &'static str) -> Operation {
+    o.sub_resource = Some(sub_resource);
+    o
+}
+
+/// PutObject.
+pub(crate) const PUT_OBJECT: Operation = Operation { callback: true, ..op("PutObject", "PUT", Target::Object) };
+/// GetObject: the body is the object.
+pub(crate) const GET_OBJECT: Operation = Operation { answer: Answer::Object, ..op("GetObject", "GET", Target::Object) };
+/// HeadObject.
+pub(crate) const HEAD_OBJECT: Operation = op("HeadObject", "HEAD", Target::Object);
+/// DeleteObject.
+pub(crate) const DELETE_OBJECT: Operation = op("DeleteObject", "DELETE", Target::Object);
+/// InitiateMultipartUpload.
+pub(crate) const INITIATE_MULTIPART_UPLOAD: Operation =
+    sub(op("InitiateMultipartUpload", "POST", Target::Object), "uploads");
+/// UploadPart (`partNumber` and `uploadId` in the query).
+pub(crate) const UPLOAD_PART: Operation = op("UploadPart", "PUT", Target::Object);
+/// CompleteMultipartUpload (`uploadId` in the query).
+pub(crate) const COMPLETE_MULTIPART_UPLOAD: Operation = Operation {
+    retry: Retry::CompleteRecovery,
+    callback: true,
+    ..op("CompleteMultipartUpload", "POST", Target::Object)
+};
+/// AbortMultipartUpload.
+pub(crate) const ABORT_MULTIPART_UPLOAD: Operation = op("AbortMultipartUpload", "DELETE", Target::Object);
+/// ListParts.
+pub(crate) const LIST_PARTS: Operation = op("ListParts", "GET", Target::Object);
+
+/// Every operation of the table, for lookups by name.
+pub(crate) const OPERATIONS: &[&Operation] = &[
+    &PUT_OBJECT,
+    &GET_OBJECT,
+    &HEAD_OBJECT,
+    &DELETE_OBJECT,
+    &INITIATE_MULTIPART_UPLOAD,
+    &UPLOAD_PART,
+    &COMPLETE_MULTIPART_UPLOAD,
+    &ABORT_MULTIPART_UPLOAD,
+    &LIST_PARTS,
+];
+
+impl Operation {
+    /// The operation called `name` (exact spelling), if ossrs has it.
+    pub fn by_name(name: &str) -> Option<&'static Operation> {
+        OPERATIONS.iter().copied().find(|o| o.name == name)
+    }
+}
+
+/// A request being built from an [`Operation`]; nothing is checked or sent before [`Request::send`].
+#[derive(Debug)]
+pub struct Request<'a> {
+    client: &'a Client,
+    op: &'static Operation,
+    bucket: &'a str,
+    key: &'a str,
+    query: Vec<(String, String)>,
+    headers: Headers,
+    body: Body,
+    callback: bool,
+    deadline: Option<Instant>,
+}
+
+impl Client {
+    /// Starts a request of `op`.
+    pub fn request(&self, op: &'static Operation) -> Request<'_> {
+        Request {
+            client: self,
+            op,
+            bucket: "",
+            key: "",
+            query: Vec::new(),
+            headers: Headers::new(),
+            body: Body::Empty,
+            callback: false,
+            deadline: None,
+        }
+    }
+}
+
+impl<'a> Request<'a> {
+    /// The bucket (checked against the naming rules by `send`).
+    pub fn bucket(mut self, bucket: &'a str) -> Self {
+        self.bucket = bucket;
+        self
+    }
+
+    /// The raw object key (checked by `send`).
+    pub fn key(mut self, key: &'a str) -> Self {
+        self.key = key;
+        self
+    }
+
+    /// Adds a query parameter (an empty value is sent as a bare name).
+    pub fn query(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.query.push((name.to_string(), value.into()));
+        self
+    }
+
+    /// Sets a header (replacing one of the same name).
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.headers.set(name, value.into());
+        self
+    }
+
+    /// Sets every header of `headers`.
+    pub fn headers(mut self, headers: &Headers) -> Self {
+        for (n, v) in headers.iter() {
+            self.headers.set(n, v);
+        }
+        self
+    }
+
+    /// The caller's options: their checked query parameters and their deadline (headers are the operation's
+    /// business, often merged with its own; see [`Request::headers`]).
+    pub fn options(mut self, opts: &RequestOptions) -> Result<Self> {
+        self.query.extend(opts.checked_query()?);
+        self.deadline = opts.deadline;
+        Ok(self)
+    }
+
+    /// The end of the call this request belongs to (default: `timeout_ms` from when it is sent).
+    pub fn deadline(mut self, deadline: Option<Instant>) -> Self {
+        self.deadline = deadline;
+        self
+    }
+
+    /// The body.
+    pub fn body(mut self, body: Body) -> Self {
+        self.body = body;
+        self
+    }
+
+    /// The encoded upload callback, if any (only on operations that carry one).
+    pub fn callback(mut self, callback: Option<&CallbackHeaders>) -> Self {
+        if let Some(cb) = callback {
+            self.headers.set("x-oss-callback", cb.callback.clone());
+            if let Some(v) = &cb.callback_var {
+                self.headers.set("x-oss-callback-var", v.clone());
+            }
+            self.callback = true;
+        }
+        self
+    }
+
+    /// Checks the request against its operation and sends it (retried as the operation allows).
+    pub fn send(self) -> Result<Response> {
+        let client = self.client;
+        client.execute(self.build()?)
+    }
+
+    /// The request as sent, after the checks of `send`.
+    pub(crate) fn build(mut self) -> Result<OssRequest<'a>> {
+        let op = self.op;
+        if op.target != Target::Service {
+            validate::bucket(self.bucket)?;
+        }
+        if op.target == Target::Object {
+            validate::object(self.key)?;
+        } else if !self.key.is_empty() {
+            return fail(ErrorKind::InvalidArgument, format!("{} addresses a bucket, not an object", op.name));
+        }
+        if self.callback && !op.callback {
+            return fail(ErrorKind::InvalidCallback, format!("OSS runs no upload callback on {}", op.name));
+        }
+        if let Some(name) = op.sub_resource {
+            self.query.push((name.to_string(), String::new()));
+        }
+        Ok(OssRequest {
+            op,
+            bucket: self.bucket,
+            key: self.key,
+            query: self.query,
+            headers: self.headers,
+            body: self.body,
+            carries_callback: self.callback,
+            deadline: self.deadline,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::config::ConfigBuilder;
+
+    fn client() -> Client {
+        let mut b = ConfigBuilder::new();
+        for (k, v) in [("endpoint", "http://127.0.0.1:9"), ("access_key_id", "ak"), ("access_key_secret", "sk")] {
+            b.set(k, v);
+        }
+        Client::new(b.build().unwrap()).unwrap()
+    }
+
+    #[test]
+    fn names_are_unique_and_found() {
+        for (i, a) in OPERATIONS.iter().enumerate() {
+            assert_eq!(Operation::by_name(a.name), Some(*a));
+            assert!(OPERATIONS[i + 1..].iter().all(|b| b.name != a.name), "{} twice", a.name);
+        }
+        assert_eq!(Operation::by_name("putobject"), None);
+    }
+
+    #[test]
+    fn the_builder_checks_target_and_callback() {
+        let c = client();
+        let r = c.request(&INITIATE_MULTIPART_UPLOAD).bucket("bkt").key("k").query("a", "1").build().unwrap();
+        assert_eq!(r.query, vec![("a".to_string(), "1".to_string()), ("uploads".to_string(), String::new())]);
+        assert_eq!(
+            c.request(&HEAD_OBJECT).bucket("Bad_Bucket").key("k").build().unwrap_err().kind(),
+            ErrorKind::InvalidBucketName
+        );
+        assert_eq!(c.request(&HEAD_OBJECT).bucket("bkt").build().unwrap_err().kind(), ErrorKind::InvalidObjectName);
+        let cb = CallbackHeaders { callback: "e30=".into(), callback_var: None };
+        let e = c.request(&UPLOAD_PART).bucket("bkt").key("k").callback(Some(&cb)).build().unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidCallback);
+        let r = c.request(&PUT_OBJECT).bucket("bkt").key("k").callback(Some(&cb)).build().unwrap();
+        assert!(r.carries_callback);
+        assert_eq!(r.headers.get("x-oss-callback"), Some("e30="));
+    }
+}
