@@ -53,9 +53,11 @@
 //! `--seed`) and answer any status, body and content type (`--status`, `--reply`,
 //! `--reply-content-type`), e.g. non-JSON.
 
+mod acl;
 mod auth;
 mod callback;
 mod control;
+mod copy;
 mod encoding;
 mod error;
 mod faults;
@@ -63,6 +65,7 @@ mod hostile;
 mod http;
 mod http_client;
 mod image;
+mod listing;
 mod log;
 mod multipart;
 mod object;

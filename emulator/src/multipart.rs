@@ -322,6 +322,7 @@ pub fn complete(oss: &Oss, req: &mut Request<'_>, ctx: &Ctx) -> Result<Response,
         user_meta: upload.user_meta,
         last_modified: time::now_unix(),
         object_type: "Multipart".into(),
+        acl: "default".into(),
     };
     let committed = oss.store.commit(&ctx.bucket, &temp, meta.clone());
     oss.uploads.discard(&id);

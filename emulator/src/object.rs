@@ -157,6 +157,7 @@ pub fn put(oss: &Oss, req: &mut Request<'_>, ctx: &Ctx) -> Result<Response, OssE
         user_meta: user_meta(&req.head),
         last_modified: time::now_unix(),
         object_type: "Normal".into(),
+        acl: crate::acl::requested(&req.head)?.unwrap_or("default").to_string(),
     };
     if let Err(e) = oss.store.commit(&ctx.bucket, &temp, meta.clone()) {
         let _ = fs::remove_file(&temp);

@@ -17,6 +17,7 @@ use crate::object;
 use crate::server::{Exchange, Handler, Request};
 use crate::store::Store;
 use crate::time;
+use crate::{acl, copy, listing};
 use crate::{Credential, Stats};
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
@@ -32,6 +33,9 @@ const MAX_KEY_BYTES: usize = 1023;
 /// Query parameters the emulator understands even though V1 signs them; any other signed
 /// sub-resource names an operation the emulator does not implement.
 const HANDLED_SUB_RESOURCES: &[&str] = &[
+    "acl",
+    "continuation-token",
+    "delete",
     "uploads",
     "uploadId",
     "partNumber",
@@ -69,10 +73,17 @@ pub enum Operation {
     AbortMultipartUpload,
     ListParts,
     ListMultipartUploads,
+    CopyObject,
+    ListObjects,
+    ListObjectsV2,
+    DeleteMultipleObjects,
+    GetObjectAcl,
+    PutObjectAcl,
+    GetBucketAcl,
 }
 
 impl Operation {
-    pub const ALL: [Operation; 10] = [
+    pub const ALL: [Operation; 17] = [
         Operation::PutObject,
         Operation::GetObject,
         Operation::HeadObject,
@@ -83,6 +94,13 @@ impl Operation {
         Operation::AbortMultipartUpload,
         Operation::ListParts,
         Operation::ListMultipartUploads,
+        Operation::CopyObject,
+        Operation::ListObjects,
+        Operation::ListObjectsV2,
+        Operation::DeleteMultipleObjects,
+        Operation::GetObjectAcl,
+        Operation::PutObjectAcl,
+        Operation::GetBucketAcl,
     ];
 
     /// The OSS API name, e.g. `UploadPart`.
@@ -98,6 +116,13 @@ impl Operation {
             Operation::AbortMultipartUpload => "AbortMultipartUpload",
             Operation::ListParts => "ListParts",
             Operation::ListMultipartUploads => "ListMultipartUploads",
+            Operation::CopyObject => "CopyObject",
+            Operation::ListObjects => "ListObjects",
+            Operation::ListObjectsV2 => "ListObjectsV2",
+            Operation::DeleteMultipleObjects => "DeleteMultipleObjects",
+            Operation::GetObjectAcl => "GetObjectAcl",
+            Operation::PutObjectAcl => "PutObjectAcl",
+            Operation::GetBucketAcl => "GetBucketAcl",
         }
     }
 
@@ -106,13 +131,20 @@ impl Operation {
         Operation::ALL.into_iter().find(|op| op.name() == name)
     }
 
-    /// The operation a request names: its method, whether it addresses the bucket itself, and
-    /// which query parameters it carries.
-    fn of(method: &str, bucket_level: bool, has: impl Fn(&str) -> bool) -> Option<Operation> {
+    /// The operation a request names: its method, whether it addresses the bucket itself, which query
+    /// parameters it carries and whether it names a copy source.
+    fn of(method: &str, bucket_level: bool, has: impl Fn(&str) -> bool, copy: bool) -> Option<Operation> {
         match (method, bucket_level) {
             ("GET", true) if has("uploads") => Some(Operation::ListMultipartUploads),
+            ("GET", true) if has("acl") => Some(Operation::GetBucketAcl),
+            ("GET", true) if has("list-type") => Some(Operation::ListObjectsV2),
+            ("GET", true) => Some(Operation::ListObjects),
+            ("POST", true) if has("delete") => Some(Operation::DeleteMultipleObjects),
             (_, true) => None,
+            ("PUT", false) if has("acl") => Some(Operation::PutObjectAcl),
+            ("GET", false) if has("acl") => Some(Operation::GetObjectAcl),
             ("PUT", false) if has("uploadId") || has("partNumber") => Some(Operation::UploadPart),
+            ("PUT", false) if copy => Some(Operation::CopyObject),
             ("PUT", false) => Some(Operation::PutObject),
             ("POST", false) if has("uploads") => Some(Operation::InitiateMultipartUpload),
             ("POST", false) if has("uploadId") => Some(Operation::CompleteMultipartUpload),
@@ -298,7 +330,8 @@ impl Oss {
                 format!("The emulator does not implement the '{name}' sub-resource."),
             ));
         }
-        Operation::of(method, ctx.key.is_empty(), |name| ctx.param(name).is_some())
+        let copy = req.head.header("x-oss-copy-source").is_some();
+        Operation::of(method, ctx.key.is_empty(), |name| ctx.param(name).is_some(), copy)
             .ok_or_else(OssError::method_not_allowed)
     }
 
@@ -314,6 +347,13 @@ impl Oss {
             Operation::AbortMultipartUpload => multipart::abort(self, ctx),
             Operation::ListParts => multipart::list_parts(self, ctx),
             Operation::ListMultipartUploads => multipart::list_uploads(self, ctx),
+            Operation::CopyObject => copy::copy_object(self, req, ctx),
+            Operation::ListObjects => listing::list_objects(self, ctx),
+            Operation::ListObjectsV2 => listing::list_objects_v2(self, ctx),
+            Operation::DeleteMultipleObjects => listing::delete_multiple(self, req, ctx),
+            Operation::GetObjectAcl => acl::get_object_acl(self, ctx),
+            Operation::PutObjectAcl => acl::put_object_acl(self, req, ctx),
+            Operation::GetBucketAcl => acl::get_bucket_acl(),
         };
         result.unwrap_or_else(|err| ctx.error_response(err))
     }

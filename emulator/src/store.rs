@@ -30,6 +30,8 @@ pub struct ObjectMeta {
     pub last_modified: i64,
     /// `Normal` or `Multipart`.
     pub object_type: String,
+    /// The object ACL: `default` (the bucket's), `private`, `public-read` or `public-read-write`.
+    pub acl: String,
 }
 
 impl ObjectMeta {
@@ -47,6 +49,7 @@ impl ObjectMeta {
             "user_meta": meta,
             "last_modified": self.last_modified,
             "object_type": self.object_type,
+            "acl": self.acl,
         })
     }
 
@@ -65,6 +68,7 @@ impl ObjectMeta {
                 .collect(),
             last_modified: v["last_modified"].as_i64()?,
             object_type: v["object_type"].as_str().unwrap_or("Normal").to_string(),
+            acl: v["acl"].as_str().unwrap_or("default").to_string(),
         })
     }
 }
@@ -181,6 +185,29 @@ impl Store {
         let meta = index.get(&(bucket.to_string(), key.to_string()))?.clone();
         let file = File::open(self.paths(bucket, key).0).ok()?;
         Some((file, meta))
+    }
+
+    /// The metadata of every object of `bucket`, in key order (byte order, as OSS lists).
+    pub fn list(&self, bucket: &str) -> Vec<ObjectMeta> {
+        let mut all: Vec<ObjectMeta> =
+            lock(&self.index).iter().filter(|((b, _), _)| b == bucket).map(|(_, m)| m.clone()).collect();
+        all.sort_by(|a, b| a.key.as_bytes().cmp(b.key.as_bytes()));
+        all
+    }
+
+    /// Replaces the metadata of an existing object (its bytes stay); false when it does not exist.
+    pub fn update_meta(&self, bucket: &str, meta: ObjectMeta) -> io::Result<bool> {
+        let (_, meta_path) = self.paths(bucket, &meta.key);
+        let mut index = lock(&self.index);
+        let entry = (bucket.to_string(), meta.key.clone());
+        if !index.contains_key(&entry) {
+            return Ok(false);
+        }
+        let tmp_meta = self.temp_path();
+        fs::write(&tmp_meta, meta.to_json().to_string())?;
+        fs::rename(&tmp_meta, &meta_path)?;
+        index.insert(entry, meta);
+        Ok(true)
     }
 
     /// Deletes `bucket/key` (a missing object is not an error).
