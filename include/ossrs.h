@@ -168,7 +168,8 @@ typedef struct oss_options oss_options;
 // `oss_response_total_time_us`, `oss_response_bytes_sent`, `oss_response_upload_id`,
 // `oss_response_part_count`, `oss_response_part_number`, `oss_response_part_etag`, `oss_response_part_size`,
 // `oss_response_part_last_modified`, `oss_response_max_parts`,
-// `oss_response_parts_truncated`, `oss_response_next_part_number_marker`, `oss_response_free`.
+// `oss_response_parts_truncated`, `oss_response_next_part_number_marker`, `oss_response_json`,
+// `oss_response_free`.
 //
 // Ownership: caller owns, free with `oss_response_free`. Read-only accessors may run on any thread.
 typedef struct oss_response oss_response;
@@ -192,6 +193,37 @@ typedef int32_t (*oss_progress_fn)(void *userdata,
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
+
+// The names `oss_client_call` takes, comma-separated, in the order of its documentation.
+// Ownership: static, never freed. Thread safety: any thread.
+const char *oss_operations(void);
+
+// Runs the OSS operation called `operation` (exact spelling; `oss_operations()` lists them): PutObject,
+// GetObject, HeadObject, DeleteObject, InitiateMultipartUpload, UploadPart, AbortMultipartUpload, ListParts,
+// CopyObject (source in the `x-oss-copy-source` header), DeleteMultipleObjects (the XML body), ListObjects,
+// ListObjectsV2, GetObjectAcl, PutObjectAcl (`x-oss-object-acl`), GetBucketAcl; on `bucket` and `object` (NULL
+// or "" for bucket operations),
+// with the headers and query parameters of `options` (NULL for none) and the `body_len` bytes at `body` (NULL
+// with 0 for none; Content-MD5 is added where OSS requires it). The request is signed, retried when the
+// operation is safe to repeat, and checked like the typed functions' (bucket and object names, headers; a
+// callback header only where OSS runs callbacks, and such a request is never repeated). The parsed result is
+// `oss_response_json`'s `"result"`. CompleteMultipartUpload is refused: use `oss_complete_multipart_upload`.
+//
+// Errors: `OSS_RESULT_INVALID_ARGUMENT` for an unknown operation, usage codes before any I/O, then transport
+// and service codes. Ownership: borrows inputs for the duration of the call; `*response_out` — caller owns,
+// free with `oss_response_free`. Thread safety: any thread.
+//
+// # Safety
+// Pointers are NULL or valid as documented; `body` points to `body_len` readable bytes.
+enum oss_result oss_client_call(const struct oss_client *client,
+                                const char *operation,
+                                const char *bucket,
+                                const char *object,
+                                const struct oss_options *options,
+                                const void *body,
+                                size_t body_len,
+                                struct oss_response **response_out,
+                                struct oss_error **error_out);
 
 // Creates a verifier that accepts public keys whose URL starts with one of the `count` prefixes in
 // `allowed_prefixes` (NULL or 0: the defaults, `http://gosspublic.alicdn.com/` and
@@ -711,6 +743,14 @@ enum oss_result oss_put_object_from_file_with_callback(const struct oss_client *
                                                        const struct oss_options *options,
                                                        struct oss_response **response_out,
                                                        struct oss_error **error_out);
+
+// The answer as one JSON object, everything but the body: `status`, `headers` (`[[name, value], …]`, names
+// lower case, server order), `url`, `method`, `total_time_us`, `bytes_sent`, `body_len`, `recovered`,
+// `attempts`, and `result`: for `oss_client_call` the operation's XML result as JSON (an element with children
+// is an object of them, one without its text; elements that can repeat, such as `Contents`, `CommonPrefixes`,
+// `Deleted`, `Grant`, are arrays), else null. Built on the first call. NULL for a NULL response.
+// Ownership: valid until `oss_response_free(response)`. Thread safety: read-only.
+const char *oss_response_json(const struct oss_response *response);
 
 // HTTP status code (0 for a NULL response).
 // Ownership: borrows for the duration of the call and keeps no pointer. Thread safety: read-only.

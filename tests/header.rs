@@ -51,3 +51,16 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
         .filter(|p| p.extension().is_some_and(|x| x == "rs"))
         .collect()
 }
+
+#[test]
+fn the_header_names_every_operation_of_the_generic_call() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let c = std::fs::read_to_string(dir.join("include/ossrs.h")).unwrap();
+    let doc = c.split("enum oss_result oss_client_call(").next().unwrap();
+    let doc = &doc[doc.rfind("// Runs the OSS operation").expect("oss_client_call's documentation")..];
+    let listed = unsafe { std::ffi::CStr::from_ptr(ossrs::ffi::call::oss_operations()) }.to_str().unwrap();
+    for name in listed.split(',').filter(|n| *n != "CompleteMultipartUpload") {
+        assert!(doc.contains(name), "{name} is not in oss_client_call's documentation");
+    }
+    assert!(listed.split(',').count() >= 16, "{listed}");
+}

@@ -43,22 +43,41 @@ pub struct Operation {
     pub method: &'static str,
     /// What it addresses.
     pub target: Target,
-    /// The sub-resource query parameter every request of it carries (`uploads`, `acl`, …), without a value.
-    pub sub_resource: Option<&'static str>,
+    /// The sub-resource query parameters every request of it carries (`uploads`, `acl`, `list-type=2`, …).
+    pub sub_resource: &'static [(&'static str, &'static str)],
     /// Whether it may be repeated.
     pub retry: Retry,
     /// Whether OSS runs an upload callback on it.
     pub callback: bool,
     /// What a 2xx body is (its size limit).
     pub answer: Answer,
+    /// The root element of its XML result (read as JSON by the generic call), if it has one.
+    pub result: Option<&'static str>,
+    /// Whether the generic call sends the body's Content-MD5 (OSS requires it for DeleteMultipleObjects).
+    pub md5: bool,
 }
 
 const fn op(name: &'static str, method: &'static str, target: Target) -> Operation {
-    Operation { name, method, target, sub_resource: None, retry: Retry::Safe, callback: false, answer: Answer::Result }
+    Operation {
+        name,
+        method,
+        target,
+        sub_resource: &[],
+        retry: Retry::Safe,
+        callback: false,
+        answer: Answer::Result,
+        result: None,
+        md5: false,
+    }
 }
 
-const fn sub(mut o: Operation, sub_resource: &'static str) -> Operation {
-    o.sub_resource = Some(sub_resource);
+const fn sub(mut o: Operation, sub_resource: &'static [(&'static str, &'static str)]) -> Operation {
+    o.sub_resource = sub_resource;
+    o
+}
+
+const fn result(mut o: Operation, root: &'static str) -> Operation {
+    o.result = Some(root);
     o
 }
 
@@ -71,8 +90,10 @@ pub(crate) const HEAD_OBJECT: Operation = op("HeadObject", "HEAD", Target::Objec
 /// DeleteObject.
 pub(crate) const DELETE_OBJECT: Operation = op("DeleteObject", "DELETE", Target::Object);
 /// InitiateMultipartUpload.
-pub(crate) const INITIATE_MULTIPART_UPLOAD: Operation =
-    sub(op("InitiateMultipartUpload", "POST", Target::Object), "uploads");
+pub(crate) const INITIATE_MULTIPART_UPLOAD: Operation = result(
+    sub(op("InitiateMultipartUpload", "POST", Target::Object), &[("uploads", "")]),
+    "InitiateMultipartUploadResult",
+);
 /// UploadPart (`partNumber` and `uploadId` in the query).
 pub(crate) const UPLOAD_PART: Operation = op("UploadPart", "PUT", Target::Object);
 /// CompleteMultipartUpload (`uploadId` in the query).
@@ -84,7 +105,27 @@ pub(crate) const COMPLETE_MULTIPART_UPLOAD: Operation = Operation {
 /// AbortMultipartUpload.
 pub(crate) const ABORT_MULTIPART_UPLOAD: Operation = op("AbortMultipartUpload", "DELETE", Target::Object);
 /// ListParts.
-pub(crate) const LIST_PARTS: Operation = op("ListParts", "GET", Target::Object);
+pub(crate) const LIST_PARTS: Operation = result(op("ListParts", "GET", Target::Object), "ListPartsResult");
+/// CopyObject: the source is the `x-oss-copy-source` header.
+pub(crate) const COPY_OBJECT: Operation = result(op("CopyObject", "PUT", Target::Object), "CopyObjectResult");
+/// DeleteMultipleObjects (`POST ?delete`, an XML body with its Content-MD5).
+pub(crate) const DELETE_MULTIPLE_OBJECTS: Operation = Operation {
+    md5: true,
+    ..result(sub(op("DeleteMultipleObjects", "POST", Target::Bucket), &[("delete", "")]), "DeleteResult")
+};
+/// ListObjects (`GET /bucket`).
+pub(crate) const LIST_OBJECTS: Operation = result(op("ListObjects", "GET", Target::Bucket), "ListBucketResult");
+/// ListObjectsV2 (`list-type=2`).
+pub(crate) const LIST_OBJECTS_V2: Operation =
+    result(sub(op("ListObjectsV2", "GET", Target::Bucket), &[("list-type", "2")]), "ListBucketResult");
+/// GetObjectAcl.
+pub(crate) const GET_OBJECT_ACL: Operation =
+    result(sub(op("GetObjectAcl", "GET", Target::Object), &[("acl", "")]), "AccessControlPolicy");
+/// PutObjectAcl (the ACL is the `x-oss-object-acl` header).
+pub(crate) const PUT_OBJECT_ACL: Operation = sub(op("PutObjectAcl", "PUT", Target::Object), &[("acl", "")]);
+/// GetBucketAcl.
+pub(crate) const GET_BUCKET_ACL: Operation =
+    result(sub(op("GetBucketAcl", "GET", Target::Bucket), &[("acl", "")]), "AccessControlPolicy");
 
 /// Every operation of the table, for lookups by name.
 pub(crate) const OPERATIONS: &[&Operation] = &[
@@ -97,9 +138,21 @@ pub(crate) const OPERATIONS: &[&Operation] = &[
     &COMPLETE_MULTIPART_UPLOAD,
     &ABORT_MULTIPART_UPLOAD,
     &LIST_PARTS,
+    &COPY_OBJECT,
+    &DELETE_MULTIPLE_OBJECTS,
+    &LIST_OBJECTS,
+    &LIST_OBJECTS_V2,
+    &GET_OBJECT_ACL,
+    &PUT_OBJECT_ACL,
+    &GET_BUCKET_ACL,
 ];
 
 impl Operation {
+    /// The names of every operation of the table, in table order.
+    pub fn names() -> impl Iterator<Item = &'static str> {
+        OPERATIONS.iter().map(|o| o.name)
+    }
+
     /// The operation called `name` (exact spelling), if ossrs has it.
     pub fn by_name(name: &str) -> Option<&'static Operation> {
         OPERATIONS.iter().copied().find(|o| o.name == name)
@@ -219,11 +272,13 @@ impl<'a> Request<'a> {
         } else if !self.key.is_empty() {
             return fail(ErrorKind::InvalidArgument, format!("{} addresses a bucket, not an object", op.name));
         }
+        // However it got there, a callback header makes the request one OSS may run a callback for.
+        self.callback |= self.headers.get("x-oss-callback").is_some();
         if self.callback && !op.callback {
             return fail(ErrorKind::InvalidCallback, format!("OSS runs no upload callback on {}", op.name));
         }
-        if let Some(name) = op.sub_resource {
-            self.query.push((name.to_string(), String::new()));
+        for (name, value) in op.sub_resource {
+            self.query.push((name.to_string(), value.to_string()));
         }
         Ok(OssRequest {
             op,

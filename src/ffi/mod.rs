@@ -20,6 +20,7 @@
 
 #![allow(non_camel_case_types)]
 
+pub mod call;
 pub mod callback_verify;
 mod cast;
 pub mod client;

@@ -5,7 +5,7 @@ use std::ptr;
 
 use super::cast::{cstring, free_box, read, str_arg};
 use super::panic::guard;
-use crate::core::ops::{InitiateResult, ListPartsResult};
+use crate::core::ops::{CallResult, InitiateResult, ListPartsResult};
 use crate::core::Response;
 
 /// A successful answer: HTTP status, every response header, request id, ETag, raw body (for a callback upload,
@@ -17,7 +17,8 @@ use crate::core::Response;
 /// `oss_response_total_time_us`, `oss_response_bytes_sent`, `oss_response_upload_id`,
 /// `oss_response_part_count`, `oss_response_part_number`, `oss_response_part_etag`, `oss_response_part_size`,
 /// `oss_response_part_last_modified`, `oss_response_max_parts`,
-/// `oss_response_parts_truncated`, `oss_response_next_part_number_marker`, `oss_response_free`.
+/// `oss_response_parts_truncated`, `oss_response_next_part_number_marker`, `oss_response_json`,
+/// `oss_response_free`.
 ///
 /// Ownership: caller owns, free with `oss_response_free`. Read-only accessors may run on any thread.
 pub struct oss_response {
@@ -31,6 +32,8 @@ pub struct oss_response {
     parts_truncated: bool,
     next_part_number_marker: u32,
     max_parts: u32,
+    result: Option<serde_json::Value>,
+    json: once_cell::sync::OnceCell<CString>,
 }
 
 struct Part {
@@ -52,6 +55,8 @@ impl oss_response {
             parts_truncated: false,
             next_part_number_marker: 0,
             max_parts: 0,
+            result: None,
+            json: once_cell::sync::OnceCell::new(),
             inner,
         }
     }
@@ -80,6 +85,32 @@ impl oss_response {
         out
     }
 
+    pub(crate) fn from_call(r: CallResult) -> Self {
+        let mut out = oss_response::new(r.response);
+        out.result = r.result;
+        out
+    }
+
+    /// Everything but the body as one JSON document (see `oss_response_json`).
+    fn json(&self) -> &CString {
+        self.json.get_or_init(|| {
+            let r = &self.inner;
+            let doc = serde_json::json!({
+                "status": r.status,
+                "headers": r.headers,
+                "url": r.url,
+                "method": r.method,
+                "total_time_us": u64::try_from(r.total_time.as_micros()).unwrap_or(u64::MAX),
+                "bytes_sent": r.bytes_sent,
+                "body_len": r.body.len(),
+                "recovered": r.recovered,
+                "attempts": r.attempts,
+                "result": self.result,
+            });
+            cstring(&doc.to_string())
+        })
+    }
+
     pub(crate) fn inner(&self) -> &Response {
         &self.inner
     }
@@ -91,6 +122,17 @@ impl oss_response {
             .position(|(n, _)| n.eq_ignore_ascii_case(name))
             .map_or(ptr::null(), |i| self.values[i].as_ptr())
     }
+}
+
+/// The answer as one JSON object, everything but the body: `status`, `headers` (`[[name, value], …]`, names
+/// lower case, server order), `url`, `method`, `total_time_us`, `bytes_sent`, `body_len`, `recovered`,
+/// `attempts`, and `result`: for `oss_client_call` the operation's XML result as JSON (an element with children
+/// is an object of them, one without its text; elements that can repeat, such as `Contents`, `CommonPrefixes`,
+/// `Deleted`, `Grant`, are arrays), else null. Built on the first call. NULL for a NULL response.
+/// Ownership: valid until `oss_response_free(response)`. Thread safety: read-only.
+#[no_mangle]
+pub extern "C" fn oss_response_json(response: *const oss_response) -> *const c_char {
+    read(response, ptr::null(), |r| r.json().as_ptr())
 }
 
 /// HTTP status code (0 for a NULL response).

@@ -80,6 +80,8 @@ pub struct Resp {
     pub parts_last_modified: Vec<String>,
     pub max_parts: u32,
     pub recovered: bool,
+    /// `oss_response_json`, parsed.
+    pub json: serde_json::Value,
 }
 
 impl Resp {
@@ -146,6 +148,7 @@ pub unsafe fn copy_response(r: *const oss_response) -> Resp {
             .collect(),
         max_parts: oss_response_max_parts(r),
         recovered: oss_response_recovered(r),
+        json: serde_json::from_str(&text(oss_response_json(r))).expect("oss_response_json is JSON"),
         parts,
     }
 }
@@ -225,6 +228,14 @@ impl Options {
 impl Drop for Options {
     fn drop(&mut self) {
         unsafe { oss_options_free(self.0) }
+    }
+}
+
+fn data_ptr(body: &[u8]) -> *const std::ffi::c_void {
+    if body.is_empty() {
+        ptr::null()
+    } else {
+        body.as_ptr().cast()
     }
 }
 
@@ -477,6 +488,26 @@ impl Client {
         let (b, k) = (c(bucket), c(key));
         let (mut resp, mut err) = (ptr::null_mut(), ptr::null_mut());
         unsafe { outcome(oss_get_object(self.0, b.as_ptr(), k.as_ptr(), ptr::null(), &mut resp, &mut err), resp, err) }
+    }
+
+    /// `oss_client_call`: the generic call (the result is `json["result"]`).
+    pub fn call(&self, op: &str, bucket: &str, key: &str, o: Option<&Options>, body: &[u8]) -> Outcome {
+        let (name, b, k) = (c(op), c(bucket), c(key));
+        let (mut resp, mut err) = (ptr::null_mut(), ptr::null_mut());
+        unsafe {
+            let rc = ossrs::ffi::call::oss_client_call(
+                self.0,
+                name.as_ptr(),
+                b.as_ptr(),
+                k.as_ptr(),
+                opts_ptr(o),
+                data_ptr(body),
+                body.len(),
+                &mut resp,
+                &mut err,
+            );
+            outcome(rc, resp, err)
+        }
     }
 
     pub fn head(&self, bucket: &str, key: &str) -> Outcome {

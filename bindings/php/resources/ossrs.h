@@ -60,6 +60,18 @@ typedef int32_t (*oss_progress_fn)(void *userdata,
                                    uint64_t bytes_done,
                                    uint64_t bytes_total);
 
+const char *oss_operations(void);
+
+enum oss_result oss_client_call(const struct oss_client *client,
+                                const char *operation,
+                                const char *bucket,
+                                const char *object,
+                                const struct oss_options *options,
+                                const void *body,
+                                size_t body_len,
+                                struct oss_response **response_out,
+                                struct oss_error **error_out);
+
 enum oss_result oss_callback_verifier_new(const char *const *allowed_prefixes,
                                           size_t count,
                                           struct oss_callback_verifier **verifier_out,
@@ -275,6 +287,8 @@ enum oss_result oss_put_object_from_file_with_callback(const struct oss_client *
                                                        const struct oss_options *options,
                                                        struct oss_response **response_out,
                                                        struct oss_error **error_out);
+
+const char *oss_response_json(const struct oss_response *response);
 
 uint16_t oss_response_status(const struct oss_response *response);
 

@@ -3,12 +3,14 @@
 mod checkpoint;
 mod complete_recovery;
 mod digest;
+mod generic;
 mod multipart;
 mod object;
 mod put_object;
 mod upload_file;
 
 pub use digest::{content_md5, file_content_md5};
+pub use generic::CallResult;
 pub use multipart::{InitiateResult, ListPartsResult, PartInfo};
 pub use upload_file::{Progress, UploadSettings, MAX_PART_SIZE, MIN_PART_SIZE};
 

@@ -1,0 +1,64 @@
+//! The generic call: any operation of the table, with the caller's headers, query and body, its XML result
+//! read as JSON. Operations with logic of their own (a callback upload's checks, Complete's recovery, managed
+//! uploads) keep their typed methods.
+
+use bytes::Bytes;
+use serde_json::Value;
+
+use super::digest::content_md5;
+use crate::core::client::{Client, RequestOptions};
+use crate::core::error::{fail, Error, ErrorKind, Result};
+use crate::core::http::{Body, Response};
+use crate::core::model::{json, xml};
+use crate::core::operation::{Operation, Retry};
+
+/// What the generic call returns.
+#[derive(Debug, Clone)]
+pub struct CallResult {
+    /// The whole response.
+    pub response: Response,
+    /// The operation's XML result as JSON ([`json::to_json`]), or None when it has none or the body is empty.
+    pub result: Option<Value>,
+}
+
+impl Client {
+    /// Sends one request of `op` to `bucket` / `key` (empty for bucket and service operations) with the options'
+    /// headers and query and `body` (its Content-MD5 added when the operation needs one). A callback header in
+    /// the options makes the request one that is never repeated, on operations where OSS runs callbacks.
+    pub fn call(
+        &self,
+        op: &'static Operation,
+        bucket: &str,
+        key: &str,
+        body: Bytes,
+        opts: &RequestOptions,
+    ) -> Result<CallResult> {
+        if op.retry == Retry::CompleteRecovery {
+            return fail(
+                ErrorKind::InvalidArgument,
+                format!("{} has its own function (oss_complete_multipart_upload), which checks a lost answer", op.name),
+            );
+        }
+        let mut req = self.request(op).bucket(bucket).key(key).options(opts)?.headers(&opts.checked_headers()?);
+        if op.md5 {
+            req = req.header("Content-Md5", content_md5(&body));
+        }
+        let body = if body.is_empty() { Body::Empty } else { Body::Bytes(body) };
+        let response = req.body(body).send()?;
+        let result = match op.result {
+            Some(root) if !response.body.is_empty() => Some(read_result(op, root, &response)?),
+            _ => None,
+        };
+        Ok(CallResult { response, result })
+    }
+}
+
+fn read_result(op: &Operation, root: &str, response: &Response) -> Result<Value> {
+    match xml::parse(&response.body) {
+        Some(element) if element.name == root => Ok(json::to_json(&element)),
+        _ => {
+            Err(Error::new(ErrorKind::InvalidResponse, format!("the {} answer is not a {root} XML document", op.name))
+                .with_attempts(response.attempts))
+        }
+    }
+}

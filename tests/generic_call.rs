@@ -1,0 +1,144 @@
+//! The generic call (`oss_client_call`) against the emulator: operations of the table by name, their XML results
+//! as JSON, the checks it shares with the typed functions, and the stored state each operation leaves.
+
+mod common;
+
+use common::{Client, Options};
+use oss_emulator::{Emulator, EmulatorConfig};
+use ossrs::ffi::oss_result;
+use serde_json::json;
+
+fn setup() -> (Emulator, Client) {
+    let emulator = Emulator::start(EmulatorConfig::default()).unwrap();
+    let client = Client::for_endpoint(&emulator.endpoint());
+    (emulator, client)
+}
+
+#[test]
+fn copy_object_copies_bytes_and_metadata() {
+    let (emulator, client) = setup();
+    let o = Options::new().header("x-oss-meta-color", "blue").header("Content-Type", "text/plain");
+    client.put("bkt", "src/a b.txt", b"copied bytes", None, None, Some(&o)).unwrap();
+    let copy = Options::new().header("x-oss-copy-source", "/bkt/src/a%20b.txt");
+    let r = client.call("CopyObject", "bkt", "dst/copy.txt", Some(&copy), b"").unwrap();
+    assert_eq!(emulator.object("bkt", "dst/copy.txt").unwrap(), b"copied bytes");
+    let result = &r.json["result"];
+    assert_eq!(result["ETag"], json!(r.header("etag").unwrap()));
+    assert!(result["LastModified"].as_str().unwrap().ends_with(".000Z"), "{result}");
+    let meta = emulator.object_meta("bkt", "dst/copy.txt").unwrap();
+    assert_eq!(
+        (meta["content_type"].as_str(), meta["user_meta"]["x-oss-meta-color"].as_str()),
+        (Some("text/plain"), Some("blue"))
+    );
+
+    // REPLACE takes the request's metadata; copying an object onto itself needs it.
+    let same = Options::new().header("x-oss-copy-source", "/bkt/dst/copy.txt");
+    let e = client.call("CopyObject", "bkt", "dst/copy.txt", Some(&same), b"").unwrap_err();
+    assert_eq!((e.http_status, e.code.as_str()), (400, "InvalidArgument"));
+    let replace = Options::new()
+        .header("x-oss-copy-source", "/bkt/dst/copy.txt")
+        .header("x-oss-metadata-directive", "REPLACE")
+        .header("x-oss-meta-size", "big");
+    client.call("CopyObject", "bkt", "dst/copy.txt", Some(&replace), b"").unwrap();
+    let meta = emulator.object_meta("bkt", "dst/copy.txt").unwrap();
+    assert_eq!(meta["user_meta"], json!({"x-oss-meta-size": "big"}));
+    let missing = Options::new().header("x-oss-copy-source", "/bkt/nope");
+    assert_eq!(client.call("CopyObject", "bkt", "x", Some(&missing), b"").unwrap_err().code, "NoSuchKey");
+}
+
+#[test]
+fn listings_page_roll_up_prefixes_and_encode() {
+    let (_emulator, client) = setup();
+    for key in ["a.txt", "d/1", "d/2", "d/sub/3", "e f/4", "z"] {
+        client.put("bkt", key, key.as_bytes(), None, None, None).unwrap();
+    }
+    let o = Options::new().query("delimiter", "/").query("max-keys", "3");
+    let page1 = client.call("ListObjects", "bkt", "", Some(&o), b"").unwrap().json["result"].clone();
+    assert_eq!(page1["IsTruncated"], "true");
+    assert_eq!(page1["Contents"].as_array().unwrap().len(), 1);
+    assert_eq!(page1["Contents"][0]["Key"], "a.txt");
+    assert_eq!(page1["Contents"][0]["Size"], "5");
+    assert_eq!(page1["CommonPrefixes"], json!([{"Prefix": "d/"}, {"Prefix": "e f/"}]));
+    assert_eq!(page1["NextMarker"], "e f/");
+    let o = Options::new().query("delimiter", "/").query("marker", "e f/").query("encoding-type", "url");
+    let page2 = client.call("ListObjects", "bkt", "", Some(&o), b"").unwrap().json["result"].clone();
+    assert_eq!(page2["IsTruncated"], "false");
+    assert_eq!(page2["Marker"], "e%20f%2F");
+    assert_eq!(page2["Contents"], json!([page2["Contents"][0].clone()]));
+    assert_eq!(page2["Contents"][0]["Key"], "z");
+
+    let o = Options::new().query("prefix", "d/").query("max-keys", "2");
+    let v2 = client.call("ListObjectsV2", "bkt", "", Some(&o), b"").unwrap().json["result"].clone();
+    assert_eq!((v2["KeyCount"].as_str(), v2["IsTruncated"].as_str()), (Some("2"), Some("true")));
+    assert!(v2["Contents"][0].get("Owner").is_none(), "no owner without fetch-owner");
+    let token = v2["NextContinuationToken"].as_str().unwrap().to_string();
+    let o = Options::new().query("prefix", "d/").query("continuation-token", &token).query("fetch-owner", "true");
+    let next = client.call("ListObjectsV2", "bkt", "", Some(&o), b"").unwrap().json["result"].clone();
+    assert_eq!(next["Contents"].as_array().unwrap().len(), 1);
+    assert_eq!(next["Contents"][0]["Key"], "d/sub/3");
+    assert!(next["Contents"][0]["Owner"]["ID"].is_string());
+
+    let bad = Options::new().query("max-keys", "1001");
+    assert_eq!(client.call("ListObjects", "bkt", "", Some(&bad), b"").unwrap_err().code, "InvalidArgument");
+}
+
+#[test]
+fn delete_multiple_objects_sends_its_md5_and_deletes() {
+    let (emulator, client) = setup();
+    for key in ["x/1", "x/2", "x/3"] {
+        client.put("bkt", key, b"1", None, None, None).unwrap();
+    }
+    let body = "<?xml version=\"1.0\" encoding=\"utf-8\"?><Delete><Quiet>false</Quiet>\
+                <Object><Key>x/1</Key></Object><Object><Key>x/2</Key></Object><Object><Key>gone</Key></Object></Delete>";
+    let r = client.call("DeleteMultipleObjects", "bkt", "", None, body.as_bytes()).unwrap();
+    assert_eq!(r.json["result"]["Deleted"], json!([{"Key": "x/1"}, {"Key": "x/2"}, {"Key": "gone"}]));
+    assert!(emulator.object("bkt", "x/1").is_none() && emulator.object("bkt", "x/2").is_none());
+    assert_eq!(emulator.object("bkt", "x/3").unwrap(), b"1");
+    let sent = emulator.requests().into_iter().rev().find(|r| r["method"] == "POST").unwrap();
+    let has_md5 =
+        sent["headers"].as_array().unwrap().iter().any(|h| h[0].as_str().unwrap().eq_ignore_ascii_case("content-md5"));
+    assert!(has_md5, "{sent}");
+    let quiet = "<Delete><Quiet>true</Quiet><Object><Key>x/3</Key></Object></Delete>";
+    let r = client.call("DeleteMultipleObjects", "bkt", "", None, quiet.as_bytes()).unwrap();
+    assert!(r.json["result"].is_null() || r.json["result"].get("Deleted").is_none(), "{}", r.json);
+    assert!(emulator.object("bkt", "x/3").is_none());
+}
+
+#[test]
+fn object_acls_are_set_and_read() {
+    let (_emulator, client) = setup();
+    client.put("bkt", "acl.txt", b"x", None, None, None).unwrap();
+    let get = |c: &Client| c.call("GetObjectAcl", "bkt", "acl.txt", None, b"").unwrap().json["result"].clone();
+    assert_eq!(get(&client)["AccessControlList"]["Grant"], json!(["default"]));
+    let set = Options::new().header("x-oss-object-acl", "public-read");
+    client.call("PutObjectAcl", "bkt", "acl.txt", Some(&set), b"").unwrap();
+    assert_eq!(get(&client)["AccessControlList"]["Grant"], json!(["public-read"]));
+    let bad = Options::new().header("x-oss-object-acl", "everyone");
+    assert_eq!(client.call("PutObjectAcl", "bkt", "acl.txt", Some(&bad), b"").unwrap_err().code, "InvalidArgument");
+    let bucket = client.call("GetBucketAcl", "bkt", "", None, b"").unwrap().json["result"].clone();
+    assert_eq!(bucket["AccessControlList"]["Grant"], json!(["private"]));
+}
+
+#[test]
+fn the_generic_call_checks_before_any_request() {
+    let (emulator, client) = setup();
+    let before = emulator.stats().requests;
+    let e = client.call("CopyObjects", "bkt", "k", None, b"").unwrap_err();
+    assert_eq!(e.result, oss_result::InvalidArgument);
+    assert!(
+        e.message.contains("unknown operation \"CopyObjects\"") && e.message.contains("ListObjectsV2"),
+        "{}",
+        e.message
+    );
+    let e = client.call("CompleteMultipartUpload", "bkt", "k", None, b"").unwrap_err();
+    assert!(e.message.contains("oss_complete_multipart_upload"), "{}", e.message);
+    assert_eq!(client.call("ListObjects", "bkt", "key", None, b"").unwrap_err().result, oss_result::InvalidArgument);
+    assert_eq!(
+        client.call("HeadObject", "Bad_Bucket", "k", None, b"").unwrap_err().result,
+        oss_result::InvalidBucketName
+    );
+    let cb = Options::new().header("x-oss-callback", "eyJjYWxsYmFja1VybCI6Imh0dHA6Ly94In0=");
+    let e = client.call("CopyObject", "bkt", "k", Some(&cb), b"").unwrap_err();
+    assert_eq!(e.result, oss_result::InvalidCallback);
+    assert_eq!(emulator.stats().requests, before, "nothing was sent");
+}
