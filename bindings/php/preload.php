@@ -31,7 +31,7 @@ foreach ($sources as $source) {
 }
 sort($classes);
 foreach ($classes as $class) {
-    if (!class_exists($class) && !interface_exists($class)) {
+    if (!class_exists($class) && !interface_exists($class) && !trait_exists($class)) {
         throw new LogicException('preload.php: ' . $class . ' did not load');
     }
 }

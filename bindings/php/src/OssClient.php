@@ -15,6 +15,10 @@ use OSS\Core\UnsupportedMethods;
 use OSS\Credentials\CredentialsProvider;
 use OSS\Credentials\StaticCredentialsProvider;
 use OSS\Model\ListPartsInfo;
+use OSS\Model\ObjectInfo;
+use OSS\Model\ObjectListInfo;
+use OSS\Model\ObjectListInfoV2;
+use OSS\Model\PrefixInfo;
 use OSS\Native\CString;
 use OSS\Native\Digest;
 use OSS\Native\NativeClient;
@@ -52,6 +56,9 @@ class OssClient
     const OSS_PREFIX = 'prefix';
     const OSS_DELIMITER = 'delimiter';
     const OSS_MARKER = 'marker';
+    const OSS_START_AFTER = 'start-after';
+    const OSS_CONTINUATION_TOKEN = 'continuation-token';
+    const OSS_LIST_TYPE = 'list-type';
     const OSS_RANGE = 'range';
     const OSS_ETAG = 'etag';
     const OSS_LAST_MODIFIED = 'lastmodified';
@@ -600,6 +607,210 @@ class OssClient
     }
 
     /**
+     * Copies $fromBucket/$fromObject to $toBucket/$toObject (CopyObject; OSS_HEADERS may carry
+     * x-oss-metadata-directive, x-oss-meta-*, x-oss-object-acl; OSS_VERSION_ID names a source version).
+     *
+     * @param string $fromBucket
+     * @param string $fromObject
+     * @param string $toBucket
+     * @param string $toObject
+     * @param array|null $options
+     * @return array LastModified and ETag of the copy (at 0 and 1, as strings where the SDK has SimpleXMLElement
+     *         objects), then the result array's headers and info
+     * @throws OssException
+     */
+    public function copyObject($fromBucket, $fromObject, $toBucket, $toObject, $options = null)
+    {
+        [$fromBucket, $fromObject, $options] = $this->precheckCommon($fromBucket, $fromObject, $options);
+        [$toBucket, $toObject, $options] = $this->precheckCommon($toBucket, $toObject, $options);
+        $source = '/' . $fromBucket . '/' . rawurlencode($fromObject);
+        if (isset($options[self::OSS_VERSION_ID])) {
+            $source .= '?versionId=' . ArgumentCheck::text($options[self::OSS_VERSION_ID], 'versionId');
+            unset($options[self::OSS_VERSION_ID]);
+        }
+        $request = OptionsMapper::map($options, true, false);
+        $request->headers[] = [self::OSS_OBJECT_COPY_SOURCE, $source];
+        [$result, $flat] = $this->nativeClient($options)->call('CopyObject', $toBucket, $toObject, $request);
+        unset($flat['body']);
+        $copied = [];
+        foreach (['LastModified', 'ETag'] as $field) {
+            if (isset($result[$field])) {
+                $copied[] = $result[$field];
+            }
+        }
+        return array_merge($copied, $flat);
+    }
+
+    /**
+     * Lists objects (ListObjects): OSS_PREFIX, OSS_DELIMITER (default '/'), OSS_MARKER, OSS_MAX_KEYS (default 100);
+     * sent URL-encoded and decoded, as the SDK does.
+     *
+     * @param string $bucket
+     * @param array|null $options
+     * @return ObjectListInfo
+     * @throws OssException
+     */
+    public function listObjects($bucket, $options = null)
+    {
+        [$bucket, $options] = $this->precheckBucket($bucket, $options);
+        $request = $this->listingRequest($options, [
+            self::OSS_MARKER => $options[self::OSS_MARKER] ?? '',
+        ]);
+        [$result] = $this->nativeClient($options)->call('ListObjects', $bucket, '', $request);
+        $result = is_array($result) ? $result : [];
+        $url = ($result['EncodingType'] ?? '') === 'url';
+        return new ObjectListInfo(
+            $result['Name'] ?? '',
+            self::listed($result, 'Prefix', $url),
+            self::listed($result, 'Marker', $url),
+            self::listed($result, 'NextMarker', $url),
+            (int) ($result['MaxKeys'] ?? 0),
+            self::listed($result, 'Delimiter', $url),
+            $result['IsTruncated'] ?? '',
+            self::objectInfos($result, $url),
+            self::prefixInfos($result, $url)
+        );
+    }
+
+    /**
+     * Lists objects (ListObjectsV2): as listObjects with OSS_START_AFTER and OSS_CONTINUATION_TOKEN instead of the
+     * marker, and 'fetch-owner'.
+     *
+     * @param string $bucket
+     * @param array|null $options
+     * @return ObjectListInfoV2
+     * @throws OssException
+     */
+    public function listObjectsV2($bucket, $options = null)
+    {
+        [$bucket, $options] = $this->precheckBucket($bucket, $options);
+        $extra = [self::OSS_START_AFTER => $options[self::OSS_START_AFTER] ?? ''];
+        if (isset($options['fetch-owner'])) {
+            $extra['fetch-owner'] = $options['fetch-owner'] === true ? 'true' : $options['fetch-owner'];
+        }
+        $request = $this->listingRequest($options, $extra);
+        [$result] = $this->nativeClient($options)->call('ListObjectsV2', $bucket, '', $request);
+        $result = is_array($result) ? $result : [];
+        $url = ($result['EncodingType'] ?? '') === 'url';
+        return new ObjectListInfoV2(
+            $result['Name'] ?? '',
+            self::listed($result, 'Prefix', $url),
+            (int) ($result['MaxKeys'] ?? 0),
+            self::listed($result, 'Delimiter', $url),
+            $result['IsTruncated'] ?? '',
+            self::objectInfos($result, $url),
+            self::prefixInfos($result, $url),
+            $result['ContinuationToken'] ?? '',
+            $result['NextContinuationToken'] ?? '',
+            self::listed($result, 'StartAfter', $url),
+            (int) ($result['KeyCount'] ?? 0)
+        );
+    }
+
+    /**
+     * Deletes up to 1000 objects in one request (DeleteMultipleObjects, with its Content-MD5); 'quiet' => true
+     * (or 'true') asks OSS not to list them.
+     *
+     * @param string $bucket
+     * @param array $objects object names
+     * @param array|null $options
+     * @return array the names OSS reports deleted (strings; none in quiet mode)
+     * @throws OssException
+     */
+    public function deleteObjects($bucket, $objects, $options = null)
+    {
+        [$bucket, $options] = $this->precheckBucket($bucket, $options);
+        if (!is_array($objects) || !$objects) {
+            throw new OssException('objects must be array');
+        }
+        $names = [];
+        foreach ($objects as $object) {
+            $names[] = ArgumentCheck::objectName($object);
+        }
+        $quiet = $options['quiet'] ?? false;
+        $quiet = ($quiet === true || $quiet === 'true') ? 'true' : 'false';
+        $request = OptionsMapper::map($options, false, false);
+        $request->headers[] = ['Content-Type', 'application/xml'];
+        $body = OssUtil::createDeleteObjectsXmlBody($names, $quiet);
+        [$result] = $this->nativeClient($options)->call('DeleteMultipleObjects', $bucket, '', $request, $body);
+        $deleted = [];
+        foreach ((is_array($result) ? $result['Deleted'] ?? [] : []) as $entry) {
+            $deleted[] = (string) ($entry['Key'] ?? '');
+        }
+        return $deleted;
+    }
+
+    /**
+     * The object's ACL: 'default', 'private', 'public-read' or 'public-read-write'.
+     *
+     * @param string $bucket
+     * @param string $object
+     * @param array|null $options
+     * @return string
+     * @throws OssException
+     */
+    public function getObjectAcl($bucket, $object, $options = null)
+    {
+        [$bucket, $object, $options] = $this->precheckCommon($bucket, $object, $options);
+        [$result] = $this->nativeClient($options)->call('GetObjectAcl', $bucket, $object, new RequestOptions());
+        return self::grant($result);
+    }
+
+    /**
+     * Sets the object's ACL ('default', 'private', 'public-read', 'public-read-write').
+     *
+     * @param string $bucket
+     * @param string $object
+     * @param string $acl
+     * @param array|null $options
+     * @return array the result array, as putObject
+     * @throws OssException
+     */
+    public function putObjectAcl($bucket, $object, $acl, $options = null)
+    {
+        [$bucket, $object, $options] = $this->precheckCommon($bucket, $object, $options);
+        $request = OptionsMapper::map($options, false, false);
+        $request->headers[] = [self::OSS_OBJECT_ACL, ArgumentCheck::text($acl, 'acl')];
+        return $this->nativeClient($options)->call('PutObjectAcl', $bucket, $object, $request)[1];
+    }
+
+    /**
+     * The bucket's ACL: 'private', 'public-read' or 'public-read-write'.
+     *
+     * @param string $bucket
+     * @param array|null $options
+     * @return string
+     * @throws OssException
+     */
+    public function getBucketAcl($bucket, $options = null)
+    {
+        [$bucket, $options] = $this->precheckBucket($bucket, $options);
+        [$result] = $this->nativeClient($options)->call('GetBucketAcl', $bucket, '', new RequestOptions());
+        return self::grant($result);
+    }
+
+    /**
+     * Whether the bucket exists (GetBucketAcl: false for 404 NoSuchBucket, an exception for other errors).
+     *
+     * @param string $bucket
+     * @return bool
+     * @throws OssException
+     */
+    public function doesBucketExist($bucket)
+    {
+        [$bucket] = $this->precheckBucket($bucket, null);
+        try {
+            $this->nativeClient([])->call('GetBucketAcl', $bucket, '', new RequestOptions());
+            return true;
+        } catch (OssException $e) {
+            if ($e->getHTTPStatus() === '404') {
+                return false;
+            }
+            throw $e;
+        }
+    }
+
+    /**
      * How often libossrs retries a request that is safe to repeat (connection errors, timeouts, 5xx, 429, 408;
      * never a request whose repetition could run a callback twice), with exponential backoff and jitter.
      *
@@ -716,6 +927,91 @@ class OssClient
         $settings->setLimits($config['ossrsLimits'] ?? []);
         $this->settings = $settings;
         $this->provider = $provider;
+    }
+
+    /**
+     * The SDK's precheckCommon for bucket operations: the options, then the bucket.
+     *
+     * @param mixed $bucket
+     * @param mixed $options
+     * @return array{0: string, 1: array<mixed>}
+     * @throws OssException
+     */
+    private function precheckBucket($bucket, $options): array
+    {
+        $options = ArgumentCheck::options($options);
+        return [ArgumentCheck::bucketName($bucket), $options];
+    }
+
+    /**
+     * The query of a listing, as the SDK sends it: the options' own, then encoding-type=url and the prefix,
+     * delimiter (default '/') and max-keys (default 100) with $extra.
+     *
+     * @param array<mixed> $options
+     * @param array<string, mixed> $extra
+     * @throws OssException
+     */
+    private function listingRequest(array $options, array $extra): RequestOptions
+    {
+        $request = OptionsMapper::map($options, false, false);
+        $query = [
+            self::OSS_ENCODING_TYPE => self::OSS_ENCODING_TYPE_URL,
+            self::OSS_DELIMITER => $options[self::OSS_DELIMITER] ?? '/',
+            self::OSS_PREFIX => $options[self::OSS_PREFIX] ?? '',
+            self::OSS_MAX_KEYS => $options[self::OSS_MAX_KEYS] ?? self::OSS_MAX_KEYS_VALUE,
+        ] + $extra;
+        foreach ($query as $name => $value) {
+            $request->query[] = [$name, ArgumentCheck::text(is_int($value) ? (string) $value : $value, $name)];
+        }
+        return $request;
+    }
+
+    /** @param array<string, mixed> $result */
+    private static function listed(array $result, string $field, bool $urlEncoded): string
+    {
+        $value = is_string($result[$field] ?? null) ? $result[$field] : '';
+        return $urlEncoded ? rawurldecode($value) : $value;
+    }
+
+    /**
+     * @param array<string, mixed> $result
+     * @return ObjectInfo[]
+     */
+    private static function objectInfos(array $result, bool $urlEncoded): array
+    {
+        $list = [];
+        foreach ($result['Contents'] ?? [] as $entry) {
+            $list[] = ObjectInfo::fromListing(is_array($entry) ? $entry : [], $urlEncoded);
+        }
+        return $list;
+    }
+
+    /**
+     * @param array<string, mixed> $result
+     * @return PrefixInfo[]
+     */
+    private static function prefixInfos(array $result, bool $urlEncoded): array
+    {
+        $list = [];
+        foreach ($result['CommonPrefixes'] ?? [] as $entry) {
+            $list[] = new PrefixInfo(self::listed(is_array($entry) ? $entry : [], 'Prefix', $urlEncoded));
+        }
+        return $list;
+    }
+
+    /**
+     * The Grant of an AccessControlPolicy result.
+     *
+     * @param mixed $result
+     * @throws OssException when there is none, as the SDK's "xml format exception"
+     */
+    private static function grant($result): string
+    {
+        $grant = is_array($result) ? ($result['AccessControlList']['Grant'][0] ?? null) : null;
+        if (!is_string($grant)) {
+            throw new OssException('xml format exception');
+        }
+        return $grant;
     }
 
     /**

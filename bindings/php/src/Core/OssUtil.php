@@ -72,4 +72,28 @@ class OssUtil
         }
         return Digest::fileContentMd5($filename, $from, max(0, $to - $from + 1)) ?? '';
     }
+
+    /**
+     * The DeleteMultipleObjects body for $objects (names) and $quiet ('true' or 'false'), as the SDK writes it:
+     * `<?xml version="1.0" encoding="utf-8"?>` and one line `<Delete><Quiet>…</Quiet><Object><Key>…</Key></Object>…`,
+     * `&`, `<` and `>` escaped.
+     *
+     * @param string[] $objects
+     * @param string $quiet
+     * @return string
+     */
+    public static function createDeleteObjectsXmlBody($objects, $quiet)
+    {
+        $xml = '<?xml version="1.0" encoding="utf-8"?>' . "\n" . '<Delete><Quiet>' . self::xmlText((string) $quiet)
+            . '</Quiet>';
+        foreach ($objects as $object) {
+            $xml .= '<Object><Key>' . self::xmlText((string) $object) . '</Key></Object>';
+        }
+        return $xml . "</Delete>\n";
+    }
+
+    private static function xmlText(string $text): string
+    {
+        return htmlspecialchars($text, ENT_XML1 | ENT_NOQUOTES, 'UTF-8');
+    }
 }

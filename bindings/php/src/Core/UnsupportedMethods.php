@@ -55,12 +55,6 @@ trait UnsupportedMethods
     }
 
     /** @throws OssException always: not supported by ossrs yet */
-    public function copyObject($fromBucket, $fromObject, $toBucket, $toObject, $options = null)
-    {
-        throw UnsupportedMethod::exception(__FUNCTION__);
-    }
-
-    /** @throws OssException always: not supported by ossrs yet */
     public function createBucket($bucket, $acl = 'private', $options = null)
     {
         throw UnsupportedMethod::exception(__FUNCTION__);
@@ -151,18 +145,6 @@ trait UnsupportedMethods
     }
 
     /** @throws OssException always: not supported by ossrs yet */
-    public function deleteObjects($bucket, $objects, $options = null)
-    {
-        throw UnsupportedMethod::exception(__FUNCTION__);
-    }
-
-    /** @throws OssException always: not supported by ossrs yet */
-    public function doesBucketExist($bucket)
-    {
-        throw UnsupportedMethod::exception(__FUNCTION__);
-    }
-
-    /** @throws OssException always: not supported by ossrs yet */
     public function extendBucketWorm($bucket, $wormId, $day, $options = null)
     {
         throw UnsupportedMethod::exception(__FUNCTION__);
@@ -176,12 +158,6 @@ trait UnsupportedMethods
 
     /** @throws OssException always: not supported by ossrs yet */
     public function generatePresignedUrl($bucket, $object, $expiration, $method = 'GET', $options = null)
-    {
-        throw UnsupportedMethod::exception(__FUNCTION__);
-    }
-
-    /** @throws OssException always: not supported by ossrs yet */
-    public function getBucketAcl($bucket, $options = null)
     {
         throw UnsupportedMethod::exception(__FUNCTION__);
     }
@@ -319,12 +295,6 @@ trait UnsupportedMethods
     }
 
     /** @throws OssException always: not supported by ossrs yet */
-    public function getObjectAcl($bucket, $object, $options = null)
-    {
-        throw UnsupportedMethod::exception(__FUNCTION__);
-    }
-
-    /** @throws OssException always: not supported by ossrs yet */
     public function getObjectTagging($bucket, $object, $options = null)
     {
         throw UnsupportedMethod::exception(__FUNCTION__);
@@ -368,18 +338,6 @@ trait UnsupportedMethods
 
     /** @throws OssException always: not supported by ossrs yet */
     public function listObjectVersions($bucket, $options = null)
-    {
-        throw UnsupportedMethod::exception(__FUNCTION__);
-    }
-
-    /** @throws OssException always: not supported by ossrs yet */
-    public function listObjects($bucket, $options = null)
-    {
-        throw UnsupportedMethod::exception(__FUNCTION__);
-    }
-
-    /** @throws OssException always: not supported by ossrs yet */
-    public function listObjectsV2($bucket, $options = null)
     {
         throw UnsupportedMethod::exception(__FUNCTION__);
     }
@@ -488,12 +446,6 @@ trait UnsupportedMethods
 
     /** @throws OssException always: not supported by ossrs yet */
     public function putLiveChannelStatus($bucket, $channelName, $channelStatus, $options = null)
-    {
-        throw UnsupportedMethod::exception(__FUNCTION__);
-    }
-
-    /** @throws OssException always: not supported by ossrs yet */
-    public function putObjectAcl($bucket, $object, $acl, $options = null)
     {
         throw UnsupportedMethod::exception(__FUNCTION__);
     }

@@ -435,6 +435,41 @@ final class NativeClient
     }
 
     /**
+     * Any operation of libossrs's table (`oss_client_call`), by its OSS name: the one execute path of the methods
+     * without logic of their own. $bucket and $object are '' where the operation does not take them.
+     *
+     * @return array{0: mixed, 1: array<string, mixed>} the parsed XML result (arrays; null when there is none)
+     *         and the SDK's flat result array (headers, info, body)
+     * @throws OssException
+     */
+    public function call(
+        string $operation,
+        string $bucket,
+        string $object,
+        RequestOptions $request,
+        string $body = ''
+    ): array {
+        $this->checkText(['bucket name' => $bucket, 'object name' => $object]);
+        return $this->run(
+            $request,
+            function (?CData $options, CData $out, CData $error) use ($operation, $bucket, $object, $body): int {
+                return $this->ffi->oss_client_call(
+                    $this->handle,
+                    $operation,
+                    $bucket,
+                    $object,
+                    $options,
+                    $body,
+                    strlen($body),
+                    $out,
+                    $error
+                );
+            },
+            fn (NativeResponse $response): array => [$response->document()['result'], $response->toResultArray()]
+        );
+    }
+
+    /**
      * HeadObject.
      *
      * @return array<string, mixed> the SDK's result array

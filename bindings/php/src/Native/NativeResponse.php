@@ -16,6 +16,8 @@ final class NativeResponse
 {
     private FFI $ffi;
     private ?CData $handle;
+    /** @var array<string, mixed>|null */
+    private ?array $document = null;
 
     /** @param CData $handle an `oss_response*` this object now owns */
     public function __construct(FFI $ffi, CData $handle)
@@ -34,33 +36,48 @@ final class NativeResponse
      */
     public function toResultArray(): array
     {
-        $ffi = $this->ffi;
-        $h = $this->handle;
+        $doc = $this->document();
         $result = [];
-        $count = (int) $ffi->oss_response_header_count($h);
-        for ($i = 0; $i < $count; $i++) {
-            $result[strtolower((string) $ffi->oss_response_header_name($h, $i))] =
-                (string) $ffi->oss_response_header_value($h, $i);
+        $contentType = null;
+        foreach ($doc['headers'] as [$name, $value]) {
+            $result[strtolower($name)] = $value;
+            if ($contentType === null && strcasecmp($name, 'Content-Type') === 0) {
+                $contentType = $value;
+            }
         }
-        $body = $this->body();
-        $url = (string) $ffi->oss_response_url($h);
-        $totalTimeUs = (int) $ffi->oss_response_total_time_us($h);
+        $totalTimeUs = (int) $doc['total_time_us'];
         $result['info'] = [
-            'url' => $url,
-            'content_type' => $ffi->oss_response_header($h, 'Content-Type'),
-            'http_code' => (int) $ffi->oss_response_status($h),
+            'url' => $doc['url'],
+            'content_type' => $contentType,
+            'http_code' => (int) $doc['status'],
             'total_time' => $totalTimeUs / 1e6,
-            'size_upload' => (float) $ffi->oss_response_bytes_sent($h),
-            'size_download' => (float) strlen($body),
+            'size_upload' => (float) $doc['bytes_sent'],
+            'size_download' => (float) $doc['body_len'],
             'total_time_us' => $totalTimeUs,
-            'method' => (string) $ffi->oss_response_method($h),
+            'method' => $doc['method'],
             // libossrs: the answer was lost and success was confirmed by ListParts + HEAD (whose answer this is).
-            'ossrs_recovered' => (bool) $ffi->oss_response_recovered($h),
+            'ossrs_recovered' => (bool) $doc['recovered'],
         ];
-        $result['oss-request-url'] = $url;
+        $result['oss-request-url'] = $doc['url'];
         $result['oss-redirects'] = 0;
-        $result['body'] = $body;
+        $result['body'] = $this->body();
         return $result;
+    }
+
+    /**
+     * The whole answer but the body, as `oss_response_json` gives it in one FFI call: status, headers (name/value
+     * pairs), url, method, total_time_us, bytes_sent, body_len, recovered, attempts and result (the operation's
+     * XML result as arrays, for the generic call; else null).
+     *
+     * @return array<string, mixed>
+     */
+    public function document(): array
+    {
+        if ($this->document === null) {
+            $json = (string) $this->ffi->oss_response_json($this->handle);
+            $this->document = json_decode($json, true, 64, JSON_THROW_ON_ERROR);
+        }
+        return $this->document;
     }
 
     /** The raw body. */
