@@ -696,6 +696,38 @@ enum oss_result oss_options_set_checkpoint_file(struct oss_options *options,
 // `options` is NULL or options from this library not yet freed.
 void oss_options_free(struct oss_options *options);
 
+// Writes to `*url_out` a URL that allows `method` (`GET`, `PUT`, `HEAD`, `POST` or `DELETE`) on `bucket/object`
+// until `expires` (Unix seconds, in the future; with signature V4 at most 7 days ahead), signed with the
+// client's credentials and signature version (V1: `OSSAccessKeyId`, `Expires`, `Signature`; V4: the
+// `x-oss-signature*` parameters; an STS token as a signed parameter). The headers of `options` are signed — the
+// request made with the URL must send them — and its query parameters (`response-content-type`,
+// `x-oss-process`, …) become part of the URL. `callback` / `callback_var` (JSON, NULL for none) are checked as for
+// `oss_put_object_with_callback` and signed as the `x-oss-callback` / `x-oss-callback-var` headers the PUT must
+// send, base64-encoded. No I/O.
+//
+// Errors: usage codes (`OSS_RESULT_INVALID_ARGUMENT` for a method or expiry it refuses). Ownership: borrows
+// inputs for the duration of the call; `*url_out` — caller owns, free with `oss_string_free`. Thread safety:
+// any thread.
+//
+// # Safety
+// Pointers are NULL or valid as documented.
+enum oss_result oss_presign_url(const struct oss_client *client,
+                                const char *method,
+                                const char *bucket,
+                                const char *object,
+                                uint64_t expires,
+                                const char *callback,
+                                const char *callback_var,
+                                const struct oss_options *options,
+                                char **url_out,
+                                struct oss_error **error_out);
+
+// Frees a string libossrs returned (`oss_presign_url`'s URL). NULL is a no-op.
+//
+// # Safety
+// `s` is NULL or a string from libossrs not freed yet.
+void oss_string_free(char *s);
+
 // Uploads `len` bytes at `data` as `bucket/object` (PutObject). Content-MD5 is always sent; Content-Type comes
 // from the options or is inferred from the object name (the SDK's table), else `application/octet-stream`.
 //

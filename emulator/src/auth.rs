@@ -121,6 +121,15 @@ pub struct SignedRequest<'a> {
 /// Checks the request's signature, key, token and time. Returns the access key id used.
 pub fn authenticate(req: &SignedRequest<'_>, keys: &[Credential], region: &str, now: i64) -> Result<String, OssError> {
     let Some(auth) = find_header(req.headers, "authorization") else {
+        let param = |name: &str| req.query.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
+        if param("x-oss-signature-version").is_some() {
+            return verify_v4_query(req, keys, region, now);
+        }
+        if let (Some(id), Some(expires), Some(signature)) =
+            (param("OSSAccessKeyId"), param("Expires"), param("Signature"))
+        {
+            return verify_v1_query(req, id, expires, signature, keys, now);
+        }
         return Err(OssError::access_denied("You have no right to access this object because of bucket acl."));
     };
     if let Some(rest) = auth.strip_prefix("OSS4-HMAC-SHA256 ") {
@@ -194,11 +203,98 @@ fn verify_v1(req: &SignedRequest<'_>, credential: &str, keys: &[Credential], now
     Ok(id.to_string())
 }
 
+/// A V1 presigned URL: `OSSAccessKeyId`, `Expires` (Unix seconds, in the string to sign where Date would be) and
+/// `Signature` in the query, an STS token as the signed `security-token` parameter.
+fn verify_v1_query(
+    req: &SignedRequest<'_>,
+    id: &str,
+    expires: &str,
+    signature: &str,
+    keys: &[Credential],
+    now: i64,
+) -> Result<String, OssError> {
+    let cred = lookup(keys, id)?;
+    let token = req.query.iter().find(|(k, _)| k == "security-token").map(|(_, v)| v.as_str());
+    if token != cred.sts_token.as_deref() {
+        return Err(OssError::new(403, "InvalidSecurityToken", "The security token you provided is invalid."));
+    }
+    let deadline: i64 = expires.parse().map_err(|_| OssError::access_denied("Invalid Expires in the URL."))?;
+    if deadline < now {
+        return Err(OssError::access_denied("Request has expired.")
+            .with_extra("Expires", time::iso8601_secs(deadline))
+            .with_extra("ServerTime", time::iso8601_secs(now)));
+    }
+    let query: Vec<(String, String)> = req
+        .query
+        .iter()
+        .filter(|(k, _)| !matches!(k.as_str(), "OSSAccessKeyId" | "Expires" | "Signature"))
+        .cloned()
+        .collect();
+    let signed = SignedRequest { query: &query, ..*req };
+    let sts = v1_string_to_sign_at(&signed, expires);
+    if v1_signature(&cred.secret, &sts) != signature {
+        return Err(mismatch(id, signature).with_extra("StringToSign", sts));
+    }
+    Ok(id.to_string())
+}
+
+/// A V4 presigned URL: `x-oss-signature-version`, `x-oss-credential`, `x-oss-date`, `x-oss-expires` (seconds,
+/// at most 7 days) and `x-oss-signature` in the query; every other parameter is signed in the canonical query.
+fn verify_v4_query(req: &SignedRequest<'_>, keys: &[Credential], region: &str, now: i64) -> Result<String, OssError> {
+    let param = |name: &str| req.query.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
+    let bad = |what: &str| OssError::invalid_argument(format!("The presigned URL is malformed: {what}."));
+    if param("x-oss-signature-version") != Some("OSS4-HMAC-SHA256") {
+        return Err(bad("x-oss-signature-version must be OSS4-HMAC-SHA256"));
+    }
+    let credential = param("x-oss-credential").ok_or_else(|| bad("missing x-oss-credential"))?;
+    let datetime = param("x-oss-date").ok_or_else(|| bad("missing x-oss-date"))?;
+    let expires: i64 = param("x-oss-expires").and_then(|e| e.parse().ok()).ok_or_else(|| bad("bad x-oss-expires"))?;
+    let signature = param("x-oss-signature").ok_or_else(|| bad("missing x-oss-signature"))?;
+    let parts: Vec<&str> = credential.split('/').collect();
+    let [id, date, scope_region, product, terminator] = parts.as_slice() else {
+        return Err(bad("x-oss-credential must be <id>/<date>/<region>/oss/aliyun_v4_request"));
+    };
+    let cred = lookup(keys, id)?;
+    if param("x-oss-security-token") != cred.sts_token.as_deref() {
+        return Err(OssError::new(403, "InvalidSecurityToken", "The security token you provided is invalid."));
+    }
+    let signed_at = time::parse_v4_datetime(datetime).ok_or_else(|| bad("bad x-oss-date"))?;
+    if !(1..=604_800).contains(&expires) {
+        return Err(bad("x-oss-expires must be between 1 and 604800 seconds"));
+    }
+    if signed_at + expires < now {
+        return Err(OssError::access_denied("Request has expired."));
+    }
+    if *date != &datetime[..8] || *scope_region != region || *product != "oss" || *terminator != "aliyun_v4_request" {
+        return Err(bad("the credential scope does not match"));
+    }
+    let additional: Vec<String> = param("x-oss-additional-headers")
+        .unwrap_or("")
+        .split(';')
+        .filter(|s| !s.is_empty())
+        .map(str::to_ascii_lowercase)
+        .collect();
+    let query: Vec<(String, String)> = req.query.iter().filter(|(k, _)| k != "x-oss-signature").cloned().collect();
+    let signed = SignedRequest { query: &query, ..*req };
+    let canonical = v4_canonical_request(&signed, &additional, "UNSIGNED-PAYLOAD");
+    let scope = format!("{date}/{region}/oss/aliyun_v4_request");
+    let sts = v4_string_to_sign(datetime, &scope, &canonical);
+    if v4_signature(&cred.secret, date, region, &sts) != signature {
+        return Err(mismatch(id, signature).with_extra("CanonicalRequest", canonical).with_extra("StringToSign", sts));
+    }
+    Ok(id.to_string())
+}
+
 /// The V1 string to sign.
 pub fn v1_string_to_sign(req: &SignedRequest<'_>) -> String {
+    v1_string_to_sign_at(req, find_header(req.headers, "date").unwrap_or(""))
+}
+
+/// The V1 string to sign with `date` in the Date line (a presigned URL's Expires).
+fn v1_string_to_sign_at(req: &SignedRequest<'_>, date: &str) -> String {
     let h = |name| find_header(req.headers, name).unwrap_or("");
     let mut out =
-        format!("{}\n{}\n{}\n{}\n", req.method.to_ascii_uppercase(), h("content-md5"), h("content-type"), h("date"));
+        format!("{}\n{}\n{}\n{}\n", req.method.to_ascii_uppercase(), h("content-md5"), h("content-type"), date);
     let oss_headers: BTreeMap<String, &str> = req
         .headers
         .iter()

@@ -510,6 +510,43 @@ impl Client {
         }
     }
 
+    /// `oss_presign_url`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn presign(
+        &self,
+        method: &str,
+        bucket: &str,
+        key: &str,
+        expires: u64,
+        cb: Option<&str>,
+        var: Option<&str>,
+        o: Option<&Options>,
+    ) -> Result<String, Err> {
+        let (m, b, k, cb, var) = (c(method), c(bucket), c(key), opt_c(cb), opt_c(var));
+        let (mut url, mut err) = (ptr::null_mut(), ptr::null_mut());
+        unsafe {
+            let rc = ossrs::ffi::presign::oss_presign_url(
+                self.0,
+                m.as_ptr(),
+                b.as_ptr(),
+                k.as_ptr(),
+                expires,
+                ptr_of(&cb),
+                ptr_of(&var),
+                opts_ptr(o),
+                &mut url,
+                &mut err,
+            );
+            if rc != oss_result::Ok {
+                assert!(url.is_null());
+                return Err(take_error(err));
+            }
+            let text = CStr::from_ptr(url).to_str().unwrap().to_string();
+            ossrs::ffi::presign::oss_string_free(url);
+            Ok(text)
+        }
+    }
+
     pub fn head(&self, bucket: &str, key: &str) -> Outcome {
         let (b, k) = (c(bucket), c(key));
         let (mut resp, mut err) = (ptr::null_mut(), ptr::null_mut());

@@ -267,6 +267,19 @@ enum oss_result oss_options_set_checkpoint_file(struct oss_options *options,
 
 void oss_options_free(struct oss_options *options);
 
+enum oss_result oss_presign_url(const struct oss_client *client,
+                                const char *method,
+                                const char *bucket,
+                                const char *object,
+                                uint64_t expires,
+                                const char *callback,
+                                const char *callback_var,
+                                const struct oss_options *options,
+                                char **url_out,
+                                struct oss_error **error_out);
+
+void oss_string_free(char *s);
+
 enum oss_result oss_put_object_with_callback(const struct oss_client *client,
                                              const char *bucket,
                                              const char *object,

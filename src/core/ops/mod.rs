@@ -6,6 +6,7 @@ mod digest;
 mod generic;
 mod multipart;
 mod object;
+mod presign;
 mod put_object;
 mod upload_file;
 

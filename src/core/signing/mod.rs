@@ -1,6 +1,7 @@
 //! Request signing as pure functions: a request description, credentials and an injected clock go in,
 //! headers (Date, token, Authorization) come out. No I/O.
 
+pub mod presign;
 pub mod v1;
 pub mod v4;
 

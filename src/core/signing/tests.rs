@@ -189,21 +189,62 @@ fn civil_dates() {
     assert_eq!(v4_datetime(UNIX_EPOCH + Duration::from_secs(4_102_444_799)), "20991231T235959Z");
 }
 
+fn presigned(version: &SignatureVersion, token: Option<&str>, method: &str, expires: u64, now: u64) -> String {
+    let p =
+        presign::Presign { method, bucket: "bkt", key: "b.file", headers: Headers::new(), query: Vec::new(), expires };
+    let url = "http://bkt.oss-cn-hangzhou.aliyuncs.com/b.file";
+    presign::presign(p, url, &creds(token), version, UNIX_EPOCH + Duration::from_secs(now)).unwrap()
+}
+
 #[test]
 fn v1_presigned_url() {
-    let url = v1::presign_url(
-        &creds(None),
-        "GET",
-        "bkt",
-        "b.file",
-        "http://bkt.oss-cn-hangzhou.aliyuncs.com/b.file",
-        &[],
-        1_672_223_261,
-    );
+    // The known answer of php-sdk-behaviour.md §9 (computed with the SDK).
     assert_eq!(
-        url,
+        presigned(&SignatureVersion::V1, None, "GET", 1_672_223_261, 1_672_223_201),
         "http://bkt.oss-cn-hangzhou.aliyuncs.com/b.file?Expires=1672223261&OSSAccessKeyId=AKIDEXAMPLE&Signature=Y4RHxUFj3t5WzOb1M1k8SDIaKQM%3D"
     );
+    let sts = presigned(&SignatureVersion::V1, Some("TOKEN"), "PUT", 1_672_223_261, 1_672_223_201);
+    assert!(sts.contains("&security-token=TOKEN"), "{sts}");
+}
+
+#[test]
+fn v4_presigned_url_signs_its_own_parameters() {
+    // 2022-12-28T10:27:41Z, valid for 60 s; the expected URLs come from the official SDK's SignerV4::presign with
+    // the same keys, Date and expiration.
+    assert_eq!(
+        presigned(&v4(), None, "GET", 1_672_223_321, 1_672_223_261),
+        "http://bkt.oss-cn-hangzhou.aliyuncs.com/b.file?x-oss-credential=AKIDEXAMPLE%2F20221228%2Fcn-hangzhou%2Foss%2Faliyun_v4_request\
+         &x-oss-date=20221228T102741Z&x-oss-expires=60\
+         &x-oss-signature=bc17565c737b4f1b73efb9bf7fda55dc550ca3ef8c4bb092afb39129ae24121e&x-oss-signature-version=OSS4-HMAC-SHA256"
+    );
+    assert_eq!(
+        presigned(&v4(), Some("TOKEN"), "GET", 1_672_223_321, 1_672_223_261),
+        "http://bkt.oss-cn-hangzhou.aliyuncs.com/b.file?x-oss-credential=AKIDEXAMPLE%2F20221228%2Fcn-hangzhou%2Foss%2Faliyun_v4_request\
+         &x-oss-date=20221228T102741Z&x-oss-expires=60&x-oss-security-token=TOKEN\
+         &x-oss-signature=f42c165fa8ef3f84ae18dfb19c3112e8d3db878f63fdd80b94e6a78e843253ab&x-oss-signature-version=OSS4-HMAC-SHA256"
+    );
+    // Eight days is over the limit; the past is refused by both versions.
+    let e = presign::presign(
+        presign::Presign {
+            method: "GET",
+            bucket: "b",
+            key: "k",
+            headers: Headers::new(),
+            query: vec![],
+            expires: 8 * 86_400 + 10,
+        },
+        "http://h/k",
+        &creds(None),
+        &v4(),
+        UNIX_EPOCH + Duration::from_secs(10),
+    )
+    .unwrap_err();
+    assert!(e.message().contains("7 days"), "{e}");
+    let p =
+        presign::Presign { method: "GET", bucket: "b", key: "k", headers: Headers::new(), query: vec![], expires: 5 };
+    let e =
+        presign::presign(p, "http://h/k", &creds(None), &SignatureVersion::V1, UNIX_EPOCH + Duration::from_secs(10));
+    assert_eq!(e.unwrap_err().kind(), crate::core::error::ErrorKind::InvalidArgument);
 }
 
 /// Regression (found by tests/properties.rs): a clock past year 9999 made `sign` panic inside

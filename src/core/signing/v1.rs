@@ -150,31 +150,3 @@ pub fn authorization(creds: &Credentials, string_to_sign: &str) -> String {
     mac.update(string_to_sign.as_bytes());
     format!("OSS {}:{}", creds.access_key_id, B64.encode(mac.finalize().into_bytes()))
 }
-
-/// A V1 presigned URL (`php-sdk-behaviour.md` §9): the expiry epoch replaces Date in the string to sign, an STS
-/// token travels as the signed `security-token` query parameter, and `OSSAccessKeyId`, `Expires` and `Signature`
-/// are added to the query. `url_without_query` is the request URL; `query` the other (decoded) parameters.
-pub fn presign_url(
-    creds: &Credentials,
-    method: &str,
-    bucket: &str,
-    key: &str,
-    url_without_query: &str,
-    query: &[(String, String)],
-    expires: u64,
-) -> String {
-    let mut query = query.to_vec();
-    if let Some(t) = &creds.security_token {
-        query.push(("security-token".into(), t.expose().to_string()));
-    }
-    let mut headers = crate::core::http::Headers::new();
-    headers.set("Date", expires.to_string());
-    let req = SignableRequest { method, bucket, key, query: &query, headers: &mut headers };
-    let sts = string_to_sign(&req);
-    let auth = authorization(creds, &sts);
-    let signature = auth.rsplit_once(':').map_or("", |(_, s)| s).to_string();
-    query.push(("OSSAccessKeyId".into(), creds.access_key_id.clone()));
-    query.push(("Expires".into(), expires.to_string()));
-    query.push(("Signature".into(), signature));
-    format!("{url_without_query}?{}", crate::core::endpoint::query_string(&query))
-}
