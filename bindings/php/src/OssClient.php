@@ -811,6 +811,51 @@ class OssClient
     }
 
     /**
+     * A URL that allows $method on $bucket/$object for $timeout seconds from now (see generatePresignedUrl).
+     *
+     * @param string $bucket
+     * @param string $object
+     * @param int $timeout seconds
+     * @param string $method
+     * @param array|null $options
+     * @return string
+     * @throws OssException
+     */
+    public function signUrl($bucket, $object, $timeout = 60, $method = self::OSS_HTTP_GET, $options = null)
+    {
+        $seconds = ArgumentCheck::integer($timeout, 'timeout', 1);
+        return $this->generatePresignedUrl($bucket, $object, time() + $seconds, $method, $options);
+    }
+
+    /**
+     * A URL that allows $method (GET, PUT; ossrs also HEAD, POST, DELETE) on $bucket/$object until $expiration
+     * (Unix seconds), signed by libossrs with the client's signature version (V4: at most 7 days ahead) and
+     * current credentials (an STS token is signed into the URL). OSS_CONTENT_TYPE, OSS_CONTENT_MD5 and
+     * OSS_HEADERS are signed: the request must send them. Query options (response-*, x-oss-process, …) become
+     * part of the URL. OSS_CALLBACK / OSS_CALLBACK_VAR are checked and signed as the x-oss-callback(-var) headers
+     * (base64) the PUT must send. No I/O.
+     *
+     * @param string $bucket
+     * @param string $object
+     * @param int $expiration Unix seconds
+     * @param string $method
+     * @param array|null $options
+     * @return string
+     * @throws OssException
+     */
+    public function generatePresignedUrl($bucket, $object, $expiration, $method = self::OSS_HTTP_GET, $options = null)
+    {
+        [$bucket, $object, $options] = $this->precheckCommon($bucket, $object, $options);
+        $expires = ArgumentCheck::integer($expiration, 'expiration', 0);
+        $method = ArgumentCheck::text($method, 'method');
+        $request = OptionsMapper::map($options, true, true);
+        $callback = OptionsMapper::nonEmptyText($options, self::OSS_CALLBACK);
+        $callbackVar = OptionsMapper::nonEmptyText($options, self::OSS_CALLBACK_VAR);
+        return $this->nativeClient($options)
+            ->presignUrl($method, $bucket, $object, $expires, $callback, $callbackVar, $request);
+    }
+
+    /**
      * How often libossrs retries a request that is safe to repeat (connection errors, timeouts, 5xx, 429, 408;
      * never a request whose repetition could run a callback twice), with exponential backoff and jitter.
      *

@@ -157,12 +157,6 @@ trait UnsupportedMethods
     }
 
     /** @throws OssException always: not supported by ossrs yet */
-    public function generatePresignedUrl($bucket, $object, $expiration, $method = 'GET', $options = null)
-    {
-        throw UnsupportedMethod::exception(__FUNCTION__);
-    }
-
-    /** @throws OssException always: not supported by ossrs yet */
     public function getBucketCname($bucket, $options = null)
     {
         throw UnsupportedMethod::exception(__FUNCTION__);
@@ -470,12 +464,6 @@ trait UnsupportedMethods
 
     /** @throws OssException always: not supported by ossrs yet */
     public function signRtmpUrl($bucket, $channelName, $timeout = 60, $options = null)
-    {
-        throw UnsupportedMethod::exception(__FUNCTION__);
-    }
-
-    /** @throws OssException always: not supported by ossrs yet */
-    public function signUrl($bucket, $object, $timeout = 60, $method = 'GET', $options = null)
     {
         throw UnsupportedMethod::exception(__FUNCTION__);
     }

@@ -470,6 +470,49 @@ final class NativeClient
     }
 
     /**
+     * A presigned URL (`oss_presign_url`): no I/O.
+     *
+     * @throws OssException
+     */
+    public function presignUrl(
+        string $method,
+        string $bucket,
+        string $object,
+        int $expires,
+        ?string $callback,
+        ?string $callbackVar,
+        RequestOptions $request
+    ): string {
+        $this->checkText(['method' => $method, 'bucket name' => $bucket, 'object name' => $object]);
+        $this->checkCallback($callback, $callbackVar);
+        $ffi = $this->ffi;
+        $options = NativeOptions::create($ffi, $request);
+        $url = $ffi->new('char*');
+        $error = $ffi->new('oss_error*');
+        try {
+            $result = $ffi->oss_presign_url(
+                $this->handle,
+                $method,
+                $bucket,
+                $object,
+                max(0, $expires),
+                $callback,
+                $callbackVar,
+                $options,
+                FFI::addr($url),
+                FFI::addr($error)
+            );
+            NativeError::check($ffi, $result, $error);
+            return FFI::string($url);
+        } finally {
+            if (!FFI::isNull($url)) {
+                $ffi->oss_string_free($url);
+            }
+            NativeOptions::free($ffi, $options);
+        }
+    }
+
+    /**
      * HeadObject.
      *
      * @return array<string, mixed> the SDK's result array
