@@ -182,6 +182,12 @@ typedef struct oss_part {
   const char *etag;
 } oss_part;
 
+// Receives the next piece of a streamed download: return 0 to go on, anything else to stop (the call then fails
+// with `OSS_RESULT_ABORTED_BY_CALLBACK`). Runs on the thread that called the download function, in order.
+typedef int32_t (*oss_write_fn)(void *userdata,
+                                const uint8_t *data,
+                                size_t len);
+
 // Progress callback of `oss_upload_file`, called on the thread that called `oss_upload_file` (never on a worker
 // thread), at most once per part, after the part is stored. Return 0 to continue, anything else to cancel the
 // upload (`OSS_RESULT_ABORTED_BY_CALLBACK`).
@@ -602,6 +608,43 @@ enum oss_result oss_delete_object(const struct oss_client *client,
                                   const struct oss_options *options,
                                   struct oss_response **response_out,
                                   struct oss_error **error_out);
+
+// GetObject streamed into `write` (called with each piece as it arrives, at most 64 KiB at a time; libossrs
+// never holds the object). A whole object is checked against OSS's CRC-64 at the end
+// (`OSS_RESULT_CRC64_MISMATCH`: every byte was already written). A transfer that has started is never retried.
+// `*response_out` has the headers and an empty body.
+//
+// Errors: usage codes before any I/O, transport and service codes, `OSS_RESULT_ABORTED_BY_CALLBACK`.
+// Ownership: borrows inputs for the duration of the call; `*response_out` — caller owns, free with
+// `oss_response_free`. Thread safety: any thread; `write` runs on the calling thread.
+//
+// # Safety
+// Pointers are NULL or valid as documented; `write` may be called with `userdata` until the function returns.
+enum oss_result oss_get_object_to_sink(const struct oss_client *client,
+                                       const char *bucket,
+                                       const char *object,
+                                       const struct oss_options *options,
+                                       oss_write_fn write,
+                                       void *userdata,
+                                       struct oss_response **response_out,
+                                       struct oss_error **error_out);
+
+// GetObject into the file at `path`, streamed (one 64 KiB buffer) and checked like `oss_get_object_to_sink`.
+// The file is created or replaced only when the download is complete and checked (a temporary file beside it
+// is renamed); on failure an existing file is left untouched.
+//
+// Errors: as `oss_get_object_to_sink`, plus the file codes for `path`. Ownership and threads: as
+// `oss_get_object`.
+//
+// # Safety
+// Pointers are NULL or valid as documented.
+enum oss_result oss_get_object_to_file(const struct oss_client *client,
+                                       const char *bucket,
+                                       const char *object,
+                                       const char *path,
+                                       const struct oss_options *options,
+                                       struct oss_response **response_out,
+                                       struct oss_error **error_out);
 
 // A new, empty options object; NULL only if allocation is impossible.
 // Ownership: caller owns, free with `oss_options_free`.

@@ -10,7 +10,7 @@ use super::config::ClientConfig;
 use super::endpoint::query_string;
 use super::error::{fail, Error, ErrorKind, Result, ServiceError};
 use super::http::limits::{self, check_id};
-use super::http::{retry, Body, Headers, Reading, Response, Transport};
+use super::http::{retry, Body, BodySink, Headers, Reading, Response, Transport};
 use super::model::callback::{CallbackHeaders, EncodedCallbackCache};
 use super::model::xml;
 use super::operation::{Operation, Retry};
@@ -165,6 +165,12 @@ impl Client {
     /// call's deadline (`req.deadline`, else `timeout_ms` from now) leaves room; the error records how many
     /// attempts were made.
     pub fn execute(&self, req: OssRequest<'_>) -> Result<Response> {
+        self.execute_with(req, None)
+    }
+
+    /// As [`Client::execute`], the body of a 2xx answer streamed into `sink` when given (a transfer that has
+    /// started is never repeated).
+    pub(crate) fn execute_with(&self, req: OssRequest<'_>, mut sink: Option<&mut dyn BodySink>) -> Result<Response> {
         self.check_process()?;
         let url = self.config.endpoint.url_for(req.bucket, req.key, &query_string(&req.query));
         let repeatable = req.op.retry == Retry::Safe && !req.carries_callback;
@@ -177,7 +183,7 @@ impl Client {
             attempts += 1;
             let attempt_end = self.config.transport.attempt_timeout.map(|t| Instant::now() + t);
             let reading = Reading { answer: req.op.answer, deadline: earliest(deadline, attempt_end) };
-            let e = match self.attempt(&req, &url, reading) {
+            let e = match self.attempt(&req, &url, reading, sink.as_mut().map(|s| &mut **s as &mut dyn BodySink)) {
                 Ok(mut resp) => {
                     resp.attempts = attempts;
                     return Ok(resp);
@@ -216,7 +222,13 @@ impl Client {
     }
 
     /// One signed attempt (the caller's headers are copied, so each attempt gets a fresh Date and signature).
-    fn attempt(&self, req: &OssRequest<'_>, url: &str, reading: Reading) -> Result<Response> {
+    fn attempt(
+        &self,
+        req: &OssRequest<'_>,
+        url: &str,
+        reading: Reading,
+        sink: Option<&mut dyn BodySink>,
+    ) -> Result<Response> {
         let mut headers = req.headers.clone();
         let mut signable = SignableRequest {
             method: req.op.method,
@@ -226,7 +238,10 @@ impl Client {
             headers: &mut headers,
         };
         signing::sign(&mut signable, &self.config.credentials, &self.config.signature, SystemTime::now());
-        let resp = self.transport.send(req.op.method, url, &headers, &req.body, reading)?;
+        let resp = match sink {
+            Some(sink) => self.transport.send_into(req.op.method, url, &headers, &req.body, reading, sink)?,
+            None => self.transport.send(req.op.method, url, &headers, &req.body, reading)?,
+        };
         for (what, header) in [("request id", "x-oss-request-id"), ("ETag", "etag")] {
             check_id(what, resp.header(header).unwrap_or(""))?;
         }

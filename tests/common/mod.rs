@@ -510,6 +510,51 @@ impl Client {
         }
     }
 
+    /// `oss_get_object_to_file`.
+    pub fn get_to_file(&self, bucket: &str, key: &str, path: &std::path::Path, o: Option<&Options>) -> Outcome {
+        let (b, k, p) = (c(bucket), c(key), c(path.to_str().unwrap()));
+        let (mut resp, mut err) = (ptr::null_mut(), ptr::null_mut());
+        unsafe {
+            let rc =
+                oss_get_object_to_file(self.0, b.as_ptr(), k.as_ptr(), p.as_ptr(), opts_ptr(o), &mut resp, &mut err);
+            outcome(rc, resp, err)
+        }
+    }
+
+    /// `oss_get_object_to_sink` with `sink` called for every piece (its `false` stops the download).
+    pub fn get_to_sink(
+        &self,
+        bucket: &str,
+        key: &str,
+        o: Option<&Options>,
+        sink: &mut dyn FnMut(&[u8]) -> bool,
+    ) -> Outcome {
+        unsafe extern "C" fn trampoline(userdata: *mut std::ffi::c_void, data: *const u8, len: usize) -> i32 {
+            let sink = &mut *(userdata as *mut &mut dyn FnMut(&[u8]) -> bool);
+            if sink(std::slice::from_raw_parts(data, len)) {
+                0
+            } else {
+                7
+            }
+        }
+        let (b, k) = (c(bucket), c(key));
+        let (mut resp, mut err) = (ptr::null_mut(), ptr::null_mut());
+        let mut sink: &mut dyn FnMut(&[u8]) -> bool = sink;
+        unsafe {
+            let rc = oss_get_object_to_sink(
+                self.0,
+                b.as_ptr(),
+                k.as_ptr(),
+                opts_ptr(o),
+                Some(trampoline),
+                (&mut sink as *mut &mut dyn FnMut(&[u8]) -> bool).cast(),
+                &mut resp,
+                &mut err,
+            );
+            outcome(rc, resp, err)
+        }
+    }
+
     /// `oss_presign_url`.
     #[allow(clippy::too_many_arguments)]
     pub fn presign(

@@ -55,6 +55,10 @@ typedef struct oss_part {
   const char *etag;
 } oss_part;
 
+typedef int32_t (*oss_write_fn)(void *userdata,
+                                const uint8_t *data,
+                                size_t len);
+
 typedef int32_t (*oss_progress_fn)(void *userdata,
                                    uint32_t part_number,
                                    uint64_t bytes_done,
@@ -232,6 +236,23 @@ enum oss_result oss_delete_object(const struct oss_client *client,
                                   const struct oss_options *options,
                                   struct oss_response **response_out,
                                   struct oss_error **error_out);
+
+enum oss_result oss_get_object_to_sink(const struct oss_client *client,
+                                       const char *bucket,
+                                       const char *object,
+                                       const struct oss_options *options,
+                                       oss_write_fn write,
+                                       void *userdata,
+                                       struct oss_response **response_out,
+                                       struct oss_error **error_out);
+
+enum oss_result oss_get_object_to_file(const struct oss_client *client,
+                                       const char *bucket,
+                                       const char *object,
+                                       const char *path,
+                                       const struct oss_options *options,
+                                       struct oss_response **response_out,
+                                       struct oss_error **error_out);
 
 struct oss_options *oss_options_new(void);
 

@@ -16,4 +16,4 @@ pub use body::Body;
 pub use headers::Headers;
 pub use limits::{Answer, AnswerLimits, Reading};
 pub use response::Response;
-pub use transport::{Transport, TransportConfig};
+pub use transport::{BodySink, Transport, TransportConfig};

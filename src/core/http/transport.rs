@@ -106,6 +106,32 @@ impl Transport {
     /// Sends one request and reads its whole answer, within `reading`'s deadline and the body limit for the
     /// answer's status and kind. Never retries; an oversized or unreadable body is marked not to be retried.
     pub fn send(&self, method: &str, url: &str, headers: &Headers, body: &Body, reading: Reading) -> Result<Response> {
+        self.exchange(method, url, headers, body, reading, None)
+    }
+
+    /// As [`Transport::send`], but the body of a 2xx answer goes to `sink` piece by piece (at most one 64 KiB
+    /// buffer is held) instead of into the response; an error answer is read into memory as usual.
+    pub fn send_into(
+        &self,
+        method: &str,
+        url: &str,
+        headers: &Headers,
+        body: &Body,
+        reading: Reading,
+        sink: &mut dyn BodySink,
+    ) -> Result<Response> {
+        self.exchange(method, url, headers, body, reading, Some(sink))
+    }
+
+    fn exchange(
+        &self,
+        method: &str,
+        url: &str,
+        headers: &Headers,
+        body: &Body,
+        reading: Reading,
+        sink: Option<&mut dyn BodySink>,
+    ) -> Result<Response> {
         let m = Method::from_bytes(method.as_bytes())
             .map_err(|_| Error::new(ErrorKind::InvalidArgument, "bad HTTP method"))?;
         let mut rb = self.client.request(m, url);
@@ -150,10 +176,18 @@ impl Transport {
             .iter()
             .map(|(n, v)| (n.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
             .collect();
-        let (limit, setting) = self.limits.for_answer(status, reading.answer);
-        let declared = resp.content_length();
-        let body_bytes = limits::read_bounded(&mut resp as &mut dyn Read, declared, limit, setting, status)
-            .map_err(|e| body_error(status, &e))??;
+        let body_bytes = match sink {
+            Some(sink) if (200..300).contains(&status) => {
+                stream(&mut resp, sink, status)?;
+                Vec::new()
+            }
+            _ => {
+                let (limit, setting) = self.limits.for_answer(status, reading.answer);
+                let declared = resp.content_length();
+                limits::read_bounded(&mut resp as &mut dyn Read, declared, limit, setting, status)
+                    .map_err(|e| body_error(status, &e))??
+            }
+        };
         Ok(Response {
             method: method.to_string(),
             url: url.to_string(),
@@ -165,6 +199,24 @@ impl Transport {
             recovered: false,
             attempts: 1,
         })
+    }
+}
+
+/// Where a streamed answer body goes. An error stops the transfer and is the call's error.
+pub trait BodySink {
+    /// Takes the next piece of the body.
+    fn write(&mut self, data: &[u8]) -> Result<()>;
+}
+
+/// Copies the body of `resp` into `sink` through one 64 KiB buffer.
+fn stream(resp: &mut dyn Read, sink: &mut dyn BodySink, status: u16) -> Result<()> {
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        let n = resp.read(&mut buf).map_err(|e| body_error(status, &e))?;
+        if n == 0 {
+            return Ok(());
+        }
+        sink.write(&buf[..n]).map_err(Error::without_retry)?;
     }
 }
 

@@ -3,6 +3,7 @@
 mod checkpoint;
 mod complete_recovery;
 mod digest;
+mod download;
 mod generic;
 mod multipart;
 mod object;
