@@ -518,8 +518,11 @@ class OssClient
     }
 
     /**
-     * Downloads an object into a string. OSS_RANGE ('0-9' becomes "Range: bytes=0-9"), OSS_LAST_MODIFIED
-     * (If-Modified-Since) and OSS_ETAG (If-None-Match) work as in the SDK; OSS_FILE_DOWNLOAD is not supported.
+     * Downloads an object into a string, or with OSS_FILE_DOWNLOAD into a file (a path: written beside it and
+     * renamed only when complete and CRC-checked, so a failed download leaves an existing file as it was) or a
+     * stream resource (written as the bytes arrive); then '' is returned and the object is never held in
+     * memory. OSS_RANGE ('0-9' becomes "Range: bytes=0-9"), OSS_LAST_MODIFIED (If-Modified-Since) and OSS_ETAG
+     * (If-None-Match) work as in the SDK. A string download is refused beyond ossrsSetLimits' max_object_bytes.
      *
      * @param string $bucket
      * @param string $object
@@ -530,9 +533,6 @@ class OssClient
     public function getObject($bucket, $object, $options = null)
     {
         [$bucket, $object, $options] = $this->precheckCommon($bucket, $object, $options);
-        if (isset($options[self::OSS_FILE_DOWNLOAD])) {
-            throw new OssException('the fileDownload option is not supported by ossrs; write the returned string instead');
-        }
         $request = OptionsMapper::map($options, true, false);
         $conditions = [
             self::OSS_LAST_MODIFIED => self::OSS_IF_MODIFIED_SINCE,
@@ -544,6 +544,16 @@ class OssClient
                 $value = ArgumentCheck::text($options[$option], 'the ' . $option . ' option');
                 $request->headers[] = [$header, $option === self::OSS_RANGE ? 'bytes=' . $value : $value];
             }
+        }
+        $download = $options[self::OSS_FILE_DOWNLOAD] ?? null;
+        if (is_resource($download)) {
+            $this->nativeClient($options)->getObjectToStream($bucket, $object, $download, $request);
+            return '';
+        }
+        if ($download !== null) {
+            $path = ArgumentCheck::text($download, 'the fileDownload option');
+            $this->nativeClient($options)->getObjectToFile($bucket, $object, $path, $request);
+            return '';
         }
         return $this->nativeClient($options)->getObject($bucket, $object, $request);
     }

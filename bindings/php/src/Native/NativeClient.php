@@ -513,6 +513,64 @@ final class NativeClient
     }
 
     /**
+     * GetObject into the file $path (replaced only when the download is complete and checked).
+     *
+     * @return array<string, mixed> the SDK's result array (body '')
+     * @throws OssException
+     */
+    public function getObjectToFile(string $bucket, string $object, string $path, RequestOptions $request): array
+    {
+        $this->checkText(['bucket name' => $bucket, 'object name' => $object, 'file path' => $path]);
+        return $this->run(
+            $request,
+            function (?CData $options, CData $out, CData $error) use ($bucket, $object, $path): int {
+                return $this->ffi->oss_get_object_to_file($this->handle, $bucket, $object, $path, $options, $out, $error);
+            },
+            fn (NativeResponse $response): array => $response->toResultArray()
+        );
+    }
+
+    /**
+     * GetObject written to $stream as it arrives (never held whole).
+     *
+     * @param resource $stream
+     * @return array<string, mixed> the SDK's result array (body '')
+     * @throws OssException, or what writing to the stream threw
+     */
+    public function getObjectToStream(string $bucket, string $object, $stream, RequestOptions $request): array
+    {
+        $this->checkText(['bucket name' => $bucket, 'object name' => $object]);
+        $pointer = WriteCallback::pointer($this->ffi);
+        $frame = WriteCallback::enter($stream);
+        try {
+            return $this->run(
+                $request,
+                function (?CData $options, CData $out, CData $error) use ($bucket, $object, $pointer): int {
+                    return $this->ffi->oss_get_object_to_sink(
+                        $this->handle,
+                        $bucket,
+                        $object,
+                        $options,
+                        $pointer,
+                        null,
+                        $out,
+                        $error
+                    );
+                },
+                fn (NativeResponse $response): array => $response->toResultArray()
+            );
+        } catch (\Throwable $e) {
+            [$thrown] = WriteCallback::leave($frame);
+            $frame = null;
+            throw $thrown ?? $e;
+        } finally {
+            if ($frame !== null) {
+                WriteCallback::leave($frame);
+            }
+        }
+    }
+
+    /**
      * HeadObject.
      *
      * @return array<string, mixed> the SDK's result array

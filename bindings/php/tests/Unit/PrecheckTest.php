@@ -186,9 +186,9 @@ final class PrecheckTest extends UnitTestCase
                 'multiuploadFile', ['bkt', 'a', $file, [OssClient::OSS_SEEK_TO => -1]],
                 'the seekTo option must be at least 0, -1 given',
             ],
-            'getObject into a file' => [
-                'getObject', ['bkt', 'a', [OssClient::OSS_FILE_DOWNLOAD => '/tmp/x']],
-                'the fileDownload option is not supported by ossrs',
+            'getObject into an array' => [
+                'getObject', ['bkt', 'a', [OssClient::OSS_FILE_DOWNLOAD => ['/tmp/x']]],
+                'the fileDownload option must be a string, array given',
             ],
         ];
     }
