@@ -333,3 +333,27 @@ fn a_killed_upload_resumes_from_its_checkpoint_with_only_the_missing_parts() {
     assert_eq!(receiver.received().len(), 1);
     println!("kill -9 after {kept} of 20 parts: the rerun sent {} parts", 20 - kept);
 }
+
+#[test]
+fn copy_list_presign_example_uses_the_generic_call() {
+    let libs = lib_dir();
+    let tmp = common::temp_dir();
+    let emulator = Emulator::start(EmulatorConfig::default()).unwrap();
+    let exe = tmp.path().join("copy_list_presign");
+    let link = shared_link(&libs);
+    compile(
+        &["examples/c/copy_list_presign.c"],
+        &exe,
+        &link.iter().map(String::as_str).collect::<Vec<_>>(),
+        "cc",
+        "-std=c99",
+    );
+    let out = run(&exe, &[], &client_env(&emulator));
+    assert!(out.contains("CopyObject: 200 {"), "{out}");
+    assert!(out.contains("\"result\":{\"ETag\":\""), "{out}");
+    assert!(out.contains("\"Key\":\"examples/copy.txt\"") && out.contains("\"Key\":\"examples/source.txt\""), "{out}");
+    let url = out.lines().find_map(|l| l.strip_prefix("presigned: ")).unwrap();
+    assert!(url.contains("OSSAccessKeyId=AKIDEXAMPLE&Signature="), "{url}");
+    assert!(out.contains("streamed: 31 bytes, status 200"), "{out}");
+    assert_eq!(emulator.object("bkt", "examples/copy.txt").unwrap(), b"copied through the generic call");
+}
