@@ -207,10 +207,11 @@ const char *oss_operations(void);
 // Runs the OSS operation called `operation` (exact spelling; `oss_operations()` lists them): PutObject,
 // GetObject, HeadObject, DeleteObject, InitiateMultipartUpload, UploadPart, AbortMultipartUpload, ListParts,
 // CopyObject (source in the `x-oss-copy-source` header), DeleteMultipleObjects (the XML body), ListObjects,
-// ListObjectsV2, GetObjectAcl, PutObjectAcl (`x-oss-object-acl`), GetBucketAcl; on `bucket` and `object` (NULL
-// or "" for bucket operations),
+// ListObjectsV2, GetObjectAcl, PutObjectAcl (`x-oss-object-acl`), GetBucketAcl, AppendObject (`position` in the
+// query; never repeated), GetObjectMeta; on `bucket` and `object` (NULL or "" for bucket operations),
 // with the headers and query parameters of `options` (NULL for none) and the `body_len` bytes at `body` (NULL
-// with 0 for none; Content-MD5 is added where OSS requires it). The request is signed, retried when the
+// with 0 for none, or `oss_options_set_body_file`; Content-MD5 is added where OSS requires it or
+// `oss_options_set_check_md5` asks for it). The request is signed, retried when the
 // operation is safe to repeat, and checked like the typed functions' (bucket and object names, headers; a
 // callback header only where OSS runs callbacks, and such a request is never repeated). The parsed result is
 // `oss_response_json`'s `"result"`. CompleteMultipartUpload is refused: use `oss_complete_multipart_upload`.
@@ -732,6 +733,19 @@ enum oss_result oss_options_set_keep_on_failure(struct oss_options *options,
 enum oss_result oss_options_set_checkpoint_file(struct oss_options *options,
                                                 const char *path,
                                                 struct oss_error **error_out);
+
+// `oss_client_call`: the request body is the file at `path`, streamed from disk (NULL: the bytes passed to the
+// call). Checked when the call starts (`OSS_RESULT_FILE_NOT_FOUND`, `OSS_RESULT_FILE_UNREADABLE`); a body passed
+// as well is refused. With `oss_options_set_check_md5` its Content-MD5 is computed and sent (the file is read
+// twice).
+//
+// Errors: `OSS_RESULT_NULL_PARAMETER` (options), `OSS_RESULT_INVALID_UTF8`. Ownership: copies `path`.
+//
+// # Safety
+// `options` is NULL or live; `path` is NULL or NUL-terminated; `error_out` is NULL or writable.
+enum oss_result oss_options_set_body_file(struct oss_options *options,
+                                          const char *path,
+                                          struct oss_error **error_out);
 
 // Frees options. NULL is a no-op.
 //

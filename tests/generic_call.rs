@@ -142,3 +142,49 @@ fn the_generic_call_checks_before_any_request() {
     assert_eq!(e.result, oss_result::InvalidCallback);
     assert_eq!(emulator.stats().requests, before, "nothing was sent");
 }
+
+#[test]
+fn append_object_follows_positions_and_is_never_repeated() {
+    use oss_emulator::{ErrorStatus, FaultKind, FaultRule, Faults, Operation};
+    let (emulator, client) = setup();
+    let at = |n: u64| Options::new().query("position", &n.to_string());
+    let r = client.call("AppendObject", "bkt", "log.txt", Some(&at(0)), b"first ").unwrap();
+    assert_eq!(r.header("x-oss-next-append-position"), Some("6"));
+    let dir = common::temp_dir();
+    let file = dir.path().join("more.txt");
+    std::fs::write(&file, b"second").unwrap();
+    let from_file = at(6).body_file(&file).check_md5();
+    let r = client.call("AppendObject", "bkt", "log.txt", Some(&from_file), b"").unwrap();
+    assert_eq!(r.header("x-oss-next-append-position"), Some("12"));
+    assert_eq!(emulator.object("bkt", "log.txt").unwrap(), b"first second");
+    let e = client.call("AppendObject", "bkt", "log.txt", Some(&at(3)), b"x").unwrap_err();
+    assert_eq!((e.http_status, e.code.as_str()), (409, "PositionNotEqualToLength"));
+    assert_eq!(e.response.unwrap().header("x-oss-next-append-position"), Some("12"));
+    let both = at(12).body_file(&file);
+    assert_eq!(
+        client.call("AppendObject", "bkt", "log.txt", Some(&both), b"x").unwrap_err().result,
+        oss_result::InvalidArgument
+    );
+
+    // A 503 is not retried: a second append could write the data twice.
+    emulator
+        .set_faults(Faults {
+            seed: 1,
+            rules: vec![FaultRule::new(FaultKind::Error(ErrorStatus::ServiceUnavailable))
+                .operation(Operation::AppendObject)
+                .limit(1)],
+        })
+        .unwrap();
+    let e = client.call("AppendObject", "bkt", "log.txt", Some(&at(12)), b"!").unwrap_err();
+    assert_eq!((e.http_status, e.attempts), (503, 1));
+    client.put("bkt", "plain.txt", b"x", None, None, None).unwrap();
+    assert_eq!(
+        client.call("AppendObject", "bkt", "plain.txt", Some(&at(1)), b"y").unwrap_err().code,
+        "ObjectNotAppendable"
+    );
+
+    let meta = client.call("GetObjectMeta", "bkt", "log.txt", None, b"").unwrap();
+    assert_eq!(meta.header("content-length"), Some("12"));
+    assert!(meta.header("etag").is_some() && meta.header("last-modified").is_some());
+    assert!(meta.header("content-type").is_none(), "only the simplified metadata");
+}

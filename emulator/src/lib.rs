@@ -54,6 +54,7 @@
 //! `--reply-content-type`), e.g. non-JSON.
 
 mod acl;
+mod append;
 mod auth;
 mod callback;
 mod control;

@@ -302,6 +302,17 @@ pub fn get(oss: &Oss, req: &mut Request<'_>, ctx: &Ctx) -> Result<Response, OssE
     Ok(resp)
 }
 
+/// HEAD /bucket/key?objectMeta (GetObjectMeta): ETag, size and Last-Modified only.
+pub fn simplified_meta(oss: &Oss, ctx: &Ctx) -> Result<Response, OssError> {
+    let (file, meta) = oss.store.open_object(&ctx.bucket, &ctx.key).ok_or_else(OssError::no_such_key)?;
+    let mut resp = Response::empty(200)
+        .header("ETag", format!("\"{}\"", meta.etag))
+        .header("Last-Modified", time::http_date(meta.last_modified));
+    // Content-Length is the object's size; a HEAD sends no body.
+    resp.body = ResponseBody::File(file, meta.size);
+    Ok(resp)
+}
+
 /// DELETE /bucket/key (204 whether or not the object existed).
 pub fn delete(oss: &Oss, ctx: &Ctx) -> Result<Response, OssError> {
     oss.store

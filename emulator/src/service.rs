@@ -17,7 +17,7 @@ use crate::object;
 use crate::server::{Exchange, Handler, Request};
 use crate::store::Store;
 use crate::time;
-use crate::{acl, copy, listing};
+use crate::{acl, append, copy, listing};
 use crate::{Credential, Stats};
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
@@ -34,8 +34,11 @@ const MAX_KEY_BYTES: usize = 1023;
 /// sub-resource names an operation the emulator does not implement.
 const HANDLED_SUB_RESOURCES: &[&str] = &[
     "acl",
+    "append",
     "continuation-token",
     "delete",
+    "objectMeta",
+    "position",
     "uploads",
     "uploadId",
     "partNumber",
@@ -80,10 +83,12 @@ pub enum Operation {
     GetObjectAcl,
     PutObjectAcl,
     GetBucketAcl,
+    AppendObject,
+    GetObjectMeta,
 }
 
 impl Operation {
-    pub const ALL: [Operation; 17] = [
+    pub const ALL: [Operation; 19] = [
         Operation::PutObject,
         Operation::GetObject,
         Operation::HeadObject,
@@ -101,6 +106,8 @@ impl Operation {
         Operation::GetObjectAcl,
         Operation::PutObjectAcl,
         Operation::GetBucketAcl,
+        Operation::AppendObject,
+        Operation::GetObjectMeta,
     ];
 
     /// The OSS API name, e.g. `UploadPart`.
@@ -123,6 +130,8 @@ impl Operation {
             Operation::GetObjectAcl => "GetObjectAcl",
             Operation::PutObjectAcl => "PutObjectAcl",
             Operation::GetBucketAcl => "GetBucketAcl",
+            Operation::AppendObject => "AppendObject",
+            Operation::GetObjectMeta => "GetObjectMeta",
         }
     }
 
@@ -146,6 +155,8 @@ impl Operation {
             ("PUT", false) if has("uploadId") || has("partNumber") => Some(Operation::UploadPart),
             ("PUT", false) if copy => Some(Operation::CopyObject),
             ("PUT", false) => Some(Operation::PutObject),
+            ("POST", false) if has("append") => Some(Operation::AppendObject),
+            ("HEAD", false) if has("objectMeta") => Some(Operation::GetObjectMeta),
             ("POST", false) if has("uploads") => Some(Operation::InitiateMultipartUpload),
             ("POST", false) if has("uploadId") => Some(Operation::CompleteMultipartUpload),
             ("GET", false) if has("uploadId") => Some(Operation::ListParts),
@@ -354,6 +365,8 @@ impl Oss {
             Operation::GetObjectAcl => acl::get_object_acl(self, ctx),
             Operation::PutObjectAcl => acl::put_object_acl(self, req, ctx),
             Operation::GetBucketAcl => acl::get_bucket_acl(),
+            Operation::AppendObject => append::append(self, req, ctx),
+            Operation::GetObjectMeta => object::simplified_meta(self, ctx),
         };
         result.unwrap_or_else(|err| ctx.error_response(err))
     }

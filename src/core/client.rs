@@ -60,6 +60,8 @@ pub struct RequestOptions {
     /// The end of the call the request belongs to, when it is part of a larger one (Complete's recovery probes);
     /// None: the request is a call of its own, bounded by `timeout_ms`.
     pub deadline: Option<Instant>,
+    /// For the generic call: the body is this file, streamed from disk (instead of the bytes given).
+    pub body_file: Option<std::path::PathBuf>,
 }
 
 /// Headers the library computes itself and a caller may not set.

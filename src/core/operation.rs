@@ -123,6 +123,11 @@ pub(crate) const GET_OBJECT_ACL: Operation =
     result(sub(op("GetObjectAcl", "GET", Target::Object), &[("acl", "")]), "AccessControlPolicy");
 /// PutObjectAcl (the ACL is the `x-oss-object-acl` header).
 pub(crate) const PUT_OBJECT_ACL: Operation = sub(op("PutObjectAcl", "PUT", Target::Object), &[("acl", "")]);
+/// AppendObject (`position` in the query): never repeated, a second append would write the data twice.
+pub(crate) const APPEND_OBJECT: Operation =
+    Operation { retry: Retry::Never, ..sub(op("AppendObject", "POST", Target::Object), &[("append", "")]) };
+/// GetObjectMeta (`HEAD ?objectMeta`): ETag, size and Last-Modified only.
+pub(crate) const GET_OBJECT_META: Operation = sub(op("GetObjectMeta", "HEAD", Target::Object), &[("objectMeta", "")]);
 /// GetBucketAcl.
 pub(crate) const GET_BUCKET_ACL: Operation =
     result(sub(op("GetBucketAcl", "GET", Target::Bucket), &[("acl", "")]), "AccessControlPolicy");
@@ -145,6 +150,8 @@ pub(crate) const OPERATIONS: &[&Operation] = &[
     &GET_OBJECT_ACL,
     &PUT_OBJECT_ACL,
     &GET_BUCKET_ACL,
+    &APPEND_OBJECT,
+    &GET_OBJECT_META,
 ];
 
 impl Operation {

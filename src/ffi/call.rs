@@ -26,10 +26,11 @@ pub extern "C" fn oss_operations() -> *const c_char {
 /// Runs the OSS operation called `operation` (exact spelling; `oss_operations()` lists them): PutObject,
 /// GetObject, HeadObject, DeleteObject, InitiateMultipartUpload, UploadPart, AbortMultipartUpload, ListParts,
 /// CopyObject (source in the `x-oss-copy-source` header), DeleteMultipleObjects (the XML body), ListObjects,
-/// ListObjectsV2, GetObjectAcl, PutObjectAcl (`x-oss-object-acl`), GetBucketAcl; on `bucket` and `object` (NULL
-/// or "" for bucket operations),
+/// ListObjectsV2, GetObjectAcl, PutObjectAcl (`x-oss-object-acl`), GetBucketAcl, AppendObject (`position` in the
+/// query; never repeated), GetObjectMeta; on `bucket` and `object` (NULL or "" for bucket operations),
 /// with the headers and query parameters of `options` (NULL for none) and the `body_len` bytes at `body` (NULL
-/// with 0 for none; Content-MD5 is added where OSS requires it). The request is signed, retried when the
+/// with 0 for none, or `oss_options_set_body_file`; Content-MD5 is added where OSS requires it or
+/// `oss_options_set_check_md5` asks for it). The request is signed, retried when the
 /// operation is safe to repeat, and checked like the typed functions' (bucket and object names, headers; a
 /// callback header only where OSS runs callbacks, and such a request is never repeated). The parsed result is
 /// `oss_response_json`'s `"result"`. CompleteMultipartUpload is refused: use `oss_complete_multipart_upload`.

@@ -188,6 +188,28 @@ pub unsafe extern "C" fn oss_options_set_checkpoint_file(
     })
 }
 
+/// `oss_client_call`: the request body is the file at `path`, streamed from disk (NULL: the bytes passed to the
+/// call). Checked when the call starts (`OSS_RESULT_FILE_NOT_FOUND`, `OSS_RESULT_FILE_UNREADABLE`); a body passed
+/// as well is refused. With `oss_options_set_check_md5` its Content-MD5 is computed and sent (the file is read
+/// twice).
+///
+/// Errors: `OSS_RESULT_NULL_PARAMETER` (options), `OSS_RESULT_INVALID_UTF8`. Ownership: copies `path`.
+///
+/// # Safety
+/// `options` is NULL or live; `path` is NULL or NUL-terminated; `error_out` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn oss_options_set_body_file(
+    options: *mut oss_options,
+    path: *const c_char,
+    error_out: *mut *mut oss_error,
+) -> oss_result {
+    call(error_out, || {
+        let o = handle_mut_arg(options, "options")?;
+        o.inner.body_file = if path.is_null() { None } else { Some(path_arg(path, "path")?) };
+        Ok(())
+    })
+}
+
 /// Frees options. NULL is a no-op.
 ///
 /// # Safety

@@ -219,6 +219,11 @@ impl Options {
         assert_eq!(rc, oss_result::Ok);
         self
     }
+    pub fn body_file(self, path: &std::path::Path) -> Self {
+        let rc = unsafe { oss_options_set_body_file(self.0, c(path.to_str().unwrap()).as_ptr(), ptr::null_mut()) };
+        assert_eq!(rc, oss_result::Ok);
+        self
+    }
     pub fn check_md5(self) -> Self {
         assert_eq!(unsafe { oss_options_set_check_md5(self.0, true, ptr::null_mut()) }, oss_result::Ok);
         self

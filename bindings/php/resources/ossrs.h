@@ -286,6 +286,10 @@ enum oss_result oss_options_set_checkpoint_file(struct oss_options *options,
                                                 const char *path,
                                                 struct oss_error **error_out);
 
+enum oss_result oss_options_set_body_file(struct oss_options *options,
+                                          const char *path,
+                                          struct oss_error **error_out);
+
 void oss_options_free(struct oss_options *options);
 
 enum oss_result oss_presign_url(const struct oss_client *client,

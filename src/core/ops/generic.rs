@@ -5,7 +5,7 @@
 use bytes::Bytes;
 use serde_json::Value;
 
-use super::digest::content_md5;
+use super::digest::{content_md5, file_content_md5};
 use crate::core::client::{Client, RequestOptions};
 use crate::core::error::{fail, Error, ErrorKind, Result};
 use crate::core::http::{Body, Response};
@@ -23,7 +23,8 @@ pub struct CallResult {
 
 impl Client {
     /// Sends one request of `op` to `bucket` / `key` (empty for bucket and service operations) with the options'
-    /// headers and query and `body` (its Content-MD5 added when the operation needs one). A callback header in
+    /// headers and query and `body`, or the options' body file streamed from disk (its Content-MD5 added when the
+    /// operation needs one or the options ask for it). A callback header in
     /// the options makes the request one that is never repeated, on operations where OSS runs callbacks.
     pub fn call(
         &self,
@@ -40,10 +41,31 @@ impl Client {
             );
         }
         let mut req = self.request(op).bucket(bucket).key(key).options(opts)?.headers(&opts.checked_headers()?);
-        if op.md5 {
-            req = req.header("Content-Md5", content_md5(&body));
-        }
-        let body = if body.is_empty() { Body::Empty } else { Body::Bytes(body) };
+        let body = match &opts.body_file {
+            Some(path) if !body.is_empty() => {
+                return fail(
+                    ErrorKind::InvalidArgument,
+                    format!("both a body and a body file ({}) were given", path.display()),
+                )
+            }
+            Some(path) => {
+                let file = Body::file_range(path, 0, None)?;
+                if op.md5 || opts.check_md5 {
+                    req = req.header("Content-Md5", file_content_md5(path, 0, file.len())?);
+                }
+                file
+            }
+            None => {
+                if op.md5 || opts.check_md5 {
+                    req = req.header("Content-Md5", content_md5(&body));
+                }
+                if body.is_empty() {
+                    Body::Empty
+                } else {
+                    Body::Bytes(body)
+                }
+            }
+        };
         let response = req.body(body).send()?;
         let result = match op.result {
             Some(root) if !response.body.is_empty() => Some(read_result(op, root, &response)?),
