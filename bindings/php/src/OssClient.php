@@ -821,6 +821,86 @@ class OssClient
     }
 
     /**
+     * Creates the "directory" $object . '/' (an empty object).
+     *
+     * @param string $bucket
+     * @param string $object
+     * @param array|null $options
+     * @return array the result array, as putObject
+     * @throws OssException
+     */
+    public function createObjectDir($bucket, $object, $options = null)
+    {
+        [$bucket, $object, $options] = $this->precheckCommon($bucket, $object, $options);
+        return $this->putObject($bucket, $object . '/', '', $options);
+    }
+
+    /**
+     * ETag, size (content-length) and last-modified of an object (GetObjectMeta), as a result array of headers.
+     *
+     * @param string $bucket
+     * @param string $object
+     * @param array|null $options
+     * @return array
+     * @throws OssException
+     */
+    public function getSimplifiedObjectMeta($bucket, $object, $options = null)
+    {
+        [$bucket, $object, $options] = $this->precheckCommon($bucket, $object, $options);
+        $request = OptionsMapper::map($options, false, false);
+        $result = $this->nativeClient($options)->call('GetObjectMeta', $bucket, $object, $request)[1];
+        unset($result['body']);
+        return $result;
+    }
+
+    /**
+     * Appends $content at $position (AppendObject; 0 creates an Appendable object). Never retried by libossrs: a
+     * repeated append could write the data twice. OSS_CHECK_MD5 sends Content-MD5.
+     *
+     * @param string $bucket
+     * @param string $object
+     * @param string $content
+     * @param int $position
+     * @param array|null $options
+     * @return int the next append position
+     * @throws OssException (409 PositionNotEqualToLength when $position is not the object's length)
+     */
+    public function appendObject($bucket, $object, $content, $position, $options = null)
+    {
+        [$bucket, $object, $options] = $this->precheckCommon($bucket, $object, $options);
+        $content = ArgumentCheck::text($content, 'content');
+        $request = $this->appendRequest($object, $position, $options, null);
+        $answer = $this->nativeClient($options)->call('AppendObject', $bucket, $object, $request, $content);
+        return $this->nextAppendPosition($answer);
+    }
+
+    /**
+     * Appends the file $file at $position, streamed from disk by libossrs (see appendObject).
+     *
+     * @param string $bucket
+     * @param string $object
+     * @param string $file
+     * @param int $position
+     * @param array|null $options
+     * @return int the next append position
+     * @throws OssException
+     */
+    public function appendFile($bucket, $object, $file, $position, $options = null)
+    {
+        [$bucket, $object, $options] = $this->precheckCommon($bucket, $object, $options);
+        if (empty($file)) {
+            throw new OssException('file path is invalid');
+        }
+        $file = ArgumentCheck::text($file, 'file path');
+        if (!file_exists($file)) {
+            throw new OssException($file . ' file does not exist');
+        }
+        $request = $this->appendRequest($object, $position, $options, $file);
+        $answer = $this->nativeClient($options)->call('AppendObject', $bucket, $object, $request);
+        return $this->nextAppendPosition($answer);
+    }
+
+    /**
      * A URL that allows $method on $bucket/$object for $timeout seconds from now (see generatePresignedUrl).
      *
      * @param string $bucket
@@ -982,6 +1062,42 @@ class OssClient
         $settings->setLimits($config['ossrsLimits'] ?? []);
         $this->settings = $settings;
         $this->provider = $provider;
+    }
+
+    /**
+     * The request of appendObject / appendFile: the position, Content-Type (the option, else from the file's
+     * extension, then the object's, as the SDK), Content-MD5 with OSS_CHECK_MD5, the file as the body.
+     *
+     * @param mixed $position
+     * @param array<mixed> $options
+     * @throws OssException
+     */
+    private function appendRequest(string $object, $position, array $options, ?string $file): RequestOptions
+    {
+        $position = ArgumentCheck::integer($position, 'position', 0);
+        $request = OptionsMapper::map($options, true, true);
+        $request->query[] = [self::OSS_POSITION, (string) $position];
+        $request->checkMd5 = ($options[self::OSS_CHECK_MD5] ?? null) === true;
+        $request->bodyFile = $file;
+        if (!isset($options[self::OSS_CONTENT_TYPE])) {
+            $type = ($file !== null ? Digest::contentTypeForName($file) : null)
+                ?? Digest::contentTypeForName($object) ?? 'application/octet-stream';
+            $request->headers[] = [self::OSS_CONTENT_TYPE, $type];
+        }
+        return $request;
+    }
+
+    /**
+     * @param array{0: mixed, 1: array<string, mixed>} $answer
+     * @throws OssException "cannot get next-append-position", as the SDK
+     */
+    private function nextAppendPosition(array $answer): int
+    {
+        $next = $answer[1]['x-oss-next-append-position'] ?? null;
+        if (!is_string($next) || !ctype_digit($next)) {
+            throw new OssException('cannot get next-append-position');
+        }
+        return (int) $next;
     }
 
     /**

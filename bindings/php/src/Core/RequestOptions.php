@@ -7,7 +7,8 @@ namespace OSS\Core;
 /**
  * The per-request extras libossrs takes as an `oss_options`: headers, query parameters, the check-MD5 flag
  * (already converted to strings by OptionsMapper) and, for multiuploadFile (`oss_upload_file`), the part size and
- * parallelism (null: libossrs's defaults) and the checkpoint file that makes it resumable (null: none).
+ * parallelism (null: libossrs's defaults) and the checkpoint file that makes it resumable (null: none); for the
+ * generic call, a file to stream as the body.
  */
 final class RequestOptions
 {
@@ -19,10 +20,12 @@ final class RequestOptions
     public ?int $partSize = null;
     public ?int $parallelism = null;
     public ?string $checkpoint = null;
+    /** For the generic call: the body is this file, streamed by libossrs (null: the string passed). */
+    public ?string $bodyFile = null;
 
     public function isEmpty(): bool
     {
-        return $this->headers === [] && $this->query === [] && !$this->checkMd5
-            && $this->partSize === null && $this->parallelism === null && $this->checkpoint === null;
+        return $this->headers === [] && $this->query === [] && !$this->checkMd5 && $this->partSize === null
+            && $this->parallelism === null && $this->checkpoint === null && $this->bodyFile === null;
     }
 }

@@ -25,18 +25,6 @@ trait UnsupportedMethods
     }
 
     /** @throws OssException always: not supported by ossrs yet */
-    public function appendFile($bucket, $object, $file, $position, $options = null)
-    {
-        throw UnsupportedMethod::exception(__FUNCTION__);
-    }
-
-    /** @throws OssException always: not supported by ossrs yet */
-    public function appendObject($bucket, $object, $content, $position, $options = null)
-    {
-        throw UnsupportedMethod::exception(__FUNCTION__);
-    }
-
-    /** @throws OssException always: not supported by ossrs yet */
     public function asyncProcessObject($bucket, $object, $asyncProcess, $options = null)
     {
         throw UnsupportedMethod::exception(__FUNCTION__);
@@ -62,12 +50,6 @@ trait UnsupportedMethods
 
     /** @throws OssException always: not supported by ossrs yet */
     public function createBucketCnameToken($bucket, $cname, $options = null)
-    {
-        throw UnsupportedMethod::exception(__FUNCTION__);
-    }
-
-    /** @throws OssException always: not supported by ossrs yet */
-    public function createObjectDir($bucket, $object, $options = null)
     {
         throw UnsupportedMethod::exception(__FUNCTION__);
     }
@@ -290,12 +272,6 @@ trait UnsupportedMethods
 
     /** @throws OssException always: not supported by ossrs yet */
     public function getObjectTagging($bucket, $object, $options = null)
-    {
-        throw UnsupportedMethod::exception(__FUNCTION__);
-    }
-
-    /** @throws OssException always: not supported by ossrs yet */
-    public function getSimplifiedObjectMeta($bucket, $object, $options = null)
     {
         throw UnsupportedMethod::exception(__FUNCTION__);
     }

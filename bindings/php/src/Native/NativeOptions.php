@@ -65,6 +65,12 @@ final class NativeOptions
                 $result = $ffi->oss_options_set_checkpoint_file($options, $request->checkpoint, FFI::addr($error));
                 NativeError::check($ffi, $result, $error);
             }
+            if ($request->bodyFile !== null) {
+                CString::check($request->bodyFile, 'file path');
+                $error = $ffi->new('oss_error*');
+                $result = $ffi->oss_options_set_body_file($options, $request->bodyFile, FFI::addr($error));
+                NativeError::check($ffi, $result, $error);
+            }
         } catch (\Throwable $e) {
             $ffi->oss_options_free($options);
             throw $e;

@@ -161,4 +161,48 @@ final class ObjectOperationsTest extends TestCase
         self::assertTrue($this->client->doesBucketExist($b));
         self::assertFalse($this->client->doesBucketExist('no-such-bucket-here'));
     }
+
+    public function testAppendObjectAndAppendFile(): void
+    {
+        $b = Emulator::BUCKET;
+        $key = $this->dir . 'log.txt';
+        self::assertSame(6, $this->client->appendObject($b, $key, 'first ', 0));
+        $file = tempnam(sys_get_temp_dir(), 'ossrs-append');
+        file_put_contents($file, 'second');
+        try {
+            self::assertSame(12, $this->client->appendFile($b, $key, $file, 6, [OssClient::OSS_CHECK_MD5 => true]));
+        } finally {
+            unlink($file);
+        }
+        self::assertSame('first second', $this->client->getObject($b, $key));
+        self::assertSame('text/plain', $this->client->getObjectMeta($b, $key)['content-type']);
+        try {
+            $this->client->appendObject($b, $key, 'x', 3);
+            self::fail('appended at the wrong position');
+        } catch (OssException $e) {
+            self::assertSame('PositionNotEqualToLength', $e->getErrorCode());
+            self::assertSame('409', $e->getHTTPStatus());
+        }
+        try {
+            $this->client->appendFile($b, $key, '/no/such/file', 12);
+            self::fail('appended a missing file');
+        } catch (OssException $e) {
+            self::assertSame('/no/such/file file does not exist', $e->getMessage());
+        }
+    }
+
+    public function testCreateObjectDirAndSimplifiedMeta(): void
+    {
+        $b = Emulator::BUCKET;
+        $result = $this->client->createObjectDir($b, $this->dir . 'folder');
+        self::assertSame(200, $result['info']['http_code']);
+        self::assertTrue($this->client->doesObjectExist($b, $this->dir . 'folder/'));
+        self::assertSame('', $this->client->getObject($b, $this->dir . 'folder/'));
+        $this->client->putObject($b, $this->dir . 'meta.txt', '12345');
+        $meta = $this->client->getSimplifiedObjectMeta($b, $this->dir . 'meta.txt');
+        self::assertSame('5', $meta['content-length']);
+        self::assertSame('"' . strtoupper(md5('12345')) . '"', $meta['etag']);
+        self::assertArrayHasKey('last-modified', $meta);
+        self::assertArrayNotHasKey('body', $meta);
+    }
 }
