@@ -419,7 +419,9 @@ const char *oss_error_message(const struct oss_error *error);
 // Ownership: borrows for the duration of the call and keeps no pointer.
 uint16_t oss_error_http_status(const struct oss_error *error);
 
-// OSS error code from the XML body (e.g. `SignatureDoesNotMatch`, `CallbackFailed`), `""` when none.
+// OSS error code from the XML body (e.g. `SignatureDoesNotMatch`, `CallbackFailed`); for a request refused
+// before it was sent (HTTP status 0), the code OSS answers for the same mistake (`InvalidArgument` for a bad
+// callback or part number, `InvalidBucketName`, `InvalidObjectName`); `""` otherwise.
 // Ownership: valid until `oss_error_free(error)`.
 const char *oss_error_code(const struct oss_error *error);
 

@@ -188,3 +188,16 @@ fn append_object_follows_positions_and_is_never_repeated() {
     assert!(meta.header("etag").is_some() && meta.header("last-modified").is_some());
     assert!(meta.header("content-type").is_none(), "only the simplified metadata");
 }
+
+#[test]
+fn refusals_carry_the_code_oss_would_have_answered() {
+    let (emulator, client) = setup();
+    let before = emulator.stats().requests;
+    let e = client.put("bkt", "k", b"x", Some("{not json"), None, None).unwrap_err();
+    assert_eq!((e.result, e.code.as_str(), e.http_status), (oss_result::InvalidCallback, "InvalidArgument", 0));
+    let e = client.upload_part("bkt", "k", "UPLOAD", 10_001, b"x", None).unwrap_err();
+    assert_eq!((e.code.as_str(), e.http_status), ("InvalidArgument", 0));
+    let e = client.call("ListObjects", "Bad_Bucket", "", None, b"").unwrap_err();
+    assert_eq!(e.code, "InvalidBucketName");
+    assert_eq!(emulator.stats().requests, before, "nothing was sent");
+}

@@ -144,6 +144,22 @@ impl Error {
         &self.message
     }
 
+    /// The OSS error code: the answer's, or for a request ossrs refused before sending it, the code OSS answers
+    /// for the same mistake (`InvalidArgument` for a callback OSS would refuse or a part number outside
+    /// 1..=10000, `InvalidBucketName`, `InvalidObjectName`), so code written against OSS's answers keeps working;
+    /// "" otherwise.
+    pub fn oss_code(&self) -> &str {
+        if let Some(s) = self.service_error() {
+            return &s.code;
+        }
+        match self.kind {
+            ErrorKind::InvalidCallback | ErrorKind::InvalidPartNumber => "InvalidArgument",
+            ErrorKind::InvalidBucketName => "InvalidBucketName",
+            ErrorKind::InvalidObjectName => "InvalidObjectName",
+            _ => "",
+        }
+    }
+
     /// The server's answer, when there was one.
     pub fn service_error(&self) -> Option<&ServiceError> {
         self.service.as_deref()

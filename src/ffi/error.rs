@@ -36,7 +36,7 @@ impl oss_error {
             result: oss_result::from(err.kind()),
             message: cstring(err.message()),
             http_status: svc.map_or(0, |s| s.response.status),
-            code: cstring(svc.map_or("", |s| s.code.as_str())),
+            code: cstring(err.oss_code()),
             oss_message: cstring(svc.map_or("", |s| s.message.as_str())),
             request_id: cstring(svc.and_then(|s| s.response.request_id()).unwrap_or("")),
             host_id: cstring(svc.map_or("", |s| s.host_id.as_str())),
@@ -78,7 +78,9 @@ pub extern "C" fn oss_error_http_status(error: *const oss_error) -> u16 {
     with(error, 0, |e| e.http_status)
 }
 
-/// OSS error code from the XML body (e.g. `SignatureDoesNotMatch`, `CallbackFailed`), `""` when none.
+/// OSS error code from the XML body (e.g. `SignatureDoesNotMatch`, `CallbackFailed`); for a request refused
+/// before it was sent (HTTP status 0), the code OSS answers for the same mistake (`InvalidArgument` for a bad
+/// callback or part number, `InvalidBucketName`, `InvalidObjectName`); `""` otherwise.
 /// Ownership: valid until `oss_error_free(error)`.
 #[no_mangle]
 pub extern "C" fn oss_error_code(error: *const oss_error) -> *const c_char {

@@ -18,8 +18,10 @@ class OssException extends \Exception
 
     /**
      * @param string|array<string, mixed> $details
+     * @param string $errorCode ossrs: with a string $details, the code OSS answers for the same mistake when the
+     *        request was refused before it was sent (getHTTPStatus() stays '')
      */
-    public function __construct($details)
+    public function __construct($details, string $errorCode = '')
     {
         if (is_array($details)) {
             foreach (['status', 'request-id', 'code', 'message', 'body'] as $key) {
@@ -30,6 +32,9 @@ class OssException extends \Exception
             );
         } else {
             parent::__construct((string) $details);
+            if ($errorCode !== '') {
+                $this->details['code'] = $errorCode;
+            }
         }
     }
 

@@ -63,6 +63,7 @@ final class NativeError
         if (in_array($result, [$ffi->OSS_RESULT_CONNECT, $ffi->OSS_RESULT_TIMEOUT, $ffi->OSS_RESULT_TRANSPORT], true)) {
             return new OssException('RequestCoreException: ' . $message . ' (' . $result . ')');
         }
-        return new OssException($message);
+        // Refused before sending: the code OSS would have answered (InvalidArgument, …), no HTTP status.
+        return new OssException($message, (string) $ffi->oss_error_code($error));
     }
 }

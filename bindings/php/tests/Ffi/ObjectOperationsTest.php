@@ -205,4 +205,28 @@ final class ObjectOperationsTest extends TestCase
         self::assertArrayHasKey('last-modified', $meta);
         self::assertArrayNotHasKey('body', $meta);
     }
+
+    public function testLocalRefusalsCarryTheCodeOssWouldHaveAnswered(): void
+    {
+        $b = Emulator::BUCKET;
+        $cases = [
+            'a callback that is not JSON' => fn () => $this->client->putObject($b, $this->dir . 'x', 'x', [
+                OssClient::OSS_CALLBACK => '{not json',
+            ]),
+            'part number 10001' => fn () => $this->client->uploadPart($b, $this->dir . 'x', 'UPLOAD', [
+                OssClient::OSS_CONTENT => 'x',
+                OssClient::OSS_FILE_UPLOAD => __FILE__,
+                OssClient::OSS_PART_NUM => 10001,
+            ]),
+        ];
+        foreach ($cases as $what => $call) {
+            try {
+                $call();
+                self::fail($what . ' was sent');
+            } catch (OssException $e) {
+                self::assertSame('InvalidArgument', $e->getErrorCode(), $what . ': ' . $e->getMessage());
+                self::assertSame('', $e->getHTTPStatus(), $what);
+            }
+        }
+    }
 }

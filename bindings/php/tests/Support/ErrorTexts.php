@@ -82,16 +82,16 @@ final class ErrorTexts
         }
         $file = Paths::package() . '/src/Core/OssException.php';
         $source = (string) file_get_contents($file);
-        $constructor = 'public function __construct($details)';
+        $constructor = 'public function __construct($details, string $errorCode = \'\')';
         if (substr_count($source, $constructor) !== 1 || strncmp($source, '<?php', 5) !== 0) {
             throw new \LogicException('cannot instrument ' . $file . ': update tests/Support/ErrorTexts.php');
         }
-        $recording = 'public function __construct($details)' . "\n"
+        $recording = 'public function __construct($details, string $errorCode = \'\')' . "\n"
             . '    {' . "\n"
-            . '        $this->constructForTheSecretScan($details);' . "\n"
+            . '        $this->constructForTheSecretScan($details, $errorCode);' . "\n"
             . '        \\' . self::class . '::recordThrowable($this, \'php\');' . "\n"
             . '    }' . "\n\n"
-            . '    private function constructForTheSecretScan($details)';
+            . '    private function constructForTheSecretScan($details, string $errorCode)';
         eval(substr(str_replace($constructor, $recording, $source), 5));
     }
 }
