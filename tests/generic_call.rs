@@ -201,3 +201,21 @@ fn refusals_carry_the_code_oss_would_have_answered() {
     assert_eq!(e.code, "InvalidBucketName");
     assert_eq!(emulator.stats().requests, before, "nothing was sent");
 }
+
+#[test]
+fn symlinks_point_at_their_target() {
+    let (_emulator, client) = setup();
+    client.put("bkt", "real/target file.txt", b"the target", None, None, None).unwrap();
+    let link = Options::new().header("x-oss-symlink-target", "real/target%20file.txt");
+    client.call("PutSymlink", "bkt", "link.txt", Some(&link), b"").unwrap();
+    let r = client.call("GetSymlink", "bkt", "link.txt", None, b"").unwrap();
+    assert_eq!(r.header("x-oss-symlink-target"), Some("real%2Ftarget%20file.txt"));
+    assert_eq!(client.get("bkt", "link.txt").unwrap().body, b"the target");
+    assert_eq!(client.head("bkt", "link.txt").unwrap().header("x-oss-object-type"), Some("Symlink"));
+    assert_eq!(client.call("GetSymlink", "bkt", "real/target file.txt", None, b"").unwrap_err().code, "NotSymlink");
+    client.call("DeleteObject", "bkt", "real/target file.txt", None, b"").unwrap();
+    let e = client.get("bkt", "link.txt").unwrap_err();
+    assert_eq!((e.http_status, e.code.as_str()), (404, "SymlinkTargetNotExist"));
+    let missing = client.call("PutSymlink", "bkt", "link2.txt", None, b"").unwrap_err();
+    assert_eq!(missing.code, "InvalidArgument");
+}

@@ -76,6 +76,7 @@ pub fn append(oss: &Oss, req: &mut Request<'_>, ctx: &Ctx) -> Result<Response, O
         last_modified: time::now_unix(),
         object_type: "Appendable".into(),
         acl: previous.map_or_else(|| "default".into(), |m| m.acl),
+        symlink_target: None,
     };
     if let Err(e) = oss.store.commit(&ctx.bucket, &temp, meta.clone()) {
         let _ = fs::remove_file(&temp);

@@ -74,6 +74,7 @@ mod receiver;
 mod server;
 mod service;
 mod store;
+mod symlink;
 mod time;
 mod xml;
 

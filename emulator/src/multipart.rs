@@ -323,6 +323,7 @@ pub fn complete(oss: &Oss, req: &mut Request<'_>, ctx: &Ctx) -> Result<Response,
         last_modified: time::now_unix(),
         object_type: "Multipart".into(),
         acl: "default".into(),
+        symlink_target: None,
     };
     let committed = oss.store.commit(&ctx.bucket, &temp, meta.clone());
     oss.uploads.discard(&id);

@@ -158,6 +158,7 @@ pub fn put(oss: &Oss, req: &mut Request<'_>, ctx: &Ctx) -> Result<Response, OssE
         last_modified: time::now_unix(),
         object_type: "Normal".into(),
         acl: crate::acl::requested(&req.head)?.unwrap_or("default").to_string(),
+        symlink_target: None,
     };
     if let Err(e) = oss.store.commit(&ctx.bucket, &temp, meta.clone()) {
         let _ = fs::remove_file(&temp);
@@ -265,7 +266,10 @@ fn parse_range(header: Option<&str>, size: u64) -> Result<Option<(u64, u64)>, Os
 
 /// GET or HEAD /bucket/key.
 pub fn get(oss: &Oss, req: &mut Request<'_>, ctx: &Ctx) -> Result<Response, OssError> {
-    let (mut file, meta) = oss.store.open_object(&ctx.bucket, &ctx.key).ok_or_else(OssError::no_such_key)?;
+    let symlink = oss.store.meta(&ctx.bucket, &ctx.key).filter(|m| m.symlink_target.is_some());
+    let key = crate::symlink::resolve(oss, &ctx.bucket, &ctx.key)?;
+    let (mut file, meta) = oss.store.open_object(&ctx.bucket, &key).ok_or_else(OssError::no_such_key)?;
+    let object_type = if symlink.is_some() { "Symlink".to_string() } else { meta.object_type.clone() };
     let range = if req.head.method == "GET" { parse_range(req.head.header("range"), meta.size)? } else { None };
     let mut resp = Response::empty(if range.is_some() { 206 } else { 200 });
     let mut headers = vec![
@@ -274,7 +278,7 @@ pub fn get(oss: &Oss, req: &mut Request<'_>, ctx: &Ctx) -> Result<Response, OssE
         ("x-oss-hash-crc64ecma".to_string(), meta.crc64.to_string()),
         ("Last-Modified".to_string(), time::http_date(meta.last_modified)),
         ("Accept-Ranges".to_string(), "bytes".to_string()),
-        ("x-oss-object-type".to_string(), meta.object_type.clone()),
+        ("x-oss-object-type".to_string(), object_type),
         ("x-oss-storage-class".to_string(), "Standard".to_string()),
     ];
     if let (Some(md5), None) = (&meta.content_md5, range) {

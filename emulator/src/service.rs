@@ -17,7 +17,7 @@ use crate::object;
 use crate::server::{Exchange, Handler, Request};
 use crate::store::Store;
 use crate::time;
-use crate::{acl, append, copy, listing};
+use crate::{acl, append, copy, listing, symlink};
 use crate::{Credential, Stats};
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
@@ -39,6 +39,7 @@ const HANDLED_SUB_RESOURCES: &[&str] = &[
     "delete",
     "objectMeta",
     "position",
+    "symlink",
     "uploads",
     "uploadId",
     "partNumber",
@@ -85,10 +86,12 @@ pub enum Operation {
     GetBucketAcl,
     AppendObject,
     GetObjectMeta,
+    PutSymlink,
+    GetSymlink,
 }
 
 impl Operation {
-    pub const ALL: [Operation; 19] = [
+    pub const ALL: [Operation; 21] = [
         Operation::PutObject,
         Operation::GetObject,
         Operation::HeadObject,
@@ -108,6 +111,8 @@ impl Operation {
         Operation::GetBucketAcl,
         Operation::AppendObject,
         Operation::GetObjectMeta,
+        Operation::PutSymlink,
+        Operation::GetSymlink,
     ];
 
     /// The OSS API name, e.g. `UploadPart`.
@@ -132,6 +137,8 @@ impl Operation {
             Operation::GetBucketAcl => "GetBucketAcl",
             Operation::AppendObject => "AppendObject",
             Operation::GetObjectMeta => "GetObjectMeta",
+            Operation::PutSymlink => "PutSymlink",
+            Operation::GetSymlink => "GetSymlink",
         }
     }
 
@@ -151,6 +158,8 @@ impl Operation {
             ("POST", true) if has("delete") => Some(Operation::DeleteMultipleObjects),
             (_, true) => None,
             ("PUT", false) if has("acl") => Some(Operation::PutObjectAcl),
+            ("PUT", false) if has("symlink") => Some(Operation::PutSymlink),
+            ("GET", false) if has("symlink") => Some(Operation::GetSymlink),
             ("GET", false) if has("acl") => Some(Operation::GetObjectAcl),
             ("PUT", false) if has("uploadId") || has("partNumber") => Some(Operation::UploadPart),
             ("PUT", false) if copy => Some(Operation::CopyObject),
@@ -367,6 +376,8 @@ impl Oss {
             Operation::GetBucketAcl => acl::get_bucket_acl(),
             Operation::AppendObject => append::append(self, req, ctx),
             Operation::GetObjectMeta => object::simplified_meta(self, ctx),
+            Operation::PutSymlink => symlink::put_symlink(self, req, ctx),
+            Operation::GetSymlink => symlink::get_symlink(self, ctx),
         };
         result.unwrap_or_else(|err| ctx.error_response(err))
     }

@@ -32,6 +32,8 @@ pub struct ObjectMeta {
     pub object_type: String,
     /// The object ACL: `default` (the bucket's), `private`, `public-read` or `public-read-write`.
     pub acl: String,
+    /// For a Symlink object: the key it points to.
+    pub symlink_target: Option<String>,
 }
 
 impl ObjectMeta {
@@ -50,6 +52,7 @@ impl ObjectMeta {
             "last_modified": self.last_modified,
             "object_type": self.object_type,
             "acl": self.acl,
+            "symlink_target": self.symlink_target,
         })
     }
 
@@ -69,6 +72,7 @@ impl ObjectMeta {
             last_modified: v["last_modified"].as_i64()?,
             object_type: v["object_type"].as_str().unwrap_or("Normal").to_string(),
             acl: v["acl"].as_str().unwrap_or("default").to_string(),
+            symlink_target: v["symlink_target"].as_str().map(str::to_string),
         })
     }
 }

@@ -128,6 +128,10 @@ pub(crate) const APPEND_OBJECT: Operation =
     Operation { retry: Retry::Never, ..sub(op("AppendObject", "POST", Target::Object), &[("append", "")]) };
 /// GetObjectMeta (`HEAD ?objectMeta`): ETag, size and Last-Modified only.
 pub(crate) const GET_OBJECT_META: Operation = sub(op("GetObjectMeta", "HEAD", Target::Object), &[("objectMeta", "")]);
+/// PutSymlink (the target in `x-oss-symlink-target`, URL-encoded).
+pub(crate) const PUT_SYMLINK: Operation = sub(op("PutSymlink", "PUT", Target::Object), &[("symlink", "")]);
+/// GetSymlink (the target comes back in `x-oss-symlink-target`).
+pub(crate) const GET_SYMLINK: Operation = sub(op("GetSymlink", "GET", Target::Object), &[("symlink", "")]);
 /// GetBucketAcl.
 pub(crate) const GET_BUCKET_ACL: Operation =
     result(sub(op("GetBucketAcl", "GET", Target::Bucket), &[("acl", "")]), "AccessControlPolicy");
@@ -152,6 +156,8 @@ pub(crate) const OPERATIONS: &[&Operation] = &[
     &GET_BUCKET_ACL,
     &APPEND_OBJECT,
     &GET_OBJECT_META,
+    &PUT_SYMLINK,
+    &GET_SYMLINK,
 ];
 
 impl Operation {
