@@ -1,5 +1,5 @@
 //! What goes on the wire, checked byte for byte against the official SDK's capture
-//! (`tests/data/php-sdk-wire.txt`), through the C ABI and a raw recording server.
+//! (kept under `tests/data/`, described in `docs/php-sdk-wire.md`), through the C ABI and a raw recording server.
 
 mod common;
 

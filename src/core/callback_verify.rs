@@ -1,4 +1,4 @@
-//! Verifying the upload callbacks OSS sends to an application (oss-callback-protocol.md §2.5).
+//! Verifying the upload callbacks OSS sends to an application (`docs/oss-callbacks.md` "Verifying a callback").
 //!
 //! OSS signs each callback with an RSA key: `authorization = base64(RSA-PKCS#1-v1.5-MD5(url_decode(path) +
 //! ["?" + query] + "\n" + body))`, and names the public key's location in `x-oss-pub-key-url` (base64). A

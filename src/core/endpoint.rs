@@ -1,4 +1,4 @@
-//! Endpoint parsing and URL building (`php-sdk-behaviour.md` §2.1–§2.2).
+//! Endpoint parsing and URL building (`docs/php-sdk-behaviour.md` "Endpoints and addressing").
 //!
 //! Differences from the official SDK, on purpose: the scheme is matched case-insensitively (the SDK silently
 //! downgrades `HTTPS://` to plain http), and a scheme other than http/https is an error instead of being

@@ -1,5 +1,5 @@
 //! Input checks that run before any I/O. Messages follow the official PHP SDK where it has one
-//! (`php-sdk-behaviour.md` §3); where the SDK lets unsafe input through, ossrs rejects it.
+//! (`docs/php-sdk-behaviour.md` "Argument checks"); where the SDK lets unsafe input through, ossrs rejects it.
 
 use super::error::{fail, ErrorKind, Result};
 

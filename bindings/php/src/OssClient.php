@@ -35,7 +35,7 @@ class OssClient
 {
     use UnsupportedMethods;
 
-    // Option keys (php-sdk-behaviour.md §14; values are the SDK's).
+    // Option keys (docs/php-sdk-behaviour.md "Constants"; values are the SDK's).
     const OSS_LIFECYCLE_EXPIRATION = 'Expiration';
     const OSS_LIFECYCLE_TIMING_DAYS = 'Days';
     const OSS_LIFECYCLE_TIMING_DATE = 'Date';

@@ -1,5 +1,5 @@
 //! The XML that crosses the wire: the CompleteMultipartUpload body we write (byte-exact with the SDK,
-//! `php-sdk-behaviour.md` §6.5) and a small tree reader for the answers OSS sends.
+//! `docs/php-sdk-behaviour.md` "CompleteMultipartUpload") and a small tree reader for the answers OSS sends.
 
 use quick_xml::escape::resolve_predefined_entity;
 use quick_xml::events::Event;

@@ -1,5 +1,5 @@
-//! Multipart upload, one call per OSS API (`php-sdk-behaviour.md` §6): initiate, upload part, complete,
-//! abort and list parts.
+//! Multipart upload, one call per OSS API (`docs/php-sdk-behaviour.md` "Multipart upload"): initiate, upload part,
+//! complete, abort and list parts.
 
 use std::path::Path;
 

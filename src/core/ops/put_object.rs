@@ -1,4 +1,4 @@
-//! PutObject, with or without an upload callback (`php-sdk-behaviour.md` §5).
+//! PutObject, with or without an upload callback (`docs/php-sdk-behaviour.md` "PutObject").
 
 use std::path::Path;
 

@@ -1,4 +1,5 @@
-//! Known-answer tests from `php-sdk-behaviour.md` §9–§10 (computed with the official SDK's signers).
+//! Known-answer tests from `docs/php-sdk-behaviour.md` "Signature V1" and "Signature V4" (computed with the
+//! official SDK's signers).
 
 use std::time::{Duration, UNIX_EPOCH};
 
@@ -198,7 +199,7 @@ fn presigned(version: &SignatureVersion, token: Option<&str>, method: &str, expi
 
 #[test]
 fn v1_presigned_url() {
-    // The known answer of php-sdk-behaviour.md §9 (computed with the SDK).
+    // The known answer of `docs/php-sdk-behaviour.md` "Signature V1" (computed with the SDK).
     assert_eq!(
         presigned(&SignatureVersion::V1, None, "GET", 1_672_223_261, 1_672_223_201),
         "http://bkt.oss-cn-hangzhou.aliyuncs.com/b.file?Expires=1672223261&OSSAccessKeyId=AKIDEXAMPLE&Signature=Y4RHxUFj3t5WzOb1M1k8SDIaKQM%3D"

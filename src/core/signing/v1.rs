@@ -1,4 +1,5 @@
-//! Signature V1: `Authorization: OSS <id>:base64(HMAC-SHA1(secret, StringToSign))` (`php-sdk-behaviour.md` §9).
+//! Signature V1: `Authorization: OSS <id>:base64(HMAC-SHA1(secret, StringToSign))`
+//! (`docs/php-sdk-behaviour.md` "Signature V1").
 
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
@@ -8,7 +9,7 @@ use sha1::Sha1;
 use super::SignableRequest;
 use crate::core::credentials::Credentials;
 
-/// Query parameters that V1 signs (Appendix C; exact, case-sensitive).
+/// Query parameters that V1 signs (`docs/php-sdk-behaviour.md` "Signature V1"; exact, case-sensitive).
 const SIGNED_SUB_RESOURCES: &[&str] = &[
     "acl",
     "uploads",

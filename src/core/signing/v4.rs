@@ -1,4 +1,4 @@
-//! Signature V4 (`OSS4-HMAC-SHA256`, `php-sdk-behaviour.md` §10).
+//! Signature V4 (`OSS4-HMAC-SHA256`, `docs/php-sdk-behaviour.md` "Signature V4").
 
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};

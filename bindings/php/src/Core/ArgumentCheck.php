@@ -7,10 +7,10 @@ namespace OSS\Core;
 /**
  * Checks and converts what callers pass to OssClient, before any I/O.
  *
- * The official SDK's checks come first, with its exact messages (php-sdk-behaviour.md §3). Where the SDK would hit
- * a TypeError, a warning or a silent conversion (an array as object name, a non-array options argument), the
- * value is refused here with a clear OssException instead. Stricter rules (CR/LF in names, NUL bytes, header
- * injection) are enforced again by libossrs.
+ * The official SDK's checks come first, with its exact messages (docs/php-sdk-behaviour.md "Argument checks").
+ * Where the SDK would hit a TypeError, a warning or a silent conversion (an array as object name, a non-array
+ * options argument), the value is refused here with a clear OssException instead. Stricter rules (CR/LF in names,
+ * NUL bytes, header injection) are enforced again by libossrs.
  */
 final class ArgumentCheck
 {

@@ -7,10 +7,10 @@ namespace OSS\Core;
 /**
  * The endpoint given to the constructor: its scheme decides https, and its host[:port] is what libossrs gets.
  *
- * Parsing follows the SDK (php-sdk-behaviour.md §2.1): the scheme prefix is removed, the rest is cut at '#',
- * '?' and '/', userinfo is dropped, and what is left must match ^[\w.-]+(:[0-9]+)?$. Like libossrs, and unlike
- * the SDK, the scheme is matched case-insensitively (the SDK silently sends "HTTPS://" endpoints over plain http)
- * and a scheme other than http or https is refused.
+ * Parsing follows the SDK (docs/php-sdk-behaviour.md "Endpoints and addressing"): the scheme prefix is removed,
+ * the rest is cut at '#', '?' and '/', userinfo is dropped, and what is left must match ^[\w.-]+(:[0-9]+)?$.
+ * Like libossrs, and unlike the SDK, the scheme is matched case-insensitively (the SDK silently sends "HTTPS://"
+ * endpoints over plain http) and a scheme other than http or https is refused.
  */
 final class Endpoint
 {

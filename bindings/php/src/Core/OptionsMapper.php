@@ -5,7 +5,7 @@ declare(strict_types=1);
 namespace OSS\Core;
 
 /**
- * Turns the official SDK's options arrays into what libossrs takes (php-sdk-behaviour.md §2.2, §4).
+ * Turns the official SDK's options arrays into what libossrs takes (docs/php-sdk-behaviour.md "Options").
  *
  * Headers are assembled in the SDK's order: Content-Type, Date, Content-Md5 (for the operations that keep the
  * caller's value), then everything in options['headers']. Values are trimmed and, as the SDK's empty() test does,

@@ -27,10 +27,10 @@ final class NativeResponse
     }
 
     /**
-     * The SDK's flat result array (php-sdk-behaviour.md §7): every response header under its lower-cased name
-     * (a later duplicate wins), then 'info' (the curl_getinfo()-style subset: url, content_type, http_code as int,
-     * total_time, size_upload, size_download, total_time_us, method), 'oss-request-url', 'oss-redirects' and
-     * 'body' (the raw body: the callback server's reply for a callback upload).
+     * The SDK's flat result array (docs/php-sdk-behaviour.md "Result arrays"): every response header under its
+     * lower-cased name (a later duplicate wins), then 'info' (the curl_getinfo()-style subset: url, content_type,
+     * http_code as int, total_time, size_upload, size_download, total_time_us, method), 'oss-request-url',
+     * 'oss-redirects' and 'body' (the raw body: the callback server's reply for a callback upload).
      *
      * @return array<string, mixed>
      */

@@ -11,12 +11,12 @@ use FFI\CData;
  * The `oss_progress_fn` that multiuploadFile passes to `oss_upload_file`, and the PHP callables it dispatches to.
  *
  * PHP FFI turns a closure into a C function pointer by allocating a trampoline that lives, with a reference to the
- * closure, until the end of the request (php-ffi.md §5). Passing a fresh closure per call would therefore grow
- * memory with every upload, and a closure capturing a client would keep that client alive. So there is exactly
- * one trampoline per process (per request under PHP-FPM), created on the first upload with progress, capturing
- * nothing; each upload pushes its callable on a stack (enter()) and pops it afterwards (leave()), and the
- * trampoline calls the callable on top. libossrs calls the trampoline only on the thread that called
- * `oss_upload_file`, while that call is running, so the top of the stack is always the current upload (a
+ * closure, until the end of the request (docs/php-ffi.md "Closures and trampolines"). Passing a fresh closure per
+ * call would therefore grow memory with every upload, and a closure capturing a client would keep that client
+ * alive. So there is exactly one trampoline per process (per request under PHP-FPM), created on the first upload
+ * with progress, capturing nothing; each upload pushes its callable on a stack (enter()) and pops it afterwards
+ * (leave()), and the trampoline calls the callable on top. libossrs calls the trampoline only on the thread that
+ * called `oss_upload_file`, while that call is running, so the top of the stack is always the current upload (a
  * callable that itself starts an upload pushes a new frame and pops it before returning).
  *
  * Nothing may be thrown through the C frames ("Throwing from FFI callbacks is not allowed" is fatal): a Throwable

@@ -8,7 +8,10 @@ use OSS\Core\OssUtil;
 use OSS\Tests\Support\Paths;
 use PHPUnit\Framework\TestCase;
 
-/** OssUtil::getMd5SumForFile: inclusive range, '' outside the file (php-sdk-behaviour.md §6.3), via libossrs. */
+/**
+ * OssUtil::getMd5SumForFile: inclusive range, '' outside the file (docs/php-sdk-behaviour.md "getMd5SumForFile"),
+ * via libossrs.
+ */
 final class Md5SumForFileTest extends TestCase
 {
     private static string $file;

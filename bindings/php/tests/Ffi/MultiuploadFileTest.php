@@ -461,7 +461,8 @@ final class MultiuploadFileTest extends TestCase
         self::assertSame(20, $figures['rethrown'], 'one call in 25 throws from its progress callable');
         // 3 reports per completed upload, 2 per cancelled one (at the second part, in parallel; at least 1).
         self::assertGreaterThanOrEqual(440 * 3 + 40 + 20, $figures['reports']);
-        // A trampoline per call would cost about 150 bytes of zend memory each (php-ffi.md §5): 75 kB here.
+        // A trampoline per call would cost about 150 bytes of zend memory each
+        // (docs/php-ffi.md "Closures and trampolines"): 75 kB here.
         self::assertLessThan(16 * 1024, $figures['memory_after'] - $figures['memory_before'], 'zend memory growth');
         self::assertLessThan(2 * 1024 * 1024, $figures['rss_after'] - $figures['rss_before'], 'RSS growth');
     }

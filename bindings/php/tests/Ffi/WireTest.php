@@ -13,7 +13,7 @@ use PHPUnit\Framework\TestCase;
 
 /**
  * What goes on the wire and what comes back, against a recording fake endpoint: the checklist items of
- * php-sdk-behaviour.md §13 that concern requests, signatures, return shapes and exceptions.
+ * docs/php-sdk-behaviour.md "Quirk checklist" that concern requests, signatures, return shapes and exceptions.
  */
 final class WireTest extends TestCase
 {

@@ -8,7 +8,7 @@ use OSS\Core\OssUtil;
 use OSS\OssClient;
 use OSS\Tests\Support\UnitTestCase;
 
-/** The class constants apps read, with the SDK's exact values (php-sdk-behaviour.md §14). */
+/** The class constants apps read, with the SDK's exact values (docs/php-sdk-behaviour.md "Constants"). */
 final class ConstantsTest extends UnitTestCase
 {
     /** @return array<string, array{0: string, 1: string|int}> */

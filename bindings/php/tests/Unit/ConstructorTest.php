@@ -10,7 +10,7 @@ use OSS\Credentials\StaticCredentialsProvider;
 use OSS\OssClient;
 use OSS\Tests\Support\UnitTestCase;
 
-/** Both constructor forms and their checks (php-sdk-behaviour.md §2); nothing native is loaded. */
+/** Both constructor forms and their checks (docs/php-sdk-behaviour.md "Constructor"); nothing native is loaded. */
 final class ConstructorTest extends UnitTestCase
 {
     /** @return array<string, array{0: list<mixed>, 1: string}> */

@@ -8,7 +8,10 @@ use OSS\Core\OssException;
 use OSS\OssClient;
 use OSS\Tests\Support\UnitTestCase;
 
-/** generateMultiuploadParts: pure arithmetic with the SDK's clamping (php-sdk-behaviour.md §6.2). */
+/**
+ * generateMultiuploadParts: pure arithmetic with the SDK's clamping
+ * (docs/php-sdk-behaviour.md "generateMultiuploadParts").
+ */
 final class GenerateMultiuploadPartsTest extends UnitTestCase
 {
     private OssClient $client;

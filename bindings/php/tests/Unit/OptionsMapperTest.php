@@ -9,7 +9,7 @@ use OSS\Core\OssException;
 use OSS\OssClient;
 use OSS\Tests\Support\UnitTestCase;
 
-/** How SDK option arrays become libossrs headers and query parameters (php-sdk-behaviour.md §2.2, §4). */
+/** How SDK option arrays become libossrs headers and query parameters (docs/php-sdk-behaviour.md "Options"). */
 final class OptionsMapperTest extends UnitTestCase
 {
     public function testHeadersFollowTheSdkOrderAndDropEmptyValues(): void

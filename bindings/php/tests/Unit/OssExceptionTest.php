@@ -7,7 +7,7 @@ namespace OSS\Tests\Unit;
 use OSS\Core\OssException;
 use OSS\Tests\Support\UnitTestCase;
 
-/** OssException built from a string and from OSS error details (php-sdk-behaviour.md §8). */
+/** OssException built from a string and from OSS error details (docs/php-sdk-behaviour.md "Exceptions"). */
 final class OssExceptionTest extends UnitTestCase
 {
     public function testFromAStringEveryGetterIsEmpty(): void

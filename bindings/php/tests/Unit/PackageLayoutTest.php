@@ -9,7 +9,7 @@ use OSS\Tests\Support\UnitTestCase;
 
 /**
  * The Composer package is complete and keeps the preload rule: every use of the restricted FFI API lives in
- * OSS\Native, the namespace preload.php preloads (php-ffi.md §6).
+ * OSS\Native, the namespace preload.php preloads (docs/php-ffi.md "Preloading").
  */
 final class PackageLayoutTest extends UnitTestCase
 {

@@ -10,8 +10,8 @@ use OSS\Tests\Support\UnitTestCase;
 
 /**
  * Argument checks before any I/O, with the SDK's messages and order (object, then options, then bucket;
- * php-sdk-behaviour.md §3), and OssException instead of the SDK's TypeErrors and warnings for wrong PHP types.
- * All of these fail before libossrs is loaded.
+ * docs/php-sdk-behaviour.md "Argument checks"), and OssException instead of the SDK's TypeErrors and warnings for
+ * wrong PHP types. All of these fail before libossrs is loaded.
  */
 final class PrecheckTest extends UnitTestCase
 {
