@@ -901,6 +901,43 @@ class OssClient
     }
 
     /**
+     * Makes $symlink point at $targetObject (PutSymlink; the target is sent URL-encoded, as the SDK does).
+     *
+     * @param string $bucket
+     * @param string $symlink
+     * @param string $targetObject
+     * @param array|null $options
+     * @return array the result array, as putObject
+     * @throws OssException
+     */
+    public function putSymlink($bucket, $symlink, $targetObject, $options = null)
+    {
+        [$bucket, $symlink, $options] = $this->precheckCommon($bucket, $symlink, $options);
+        $request = OptionsMapper::map($options, true, false);
+        $request->headers[] = [self::OSS_SYMLINK_TARGET, rawurlencode(ArgumentCheck::text($targetObject, 'target'))];
+        return $this->nativeClient($options)->call('PutSymlink', $bucket, $symlink, $request)[1];
+    }
+
+    /**
+     * The symlink's headers, x-oss-symlink-target decoded to the target's name (GetSymlink).
+     *
+     * @param string $bucket
+     * @param string $symlink
+     * @param array|null $options
+     * @return array
+     * @throws OssException
+     */
+    public function getSymlink($bucket, $symlink, $options = null)
+    {
+        [$bucket, $symlink, $options] = $this->precheckCommon($bucket, $symlink, $options);
+        $request = OptionsMapper::map($options, false, false);
+        $result = $this->nativeClient($options)->call('GetSymlink', $bucket, $symlink, $request)[1];
+        unset($result['body']);
+        $result[self::OSS_SYMLINK_TARGET] = rawurldecode((string) ($result[self::OSS_SYMLINK_TARGET] ?? ''));
+        return $result;
+    }
+
+    /**
      * A URL that allows $method on $bucket/$object for $timeout seconds from now (see generatePresignedUrl).
      *
      * @param string $bucket

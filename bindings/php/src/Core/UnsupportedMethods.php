@@ -277,12 +277,6 @@ trait UnsupportedMethods
     }
 
     /** @throws OssException always: not supported by ossrs yet */
-    public function getSymlink($bucket, $symlink, $options = null)
-    {
-        throw UnsupportedMethod::exception(__FUNCTION__);
-    }
-
-    /** @throws OssException always: not supported by ossrs yet */
     public function initiateBucketWorm($bucket, $day, $options = null)
     {
         throw UnsupportedMethod::exception(__FUNCTION__);
@@ -422,12 +416,6 @@ trait UnsupportedMethods
 
     /** @throws OssException always: not supported by ossrs yet */
     public function putObjectTagging($bucket, $object, $taggingConfig, $options = null)
-    {
-        throw UnsupportedMethod::exception(__FUNCTION__);
-    }
-
-    /** @throws OssException always: not supported by ossrs yet */
-    public function putSymlink($bucket, $symlink, $targetObject, $options = null)
     {
         throw UnsupportedMethod::exception(__FUNCTION__);
     }

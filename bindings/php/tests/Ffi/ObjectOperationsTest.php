@@ -229,4 +229,16 @@ final class ObjectOperationsTest extends TestCase
             }
         }
     }
+
+    public function testSymlinks(): void
+    {
+        $b = Emulator::BUCKET;
+        $this->client->putObject($b, $this->dir . 'target file', 'pointed at');
+        $result = $this->client->putSymlink($b, $this->dir . 'link', $this->dir . 'target file');
+        self::assertSame(200, $result['info']['http_code']);
+        $link = $this->client->getSymlink($b, $this->dir . 'link');
+        self::assertSame($this->dir . 'target file', $link['x-oss-symlink-target']);
+        self::assertArrayNotHasKey('body', $link);
+        self::assertSame('pointed at', $this->client->getObject($b, $this->dir . 'link'));
+    }
 }
