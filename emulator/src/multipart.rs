@@ -435,22 +435,28 @@ pub fn list_uploads(oss: &Oss, ctx: &Ctx) -> Result<Response, OssError> {
         (true, Some((id, u))) => (u.key.clone(), id.clone()),
         _ => (String::new(), String::new()),
     };
-    let mut nodes = vec![
-        leaf("Bucket", &ctx.bucket),
-        leaf("KeyMarker", key_marker),
+    // encoding-type=url: names in the answer are URL-encoded, as OSS does.
+    let url = ctx.param("encoding-type") == Some("url");
+    let enc = |s: &str| if url { crate::encoding::rawurlencode(s.as_bytes()) } else { s.to_string() };
+    let mut nodes = vec![leaf("Bucket", &ctx.bucket)];
+    if url {
+        nodes.push(leaf("EncodingType", "url"));
+    }
+    nodes.extend([
+        leaf("KeyMarker", enc(key_marker)),
         leaf("UploadIdMarker", id_marker),
-        leaf("NextKeyMarker", next_key),
+        leaf("NextKeyMarker", enc(&next_key)),
         leaf("NextUploadIdMarker", next_id),
         leaf("Delimiter", ""),
-        leaf("Prefix", prefix),
+        leaf("Prefix", enc(prefix)),
         leaf("MaxUploads", max.to_string()),
         leaf("IsTruncated", truncated.to_string()),
-    ];
+    ]);
     for (id, u) in page {
         nodes.push(Node::Group(
             "Upload",
             vec![
-                leaf("Key", &u.key),
+                leaf("Key", enc(&u.key)),
                 leaf("UploadId", id),
                 leaf("StorageClass", "Standard"),
                 leaf("Initiated", time::iso8601_secs(u.initiated)),

@@ -51,8 +51,8 @@ pub struct Operation {
     pub callback: bool,
     /// What a 2xx body is (its size limit).
     pub answer: Answer,
-    /// The root element of its XML result (read as JSON by the generic call), if it has one.
-    pub result: Option<&'static str>,
+    /// Its XML result (read as JSON by the generic call), if it has one.
+    pub result: Option<ResultModel>,
     /// Whether the generic call sends the body's Content-MD5 (OSS requires it for DeleteMultipleObjects).
     pub md5: bool,
 }
@@ -76,8 +76,22 @@ const fn sub(mut o: Operation, sub_resource: &'static [(&'static str, &'static s
     o
 }
 
-const fn result(mut o: Operation, root: &'static str) -> Operation {
-    o.result = Some(root);
+/// The shape of an operation's XML result: its root element and the elements that are lists (arrays in the JSON
+/// even when they occur once).
+#[derive(Debug, PartialEq, Eq, Clone, Copy)]
+pub struct ResultModel {
+    /// The root element.
+    pub root: &'static str,
+    /// The repeating elements, wherever they occur.
+    pub lists: &'static [&'static str],
+}
+
+const fn result(o: Operation, root: &'static str) -> Operation {
+    lists(o, root, &[])
+}
+
+const fn lists(mut o: Operation, root: &'static str, lists: &'static [&'static str]) -> Operation {
+    o.result = Some(ResultModel { root, lists });
     o
 }
 
@@ -105,22 +119,24 @@ pub(crate) const COMPLETE_MULTIPART_UPLOAD: Operation = Operation {
 /// AbortMultipartUpload.
 pub(crate) const ABORT_MULTIPART_UPLOAD: Operation = op("AbortMultipartUpload", "DELETE", Target::Object);
 /// ListParts.
-pub(crate) const LIST_PARTS: Operation = result(op("ListParts", "GET", Target::Object), "ListPartsResult");
+pub(crate) const LIST_PARTS: Operation = lists(op("ListParts", "GET", Target::Object), "ListPartsResult", &["Part"]);
 /// CopyObject: the source is the `x-oss-copy-source` header.
 pub(crate) const COPY_OBJECT: Operation = result(op("CopyObject", "PUT", Target::Object), "CopyObjectResult");
 /// DeleteMultipleObjects (`POST ?delete`, an XML body with its Content-MD5).
 pub(crate) const DELETE_MULTIPLE_OBJECTS: Operation = Operation {
     md5: true,
-    ..result(sub(op("DeleteMultipleObjects", "POST", Target::Bucket), &[("delete", "")]), "DeleteResult")
+    ..lists(sub(op("DeleteMultipleObjects", "POST", Target::Bucket), &[("delete", "")]), "DeleteResult", &["Deleted"])
 };
 /// ListObjects (`GET /bucket`).
-pub(crate) const LIST_OBJECTS: Operation = result(op("ListObjects", "GET", Target::Bucket), "ListBucketResult");
+/// The lists of a ListObjects / ListObjectsV2 result.
+const LISTING: &[&str] = &["Contents", "CommonPrefixes"];
+pub(crate) const LIST_OBJECTS: Operation = lists(op("ListObjects", "GET", Target::Bucket), "ListBucketResult", LISTING);
 /// ListObjectsV2 (`list-type=2`).
 pub(crate) const LIST_OBJECTS_V2: Operation =
-    result(sub(op("ListObjectsV2", "GET", Target::Bucket), &[("list-type", "2")]), "ListBucketResult");
+    lists(sub(op("ListObjectsV2", "GET", Target::Bucket), &[("list-type", "2")]), "ListBucketResult", LISTING);
 /// GetObjectAcl.
 pub(crate) const GET_OBJECT_ACL: Operation =
-    result(sub(op("GetObjectAcl", "GET", Target::Object), &[("acl", "")]), "AccessControlPolicy");
+    lists(sub(op("GetObjectAcl", "GET", Target::Object), &[("acl", "")]), "AccessControlPolicy", &["Grant"]);
 /// PutObjectAcl (the ACL is the `x-oss-object-acl` header).
 pub(crate) const PUT_OBJECT_ACL: Operation = sub(op("PutObjectAcl", "PUT", Target::Object), &[("acl", "")]);
 /// AppendObject (`position` in the query): never repeated, a second append would write the data twice.
@@ -132,9 +148,15 @@ pub(crate) const GET_OBJECT_META: Operation = sub(op("GetObjectMeta", "HEAD", Ta
 pub(crate) const PUT_SYMLINK: Operation = sub(op("PutSymlink", "PUT", Target::Object), &[("symlink", "")]);
 /// GetSymlink (the target comes back in `x-oss-symlink-target`).
 pub(crate) const GET_SYMLINK: Operation = sub(op("GetSymlink", "GET", Target::Object), &[("symlink", "")]);
+/// ListMultipartUploads (`GET /bucket?uploads`).
+pub(crate) const LIST_MULTIPART_UPLOADS: Operation = lists(
+    sub(op("ListMultipartUploads", "GET", Target::Bucket), &[("uploads", "")]),
+    "ListMultipartUploadsResult",
+    &["Upload"],
+);
 /// GetBucketAcl.
 pub(crate) const GET_BUCKET_ACL: Operation =
-    result(sub(op("GetBucketAcl", "GET", Target::Bucket), &[("acl", "")]), "AccessControlPolicy");
+    lists(sub(op("GetBucketAcl", "GET", Target::Bucket), &[("acl", "")]), "AccessControlPolicy", &["Grant"]);
 
 /// Every operation of the table, for lookups by name.
 pub(crate) const OPERATIONS: &[&Operation] = &[
@@ -158,6 +180,7 @@ pub(crate) const OPERATIONS: &[&Operation] = &[
     &GET_OBJECT_META,
     &PUT_SYMLINK,
     &GET_SYMLINK,
+    &LIST_MULTIPART_UPLOADS,
 ];
 
 impl Operation {

@@ -14,11 +14,13 @@ use OSS\Core\RequestOptions;
 use OSS\Core\UnsupportedMethods;
 use OSS\Credentials\CredentialsProvider;
 use OSS\Credentials\StaticCredentialsProvider;
+use OSS\Model\ListMultipartUploadInfo;
 use OSS\Model\ListPartsInfo;
 use OSS\Model\ObjectInfo;
 use OSS\Model\ObjectListInfo;
 use OSS\Model\ObjectListInfoV2;
 use OSS\Model\PrefixInfo;
+use OSS\Model\UploadInfo;
 use OSS\Native\CString;
 use OSS\Native\Digest;
 use OSS\Native\NativeClient;
@@ -935,6 +937,52 @@ class OssClient
         unset($result['body']);
         $result[self::OSS_SYMLINK_TARGET] = rawurldecode((string) ($result[self::OSS_SYMLINK_TARGET] ?? ''));
         return $result;
+    }
+
+    /**
+     * Lists the bucket's open multipart uploads (ListMultipartUploads): 'delimiter', 'key-marker', 'max-uploads',
+     * 'prefix', 'upload-id-marker'; sent URL-encoded and decoded, as the SDK does.
+     *
+     * @param string $bucket
+     * @param array|null $options
+     * @return ListMultipartUploadInfo
+     * @throws OssException
+     */
+    public function listMultipartUploads($bucket, $options = null)
+    {
+        [$bucket, $options] = $this->precheckBucket($bucket, $options);
+        $request = OptionsMapper::map($options, false, false);
+        foreach (['delimiter', 'key-marker', 'max-uploads', 'prefix', 'upload-id-marker'] as $param) {
+            if (isset($options[$param])) {
+                $value = $options[$param];
+                $request->query[] = [$param, ArgumentCheck::text(is_int($value) ? (string) $value : $value, $param)];
+            }
+        }
+        $request->query[] = [self::OSS_ENCODING_TYPE, self::OSS_ENCODING_TYPE_URL];
+        [$result] = $this->nativeClient($options)->call('ListMultipartUploads', $bucket, '', $request);
+        $result = is_array($result) ? $result : [];
+        $url = ($result['EncodingType'] ?? '') === 'url';
+        $uploads = [];
+        foreach ($result['Upload'] ?? [] as $upload) {
+            $upload = is_array($upload) ? $upload : [];
+            $uploads[] = new UploadInfo(
+                self::listed($upload, 'Key', $url),
+                $upload['UploadId'] ?? '',
+                $upload['Initiated'] ?? ''
+            );
+        }
+        return new ListMultipartUploadInfo(
+            $result['Bucket'] ?? '',
+            self::listed($result, 'KeyMarker', $url),
+            $result['UploadIdMarker'] ?? '',
+            self::listed($result, 'NextKeyMarker', $url),
+            $result['NextUploadIdMarker'] ?? '',
+            self::listed($result, 'Delimiter', $url),
+            self::listed($result, 'Prefix', $url),
+            (int) ($result['MaxUploads'] ?? 0),
+            $result['IsTruncated'] ?? '',
+            $uploads
+        );
     }
 
     /**

@@ -1,25 +1,21 @@
 //! Any OSS XML result as JSON, for the generic call: an element with children becomes an object of its children
-//! (named by element), an element without children its text, and an element that may repeat ([`REPEATED`]) an
-//! array even when it occurs once, so that readers never have to guess.
+//! (named by element), an element without children its text, and an element the operation's result model names
+//! as a list an array even when it occurs once, so that readers never have to guess.
 
 use serde_json::{Map, Value};
 
 use super::xml::Element;
 
-/// The elements that are lists in OSS results (ListObjects' `Contents` and `CommonPrefixes`, DeleteResult's
-/// `Deleted`, ListBuckets' `Bucket`, ListParts' `Part`, tagging's `Tag`, an ACL's `Grant`, …).
-pub const REPEATED: &[&str] =
-    &["Contents", "CommonPrefixes", "Deleted", "Bucket", "Part", "Upload", "Tag", "Grant", "Version", "DeleteMarker"];
-
-/// The JSON form of `element`'s content (its children, or its text when it has none).
-pub fn to_json(element: &Element) -> Value {
+/// The JSON form of `element`'s content (its children, or its text when it has none); elements named in `lists`
+/// are arrays (ListObjects' `Contents`, an ACL's `Grant`, …), others keep the last occurrence.
+pub fn to_json(element: &Element, lists: &[&str]) -> Value {
     if element.children.is_empty() {
         return Value::String(element.text.clone());
     }
     let mut map = Map::new();
     for child in &element.children {
-        let value = to_json(child);
-        if REPEATED.contains(&child.name.as_str()) {
+        let value = to_json(child, lists);
+        if lists.contains(&child.name.as_str()) {
             match map.entry(child.name.clone()).or_insert_with(|| Value::Array(Vec::new())) {
                 Value::Array(items) => items.push(value),
                 other => *other = Value::Array(vec![other.take(), value]),
@@ -42,7 +38,7 @@ mod tests {
             <Contents><Key>a &amp; b</Key><Size>3</Size></Contents>
             <CommonPrefixes><Prefix>d/</Prefix></CommonPrefixes><CommonPrefixes><Prefix>e/</Prefix></CommonPrefixes>
             <Empty/></ListBucketResult>"#;
-        let json = to_json(&parse(doc).unwrap());
+        let json = to_json(&parse(doc).unwrap(), &["Contents", "CommonPrefixes"]);
         assert_eq!(
             json,
             serde_json::json!({

@@ -10,7 +10,7 @@ use crate::core::client::{Client, RequestOptions};
 use crate::core::error::{fail, Error, ErrorKind, Result};
 use crate::core::http::{Body, Response};
 use crate::core::model::{json, xml};
-use crate::core::operation::{Operation, Retry};
+use crate::core::operation::{Operation, ResultModel, Retry};
 
 /// What the generic call returns.
 #[derive(Debug, Clone)]
@@ -68,16 +68,17 @@ impl Client {
         };
         let response = req.body(body).send()?;
         let result = match op.result {
-            Some(root) if !response.body.is_empty() => Some(read_result(op, root, &response)?),
+            Some(model) if !response.body.is_empty() => Some(read_result(op, model, &response)?),
             _ => None,
         };
         Ok(CallResult { response, result })
     }
 }
 
-fn read_result(op: &Operation, root: &str, response: &Response) -> Result<Value> {
+fn read_result(op: &Operation, model: ResultModel, response: &Response) -> Result<Value> {
+    let root = model.root;
     match xml::parse(&response.body) {
-        Some(element) if element.name == root => Ok(json::to_json(&element)),
+        Some(element) if element.name == root => Ok(json::to_json(&element, model.lists)),
         _ => {
             Err(Error::new(ErrorKind::InvalidResponse, format!("the {} answer is not a {root} XML document", op.name))
                 .with_attempts(response.attempts))

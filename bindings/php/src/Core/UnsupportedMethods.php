@@ -295,12 +295,6 @@ trait UnsupportedMethods
     }
 
     /** @throws OssException always: not supported by ossrs yet */
-    public function listMultipartUploads($bucket, $options = null)
-    {
-        throw UnsupportedMethod::exception(__FUNCTION__);
-    }
-
-    /** @throws OssException always: not supported by ossrs yet */
     public function listObjectVersions($bucket, $options = null)
     {
         throw UnsupportedMethod::exception(__FUNCTION__);

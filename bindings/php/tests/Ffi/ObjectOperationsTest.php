@@ -241,4 +241,32 @@ final class ObjectOperationsTest extends TestCase
         self::assertArrayNotHasKey('body', $link);
         self::assertSame('pointed at', $this->client->getObject($b, $this->dir . 'link'));
     }
+
+    public function testListMultipartUploads(): void
+    {
+        $b = Emulator::BUCKET;
+        $ids = [];
+        foreach (['a b', 'c'] as $name) {
+            $ids[$this->dir . $name] = $this->client->initiateMultipartUpload($b, $this->dir . $name);
+        }
+        $list = $this->client->listMultipartUploads($b, ['prefix' => $this->dir, 'max-uploads' => 1]);
+        self::assertSame('true', $list->getIsTruncated());
+        self::assertSame($this->dir, $list->getPrefix());
+        self::assertSame(1, $list->getMaxUploads());
+        self::assertCount(1, $list->getUploads());
+        $first = $list->getUploads()[0];
+        self::assertSame($this->dir . 'a b', $first->getKey());
+        self::assertSame($ids[$this->dir . 'a b'], $first->getUploadId());
+        self::assertMatchesRegularExpression('/^\d{4}-\d\d-\d\dT/', $first->getInitiated());
+        $rest = $this->client->listMultipartUploads($b, [
+            'prefix' => $this->dir,
+            'key-marker' => $list->getNextKeyMarker(),
+            'upload-id-marker' => $list->getNextUploadIdMarker(),
+        ]);
+        self::assertSame('false', $rest->getIsTruncated());
+        self::assertSame([$this->dir . 'c'], array_map(static fn ($u) => $u->getKey(), $rest->getUploads()));
+        foreach ($ids as $key => $id) {
+            $this->client->abortMultipartUpload($b, $key, $id);
+        }
+    }
 }
