@@ -183,9 +183,12 @@ impl Transport {
             }
             _ => {
                 let (limit, setting) = self.limits.for_answer(status, reading.answer);
-                let declared = resp.content_length();
-                limits::read_bounded(&mut resp as &mut dyn Read, declared, limit, setting, status)
-                    .map_err(|e| body_error(status, &e))??
+                match resp.content_length() {
+                    // A declared length within the limit is all hyper will read: one wait for the whole body.
+                    Some(len) if len <= limit => resp.bytes().map_err(|e| body_error(status, &e))?.to_vec(),
+                    declared => limits::read_bounded(&mut resp as &mut dyn Read, declared, limit, setting, status)
+                        .map_err(|e| body_error(status, &e))??,
+                }
             }
         };
         Ok(Response {
@@ -221,9 +224,14 @@ fn stream(resp: &mut dyn Read, sink: &mut dyn BodySink, status: u16) -> Result<(
 }
 
 /// The answer's head arrived, its body could not be read: a timeout or a broken connection, never retried.
-fn body_error(status: u16, e: &std::io::Error) -> Error {
-    let timed_out = e.kind() == std::io::ErrorKind::TimedOut
-        || e.get_ref().and_then(|inner| inner.downcast_ref::<reqwest::Error>()).is_some_and(|r| r.is_timeout());
+fn body_error(status: u16, e: &(dyn std::error::Error + 'static)) -> Error {
+    let io = e.downcast_ref::<std::io::Error>();
+    let timed_out = io.is_some_and(|io| io.kind() == std::io::ErrorKind::TimedOut)
+        || e.downcast_ref::<reqwest::Error>().is_some_and(|r| r.is_timeout())
+        || io
+            .and_then(|io| io.get_ref())
+            .and_then(|inner| inner.downcast_ref::<reqwest::Error>())
+            .is_some_and(|r| r.is_timeout());
     let kind = if timed_out { ErrorKind::Timeout } else { ErrorKind::Transport };
     Error::new(kind, format!("reading the body of the server's {status} answer failed: {}", chain(e))).without_retry()
 }
