@@ -986,6 +986,18 @@ class OssClient
     }
 
     /**
+     * Checks that PHP can run ossrs: the FFI extension must be loaded (the SDK checks for curl instead).
+     *
+     * @throws OssException when it is not
+     */
+    public static function checkEnv()
+    {
+        if (!extension_loaded('FFI')) {
+            throw new OssException('Extension {FFI} is not installed or not enabled, please check your php env.');
+        }
+    }
+
+    /**
      * A URL that allows $method on $bucket/$object for $timeout seconds from now (see generatePresignedUrl).
      *
      * @param string $bucket

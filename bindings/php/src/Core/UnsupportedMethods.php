@@ -31,12 +31,6 @@ trait UnsupportedMethods
     }
 
     /** @throws OssException always: not supported by ossrs yet */
-    public static function checkEnv()
-    {
-        throw UnsupportedMethod::exception(__FUNCTION__);
-    }
-
-    /** @throws OssException always: not supported by ossrs yet */
     public function completeBucketWorm($bucket, $wormId, $options = null)
     {
         throw UnsupportedMethod::exception(__FUNCTION__);

@@ -75,6 +75,13 @@ final class MethodListTest extends UnitTestCase
         ));
     }
 
+    public function testCheckEnvPassesWhereFfiIsLoaded(): void
+    {
+        self::assertTrue(extension_loaded('FFI'));
+        OssClient::checkEnv();
+        $this->addToAssertionCount(1);
+    }
+
     public function testAnUnsupportedMethodThrowsBeforeAnyIo(): void
     {
         $client = new OssClient('id', 'secret', 'http://127.0.0.1:9');
