@@ -219,3 +219,21 @@ fn symlinks_point_at_their_target() {
     let missing = client.call("PutSymlink", "bkt", "link2.txt", None, b"").unwrap_err();
     assert_eq!(missing.code, "InvalidArgument");
 }
+
+#[test]
+fn object_tags_are_set_read_and_deleted() {
+    let (_emulator, client) = setup();
+    client.put("bkt", "tagged", b"x", None, None, None).unwrap();
+    let body = "<Tagging><TagSet><Tag><Key>a &amp; b</Key><Value>1</Value></Tag><Tag><Key>c</Key><Value></Value></Tag></TagSet></Tagging>";
+    client.call("PutObjectTagging", "bkt", "tagged", None, body.as_bytes()).unwrap();
+    let got = client.call("GetObjectTagging", "bkt", "tagged", None, b"").unwrap().json["result"].clone();
+    assert_eq!(got["TagSet"]["Tag"], json!([{"Key": "a & b", "Value": "1"}, {"Key": "c", "Value": ""}]));
+    let twice = "<Tagging><TagSet><Tag><Key>k</Key><Value>1</Value></Tag><Tag><Key>k</Key><Value>2</Value></Tag></TagSet></Tagging>";
+    assert_eq!(
+        client.call("PutObjectTagging", "bkt", "tagged", None, twice.as_bytes()).unwrap_err().code,
+        "InvalidTag"
+    );
+    assert_eq!(client.call("DeleteObjectTagging", "bkt", "tagged", None, b"").unwrap().status, 204);
+    let got = client.call("GetObjectTagging", "bkt", "tagged", None, b"").unwrap().json["result"].clone();
+    assert_eq!(got["TagSet"], json!(""), "no tags left: {got}");
+}

@@ -77,6 +77,7 @@ pub fn append(oss: &Oss, req: &mut Request<'_>, ctx: &Ctx) -> Result<Response, O
         object_type: "Appendable".into(),
         acl: previous.map_or_else(|| "default".into(), |m| m.acl),
         symlink_target: None,
+        tags: Vec::new(),
     };
     if let Err(e) = oss.store.commit(&ctx.bucket, &temp, meta.clone()) {
         let _ = fs::remove_file(&temp);

@@ -75,6 +75,7 @@ mod server;
 mod service;
 mod store;
 mod symlink;
+mod tagging;
 mod time;
 mod xml;
 

@@ -27,7 +27,7 @@ const MAX_DELETE: usize = 1000;
 const MAX_DELETE_BODY: u64 = 2 * 1024 * 1024;
 
 enum Entry {
-    Object(ObjectMeta),
+    Object(Box<ObjectMeta>),
     Prefix(String),
 }
 
@@ -53,7 +53,7 @@ fn page(oss: &Oss, ctx: &Ctx, after: &str, max: usize) -> (Vec<Entry>, bool) {
         let rest = &meta.key[prefix.len()..];
         let entry = match rest.find(delimiter).filter(|_| !delimiter.is_empty()) {
             Some(at) => Entry::Prefix(format!("{prefix}{}", &rest[..at + delimiter.len()])),
-            None => Entry::Object(meta),
+            None => Entry::Object(Box::new(meta)),
         };
         if let (Entry::Prefix(p), Some(Entry::Prefix(last))) = (&entry, entries.last()) {
             if p == last {

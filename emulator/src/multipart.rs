@@ -324,6 +324,7 @@ pub fn complete(oss: &Oss, req: &mut Request<'_>, ctx: &Ctx) -> Result<Response,
         object_type: "Multipart".into(),
         acl: "default".into(),
         symlink_target: None,
+        tags: Vec::new(),
     };
     let committed = oss.store.commit(&ctx.bucket, &temp, meta.clone());
     oss.uploads.discard(&id);

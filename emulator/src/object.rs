@@ -159,6 +159,7 @@ pub fn put(oss: &Oss, req: &mut Request<'_>, ctx: &Ctx) -> Result<Response, OssE
         object_type: "Normal".into(),
         acl: crate::acl::requested(&req.head)?.unwrap_or("default").to_string(),
         symlink_target: None,
+        tags: Vec::new(),
     };
     if let Err(e) = oss.store.commit(&ctx.bucket, &temp, meta.clone()) {
         let _ = fs::remove_file(&temp);

@@ -17,7 +17,7 @@ use crate::object;
 use crate::server::{Exchange, Handler, Request};
 use crate::store::Store;
 use crate::time;
-use crate::{acl, append, copy, listing, symlink};
+use crate::{acl, append, copy, listing, symlink, tagging};
 use crate::{Credential, Stats};
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
@@ -40,6 +40,7 @@ const HANDLED_SUB_RESOURCES: &[&str] = &[
     "objectMeta",
     "position",
     "symlink",
+    "tagging",
     "uploads",
     "uploadId",
     "partNumber",
@@ -88,10 +89,13 @@ pub enum Operation {
     GetObjectMeta,
     PutSymlink,
     GetSymlink,
+    PutObjectTagging,
+    GetObjectTagging,
+    DeleteObjectTagging,
 }
 
 impl Operation {
-    pub const ALL: [Operation; 21] = [
+    pub const ALL: [Operation; 24] = [
         Operation::PutObject,
         Operation::GetObject,
         Operation::HeadObject,
@@ -113,6 +117,9 @@ impl Operation {
         Operation::GetObjectMeta,
         Operation::PutSymlink,
         Operation::GetSymlink,
+        Operation::PutObjectTagging,
+        Operation::GetObjectTagging,
+        Operation::DeleteObjectTagging,
     ];
 
     /// The OSS API name, e.g. `UploadPart`.
@@ -139,6 +146,9 @@ impl Operation {
             Operation::GetObjectMeta => "GetObjectMeta",
             Operation::PutSymlink => "PutSymlink",
             Operation::GetSymlink => "GetSymlink",
+            Operation::PutObjectTagging => "PutObjectTagging",
+            Operation::GetObjectTagging => "GetObjectTagging",
+            Operation::DeleteObjectTagging => "DeleteObjectTagging",
         }
     }
 
@@ -160,6 +170,9 @@ impl Operation {
             ("PUT", false) if has("acl") => Some(Operation::PutObjectAcl),
             ("PUT", false) if has("symlink") => Some(Operation::PutSymlink),
             ("GET", false) if has("symlink") => Some(Operation::GetSymlink),
+            ("PUT", false) if has("tagging") => Some(Operation::PutObjectTagging),
+            ("GET", false) if has("tagging") => Some(Operation::GetObjectTagging),
+            ("DELETE", false) if has("tagging") => Some(Operation::DeleteObjectTagging),
             ("GET", false) if has("acl") => Some(Operation::GetObjectAcl),
             ("PUT", false) if has("uploadId") || has("partNumber") => Some(Operation::UploadPart),
             ("PUT", false) if copy => Some(Operation::CopyObject),
@@ -378,6 +391,9 @@ impl Oss {
             Operation::GetObjectMeta => object::simplified_meta(self, ctx),
             Operation::PutSymlink => symlink::put_symlink(self, req, ctx),
             Operation::GetSymlink => symlink::get_symlink(self, ctx),
+            Operation::PutObjectTagging => tagging::put_tagging(self, req, ctx),
+            Operation::GetObjectTagging => tagging::get_tagging(self, ctx),
+            Operation::DeleteObjectTagging => tagging::delete_tagging(self, ctx),
         };
         result.unwrap_or_else(|err| ctx.error_response(err))
     }

@@ -34,6 +34,8 @@ pub struct ObjectMeta {
     pub acl: String,
     /// For a Symlink object: the key it points to.
     pub symlink_target: Option<String>,
+    /// Object tags, in the order they were set.
+    pub tags: Vec<(String, String)>,
 }
 
 impl ObjectMeta {
@@ -53,6 +55,7 @@ impl ObjectMeta {
             "object_type": self.object_type,
             "acl": self.acl,
             "symlink_target": self.symlink_target,
+            "tags": self.tags,
         })
     }
 
@@ -73,6 +76,7 @@ impl ObjectMeta {
             object_type: v["object_type"].as_str().unwrap_or("Normal").to_string(),
             acl: v["acl"].as_str().unwrap_or("default").to_string(),
             symlink_target: v["symlink_target"].as_str().map(str::to_string),
+            tags: serde_json::from_value(v["tags"].clone()).unwrap_or_default(),
         })
     }
 }

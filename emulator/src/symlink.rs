@@ -40,6 +40,7 @@ pub fn put_symlink(oss: &Oss, req: &Request<'_>, ctx: &Ctx) -> Result<Response, 
         object_type: "Symlink".into(),
         acl: crate::acl::requested(&req.head)?.unwrap_or("default").to_string(),
         symlink_target: Some(target),
+        tags: Vec::new(),
     };
     if let Err(e) = oss.store.commit(&ctx.bucket, &temp, meta.clone()) {
         let _ = fs::remove_file(&temp);

@@ -29,6 +29,9 @@ fn render(out: &mut String, node: &Node, depth: usize) {
         Node::Leaf(name, value) => {
             out.push_str(&format!("{indent}<{name}>{}</{name}>\n", escape(value)));
         }
+        Node::Group(name, children) if children.is_empty() => {
+            out.push_str(&format!("{indent}<{name}></{name}>\n"));
+        }
         Node::Group(name, children) => {
             out.push_str(&format!("{indent}<{name}>\n"));
             for child in children {

@@ -148,6 +148,14 @@ pub(crate) const GET_OBJECT_META: Operation = sub(op("GetObjectMeta", "HEAD", Ta
 pub(crate) const PUT_SYMLINK: Operation = sub(op("PutSymlink", "PUT", Target::Object), &[("symlink", "")]);
 /// GetSymlink (the target comes back in `x-oss-symlink-target`).
 pub(crate) const GET_SYMLINK: Operation = sub(op("GetSymlink", "GET", Target::Object), &[("symlink", "")]);
+/// PutObjectTagging (a `Tagging` XML body).
+pub(crate) const PUT_OBJECT_TAGGING: Operation = sub(op("PutObjectTagging", "PUT", Target::Object), &[("tagging", "")]);
+/// GetObjectTagging.
+pub(crate) const GET_OBJECT_TAGGING: Operation =
+    lists(sub(op("GetObjectTagging", "GET", Target::Object), &[("tagging", "")]), "Tagging", &["Tag"]);
+/// DeleteObjectTagging.
+pub(crate) const DELETE_OBJECT_TAGGING: Operation =
+    sub(op("DeleteObjectTagging", "DELETE", Target::Object), &[("tagging", "")]);
 /// ListMultipartUploads (`GET /bucket?uploads`).
 pub(crate) const LIST_MULTIPART_UPLOADS: Operation = lists(
     sub(op("ListMultipartUploads", "GET", Target::Bucket), &[("uploads", "")]),
@@ -181,6 +189,9 @@ pub(crate) const OPERATIONS: &[&Operation] = &[
     &PUT_SYMLINK,
     &GET_SYMLINK,
     &LIST_MULTIPART_UPLOADS,
+    &PUT_OBJECT_TAGGING,
+    &GET_OBJECT_TAGGING,
+    &DELETE_OBJECT_TAGGING,
 ];
 
 impl Operation {

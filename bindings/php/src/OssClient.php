@@ -20,6 +20,7 @@ use OSS\Model\ObjectInfo;
 use OSS\Model\ObjectListInfo;
 use OSS\Model\ObjectListInfoV2;
 use OSS\Model\PrefixInfo;
+use OSS\Model\TaggingConfig;
 use OSS\Model\UploadInfo;
 use OSS\Native\CString;
 use OSS\Native\Digest;
@@ -995,6 +996,63 @@ class OssClient
         if (!extension_loaded('FFI')) {
             throw new OssException('Extension {FFI} is not installed or not enabled, please check your php env.');
         }
+    }
+
+    /**
+     * Sets the object's tags (PutObjectTagging), replacing any it had.
+     *
+     * @param string $bucket
+     * @param string $object
+     * @param TaggingConfig $taggingConfig
+     * @param array|null $options
+     * @return array the result array, as putObject
+     * @throws OssException
+     */
+    public function putObjectTagging($bucket, $object, $taggingConfig, $options = null)
+    {
+        [$bucket, $object, $options] = $this->precheckCommon($bucket, $object, $options);
+        if (!$taggingConfig instanceof TaggingConfig) {
+            throw new OssException(
+                'taggingConfig must be a TaggingConfig, ' . get_debug_type($taggingConfig) . ' given'
+            );
+        }
+        $request = OptionsMapper::map($options, false, false);
+        $request->headers[] = [self::OSS_CONTENT_TYPE, 'application/xml'];
+        $body = $taggingConfig->serializeToXml();
+        return $this->nativeClient($options)->call('PutObjectTagging', $bucket, $object, $request, $body)[1];
+    }
+
+    /**
+     * The object's tags (GetObjectTagging).
+     *
+     * @param string $bucket
+     * @param string $object
+     * @param array|null $options
+     * @return TaggingConfig
+     * @throws OssException
+     */
+    public function getObjectTagging($bucket, $object, $options = null)
+    {
+        [$bucket, $object, $options] = $this->precheckCommon($bucket, $object, $options);
+        $request = OptionsMapper::map($options, false, false);
+        $answer = $this->nativeClient($options)->call('GetObjectTagging', $bucket, $object, $request);
+        return TaggingConfig::fromResult($answer[0]);
+    }
+
+    /**
+     * Removes the object's tags (DeleteObjectTagging).
+     *
+     * @param string $bucket
+     * @param string $object
+     * @param array|null $options
+     * @return array the result array, as putObject
+     * @throws OssException
+     */
+    public function deleteObjectTagging($bucket, $object, $options = null)
+    {
+        [$bucket, $object, $options] = $this->precheckCommon($bucket, $object, $options);
+        $request = OptionsMapper::map($options, false, false);
+        return $this->nativeClient($options)->call('DeleteObjectTagging', $bucket, $object, $request)[1];
     }
 
     /**

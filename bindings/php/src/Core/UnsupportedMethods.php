@@ -109,12 +109,6 @@ trait UnsupportedMethods
     }
 
     /** @throws OssException always: not supported by ossrs yet */
-    public function deleteObjectTagging($bucket, $object, $options = null)
-    {
-        throw UnsupportedMethod::exception(__FUNCTION__);
-    }
-
-    /** @throws OssException always: not supported by ossrs yet */
     public function deleteObjectVersions($bucket, $objects, $options = null)
     {
         throw UnsupportedMethod::exception(__FUNCTION__);
@@ -265,12 +259,6 @@ trait UnsupportedMethods
     }
 
     /** @throws OssException always: not supported by ossrs yet */
-    public function getObjectTagging($bucket, $object, $options = null)
-    {
-        throw UnsupportedMethod::exception(__FUNCTION__);
-    }
-
-    /** @throws OssException always: not supported by ossrs yet */
     public function initiateBucketWorm($bucket, $day, $options = null)
     {
         throw UnsupportedMethod::exception(__FUNCTION__);
@@ -398,12 +386,6 @@ trait UnsupportedMethods
 
     /** @throws OssException always: not supported by ossrs yet */
     public function putLiveChannelStatus($bucket, $channelName, $channelStatus, $options = null)
-    {
-        throw UnsupportedMethod::exception(__FUNCTION__);
-    }
-
-    /** @throws OssException always: not supported by ossrs yet */
-    public function putObjectTagging($bucket, $object, $taggingConfig, $options = null)
     {
         throw UnsupportedMethod::exception(__FUNCTION__);
     }

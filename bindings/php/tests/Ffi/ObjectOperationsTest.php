@@ -269,4 +269,25 @@ final class ObjectOperationsTest extends TestCase
             $this->client->abortMultipartUpload($b, $key, $id);
         }
     }
+
+    public function testObjectTagging(): void
+    {
+        $b = Emulator::BUCKET;
+        $key = $this->dir . 'tagged';
+        $this->client->putObject($b, $key, 'x');
+        $config = new \OSS\Model\TaggingConfig();
+        $config->addTag(new \OSS\Model\Tag('team & role', 'a<b'));
+        $config->addTag(new \OSS\Model\Tag('empty', ''));
+        self::assertSame(200, $this->client->putObjectTagging($b, $key, $config)['info']['http_code']);
+        $tags = $this->client->getObjectTagging($b, $key)->getTags();
+        self::assertSame([['team & role', 'a<b'], ['empty', '']], array_map(
+            static fn ($t) => [$t->getKey(), $t->getValue()],
+            $tags
+        ));
+        $parsed = new \OSS\Model\TaggingConfig();
+        $parsed->parseFromXml($config->serializeToXml());
+        self::assertEquals($config, $parsed, 'serializeToXml and parseFromXml round-trip');
+        $this->client->deleteObjectTagging($b, $key);
+        self::assertSame([], $this->client->getObjectTagging($b, $key)->getTags());
+    }
 }
