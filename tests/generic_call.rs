@@ -117,6 +117,10 @@ fn object_acls_are_set_and_read() {
     assert_eq!(client.call("PutObjectAcl", "bkt", "acl.txt", Some(&bad), b"").unwrap_err().code, "InvalidArgument");
     let bucket = client.call("GetBucketAcl", "bkt", "", None, b"").unwrap().json["result"].clone();
     assert_eq!(bucket["AccessControlList"]["Grant"], json!(["private"]));
+    let location = client.call("GetBucketLocation", "bkt", "", None, b"").unwrap();
+    assert_eq!(location.json["result"], json!("oss-cn-hangzhou"));
+    let meta = client.call("GetBucketMeta", "bkt", "", None, b"").unwrap();
+    assert_eq!(meta.header("x-oss-bucket-region"), Some("cn-hangzhou"));
 }
 
 #[test]

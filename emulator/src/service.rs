@@ -37,6 +37,7 @@ const HANDLED_SUB_RESOURCES: &[&str] = &[
     "append",
     "continuation-token",
     "delete",
+    "location",
     "objectMeta",
     "position",
     "symlink",
@@ -92,10 +93,12 @@ pub enum Operation {
     PutObjectTagging,
     GetObjectTagging,
     DeleteObjectTagging,
+    GetBucketLocation,
+    GetBucketMeta,
 }
 
 impl Operation {
-    pub const ALL: [Operation; 24] = [
+    pub const ALL: [Operation; 26] = [
         Operation::PutObject,
         Operation::GetObject,
         Operation::HeadObject,
@@ -120,6 +123,8 @@ impl Operation {
         Operation::PutObjectTagging,
         Operation::GetObjectTagging,
         Operation::DeleteObjectTagging,
+        Operation::GetBucketLocation,
+        Operation::GetBucketMeta,
     ];
 
     /// The OSS API name, e.g. `UploadPart`.
@@ -149,6 +154,8 @@ impl Operation {
             Operation::PutObjectTagging => "PutObjectTagging",
             Operation::GetObjectTagging => "GetObjectTagging",
             Operation::DeleteObjectTagging => "DeleteObjectTagging",
+            Operation::GetBucketLocation => "GetBucketLocation",
+            Operation::GetBucketMeta => "GetBucketMeta",
         }
     }
 
@@ -163,6 +170,8 @@ impl Operation {
         match (method, bucket_level) {
             ("GET", true) if has("uploads") => Some(Operation::ListMultipartUploads),
             ("GET", true) if has("acl") => Some(Operation::GetBucketAcl),
+            ("GET", true) if has("location") => Some(Operation::GetBucketLocation),
+            ("HEAD", true) => Some(Operation::GetBucketMeta),
             ("GET", true) if has("list-type") => Some(Operation::ListObjectsV2),
             ("GET", true) => Some(Operation::ListObjects),
             ("POST", true) if has("delete") => Some(Operation::DeleteMultipleObjects),
@@ -394,6 +403,17 @@ impl Oss {
             Operation::PutObjectTagging => tagging::put_tagging(self, req, ctx),
             Operation::GetObjectTagging => tagging::get_tagging(self, ctx),
             Operation::DeleteObjectTagging => tagging::delete_tagging(self, ctx),
+            Operation::GetBucketLocation => Ok(Response::bytes(
+                200,
+                "application/xml",
+                format!(
+                    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<LocationConstraint>oss-{}</LocationConstraint>\n",
+                    self.settings.region
+                ),
+            )),
+            Operation::GetBucketMeta => {
+                Ok(Response::empty(200).header("x-oss-bucket-region", self.settings.region.clone()))
+            }
         };
         result.unwrap_or_else(|err| ctx.error_response(err))
     }

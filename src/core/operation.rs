@@ -156,6 +156,11 @@ pub(crate) const GET_OBJECT_TAGGING: Operation =
 /// DeleteObjectTagging.
 pub(crate) const DELETE_OBJECT_TAGGING: Operation =
     sub(op("DeleteObjectTagging", "DELETE", Target::Object), &[("tagging", "")]);
+/// GetBucketLocation: the result is the text of `LocationConstraint` (`oss-cn-hangzhou`).
+pub(crate) const GET_BUCKET_LOCATION: Operation =
+    result(sub(op("GetBucketLocation", "GET", Target::Bucket), &[("location", "")]), "LocationConstraint");
+/// GetBucketMeta (`HEAD /bucket`): the region in `x-oss-bucket-region`.
+pub(crate) const GET_BUCKET_META: Operation = op("GetBucketMeta", "HEAD", Target::Bucket);
 /// ListMultipartUploads (`GET /bucket?uploads`).
 pub(crate) const LIST_MULTIPART_UPLOADS: Operation = lists(
     sub(op("ListMultipartUploads", "GET", Target::Bucket), &[("uploads", "")]),
@@ -192,6 +197,8 @@ pub(crate) const OPERATIONS: &[&Operation] = &[
     &PUT_OBJECT_TAGGING,
     &GET_OBJECT_TAGGING,
     &DELETE_OBJECT_TAGGING,
+    &GET_BUCKET_LOCATION,
+    &GET_BUCKET_META,
 ];
 
 impl Operation {

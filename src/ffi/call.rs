@@ -28,8 +28,8 @@ pub extern "C" fn oss_operations() -> *const c_char {
 /// CopyObject (source in the `x-oss-copy-source` header), DeleteMultipleObjects (the XML body), ListObjects,
 /// ListObjectsV2, GetObjectAcl, PutObjectAcl (`x-oss-object-acl`), GetBucketAcl, AppendObject (`position` in the
 /// query; never repeated), GetObjectMeta, PutSymlink (`x-oss-symlink-target`), GetSymlink, ListMultipartUploads,
-/// PutObjectTagging (the `Tagging` XML body), GetObjectTagging, DeleteObjectTagging; on `bucket` and `object`
-/// (NULL or "" for bucket operations),
+/// PutObjectTagging (the `Tagging` XML body), GetObjectTagging, DeleteObjectTagging, GetBucketLocation,
+/// GetBucketMeta; on `bucket` and `object` (NULL or "" for bucket operations),
 /// with the headers and query parameters of `options` (NULL for none) and the `body_len` bytes at `body` (NULL
 /// with 0 for none, or `oss_options_set_body_file`; Content-MD5 is added where OSS requires it or
 /// `oss_options_set_check_md5` asks for it). The request is signed, retried when the

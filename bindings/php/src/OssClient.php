@@ -1056,6 +1056,39 @@ class OssClient
     }
 
     /**
+     * The bucket's region as OSS names its location (`oss-cn-hangzhou`; GetBucketLocation).
+     *
+     * @param string $bucket
+     * @param array|null $options
+     * @return string
+     * @throws OssException
+     */
+    public function getBucketLocation($bucket, $options = null)
+    {
+        [$bucket, $options] = $this->precheckBucket($bucket, $options);
+        $request = OptionsMapper::map($options, false, false);
+        $location = $this->nativeClient($options)->call('GetBucketLocation', $bucket, '', $request)[0];
+        return is_string($location) ? $location : '';
+    }
+
+    /**
+     * The bucket's headers (GetBucketMeta, `HEAD /bucket`; `x-oss-bucket-region` among them).
+     *
+     * @param string $bucket
+     * @param array|null $options
+     * @return array the result array without 'body'
+     * @throws OssException
+     */
+    public function getBucketMeta($bucket, $options = null)
+    {
+        [$bucket, $options] = $this->precheckBucket($bucket, $options);
+        $request = OptionsMapper::map($options, false, false);
+        $result = $this->nativeClient($options)->call('GetBucketMeta', $bucket, '', $request)[1];
+        unset($result['body']);
+        return $result;
+    }
+
+    /**
      * A URL that allows $method on $bucket/$object for $timeout seconds from now (see generatePresignedUrl).
      *
      * @param string $bucket

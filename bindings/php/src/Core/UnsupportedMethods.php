@@ -163,19 +163,7 @@ trait UnsupportedMethods
     }
 
     /** @throws OssException always: not supported by ossrs yet */
-    public function getBucketLocation($bucket, $options = null)
-    {
-        throw UnsupportedMethod::exception(__FUNCTION__);
-    }
-
-    /** @throws OssException always: not supported by ossrs yet */
     public function getBucketLogging($bucket, $options = null)
-    {
-        throw UnsupportedMethod::exception(__FUNCTION__);
-    }
-
-    /** @throws OssException always: not supported by ossrs yet */
-    public function getBucketMeta($bucket, $options = null)
     {
         throw UnsupportedMethod::exception(__FUNCTION__);
     }

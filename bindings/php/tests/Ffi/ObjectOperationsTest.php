@@ -158,6 +158,8 @@ final class ObjectOperationsTest extends TestCase
             self::assertSame('InvalidArgument', $e->getErrorCode());
         }
         self::assertSame('private', $this->client->getBucketAcl($b));
+        self::assertSame('oss-' . Emulator::REGION, $this->client->getBucketLocation($b));
+        self::assertSame(Emulator::REGION, $this->client->getBucketMeta($b)['x-oss-bucket-region']);
         self::assertTrue($this->client->doesBucketExist($b));
         self::assertFalse($this->client->doesBucketExist('no-such-bucket-here'));
     }
