@@ -225,18 +225,7 @@ final class NativeClient
         if ($progress === null) {
             return $this->run($request, $call, $read);
         }
-        $frame = ProgressCallback::enter($progress);
-        try {
-            return $this->run($request, $call, $read);
-        } catch (\Throwable $e) {
-            $thrown = ProgressCallback::leave($frame);
-            $frame = null;
-            throw $thrown ?? $e;
-        } finally {
-            if ($frame !== null) {
-                ProgressCallback::leave($frame);
-            }
-        }
+        return ProgressCallback::frames()->around($progress, fn (): array => $this->run($request, $call, $read));
     }
 
     /**
@@ -541,33 +530,14 @@ final class NativeClient
     {
         $this->checkText(['bucket name' => $bucket, 'object name' => $object]);
         $pointer = WriteCallback::pointer($this->ffi);
-        $frame = WriteCallback::enter($stream);
-        try {
-            return $this->run(
-                $request,
-                function (?CData $options, CData $out, CData $error) use ($bucket, $object, $pointer): int {
-                    return $this->ffi->oss_get_object_to_sink(
-                        $this->handle,
-                        $bucket,
-                        $object,
-                        $options,
-                        $pointer,
-                        null,
-                        $out,
-                        $error
-                    );
-                },
-                fn (NativeResponse $response): array => $response->toResultArray()
-            );
-        } catch (\Throwable $e) {
-            [$thrown] = WriteCallback::leave($frame);
-            $frame = null;
-            throw $thrown ?? $e;
-        } finally {
-            if ($frame !== null) {
-                WriteCallback::leave($frame);
-            }
-        }
+        $call = function (?CData $options, CData $out, CData $error) use ($bucket, $object, $pointer): int {
+            $handle = $this->handle;
+            return $this->ffi->oss_get_object_to_sink($handle, $bucket, $object, $options, $pointer, null, $out, $error);
+        };
+        return WriteCallback::frames()->around(
+            WriteCallback::writerTo($stream),
+            fn (): array => $this->run($request, $call, fn (NativeResponse $r): array => $r->toResultArray())
+        );
     }
 
     /**

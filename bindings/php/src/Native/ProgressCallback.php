@@ -29,8 +29,7 @@ final class ProgressCallback
     /** The `struct { oss_progress_fn fn; }` that holds the trampoline's address. */
     private static ?CData $holder = null;
     private static ?CData $pointer = null;
-    /** @var list<array{0: callable, 1: ?\Throwable}> the callable of each running upload and what it threw */
-    private static array $frames = [];
+    private static ?TrampolineFrames $frames = null;
 
     private function __construct()
     {
@@ -50,48 +49,21 @@ final class ProgressCallback
         return self::$pointer;
     }
 
-    /**
-     * Makes $callable the target of the trampoline until leave($frame).
-     *
-     * @param callable(int, int, int): mixed $callable
-     * @return int the frame to pass to leave()
-     */
-    public static function enter(callable $callable): int
+    /** The callables the trampoline dispatches to. */
+    public static function frames(): TrampolineFrames
     {
-        self::$frames[] = [$callable, null];
-        return count(self::$frames) - 1;
-    }
-
-    /**
-     * Ends the frame entered last and returns what its callable threw (the upload was then cancelled), if anything.
-     */
-    public static function leave(int $frame): ?\Throwable
-    {
-        if ($frame !== count(self::$frames) - 1) {
-            throw new \LogicException('progress frames left out of order');
-        }
-        [, $thrown] = array_pop(self::$frames);
-        return $thrown;
+        return self::$frames ??= new TrampolineFrames('progress');
     }
 
     /** Number of uploads with progress running now (0 between calls; for tests). */
     public static function depth(): int
     {
-        return count(self::$frames);
+        return self::frames()->depth();
     }
 
     /** @return int 0 to continue, 1 to cancel */
     private static function dispatch(int $partNumber, int $bytesDone, int $bytesTotal): int
     {
-        $top = count(self::$frames) - 1;
-        if ($top < 0 || self::$frames[$top][1] !== null) {
-            return 1;
-        }
-        try {
-            return (self::$frames[$top][0])($partNumber, $bytesDone, $bytesTotal) === false ? 1 : 0;
-        } catch (\Throwable $e) {
-            self::$frames[$top][1] = $e;
-            return 1;
-        }
+        return self::frames()->dispatch($partNumber, $bytesDone, $bytesTotal);
     }
 }

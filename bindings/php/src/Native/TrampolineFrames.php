@@ -1,0 +1,90 @@
+<?php
+
+declare(strict_types=1);
+
+namespace OSS\Native;
+
+/**
+ * The stack of PHP callables one FFI trampoline dispatches to (see ProgressCallback for why there is one
+ * trampoline per kind and process). Each native call that takes the trampoline pushes its callable (enter()) and
+ * pops it afterwards (leave()); libossrs calls the trampoline only on the calling thread during that call, so the
+ * top of the stack is always the running call. Nothing may be thrown through C frames: a Throwable is kept in its
+ * frame and dispatch() returns 1 (stop), as it does when the callable returns false.
+ */
+final class TrampolineFrames
+{
+    /** @var list<array{0: callable, 1: ?\Throwable}> */
+    private array $frames = [];
+    private string $kind;
+
+    public function __construct(string $kind)
+    {
+        $this->kind = $kind;
+    }
+
+    /** @return int the frame to pass to leave() */
+    public function enter(callable $callable): int
+    {
+        $this->frames[] = [$callable, null];
+        return count($this->frames) - 1;
+    }
+
+    /** Ends the frame entered last and returns what its callable threw, if anything. */
+    public function leave(int $frame): ?\Throwable
+    {
+        if ($frame !== count($this->frames) - 1) {
+            throw new \LogicException($this->kind . ' frames left out of order');
+        }
+        [, $thrown] = array_pop($this->frames);
+        return $thrown;
+    }
+
+    /** Number of calls running now. */
+    public function depth(): int
+    {
+        return count($this->frames);
+    }
+
+    /**
+     * Calls the top callable with $args.
+     *
+     * @return int 0 to go on, 1 to stop
+     */
+    public function dispatch(...$args): int
+    {
+        $top = count($this->frames) - 1;
+        if ($top < 0 || $this->frames[$top][1] !== null) {
+            return 1;
+        }
+        try {
+            return ($this->frames[$top][0])(...$args) === false ? 1 : 0;
+        } catch (\Throwable $e) {
+            $this->frames[$top][1] = $e;
+            return 1;
+        }
+    }
+
+    /**
+     * Runs $call with $callable on top of the stack and rethrows what $callable threw in place of $call's own
+     * exception (libossrs reports only that the callback stopped it).
+     *
+     * @template T
+     * @param callable(): T $call
+     * @return T
+     */
+    public function around(callable $callable, callable $call)
+    {
+        $frame = $this->enter($callable);
+        try {
+            return $call();
+        } catch (\Throwable $e) {
+            $thrown = $this->leave($frame);
+            $frame = null;
+            throw $thrown ?? $e;
+        } finally {
+            if ($frame !== null) {
+                $this->leave($frame);
+            }
+        }
+    }
+}
