@@ -592,15 +592,7 @@ class OssClient
     {
         [$bucket, $object, $options] = $this->precheckCommon($bucket, $object, $options);
         $request = OptionsMapper::map($options, true, false);
-        try {
-            $this->nativeClient($options)->headObject($bucket, $object, $request);
-            return true;
-        } catch (OssException $e) {
-            if ($e->getHTTPStatus() === '404') {
-                return false;
-            }
-            throw $e;
-        }
+        return self::exists(fn () => $this->nativeClient($options)->headObject($bucket, $object, $request));
     }
 
     /**
@@ -812,15 +804,7 @@ class OssClient
     public function doesBucketExist($bucket)
     {
         [$bucket] = $this->precheckBucket($bucket, null);
-        try {
-            $this->nativeClient([])->call('GetBucketAcl', $bucket, '', new RequestOptions());
-            return true;
-        } catch (OssException $e) {
-            if ($e->getHTTPStatus() === '404') {
-                return false;
-            }
-            throw $e;
-        }
+        return self::exists(fn () => $this->nativeClient([])->call('GetBucketAcl', $bucket, '', new RequestOptions()));
     }
 
     /**
@@ -850,10 +834,7 @@ class OssClient
     public function getSimplifiedObjectMeta($bucket, $object, $options = null)
     {
         [$bucket, $object, $options] = $this->precheckCommon($bucket, $object, $options);
-        $request = OptionsMapper::map($options, false, false);
-        $result = $this->nativeClient($options)->call('GetObjectMeta', $bucket, $object, $request)[1];
-        unset($result['body']);
-        return $result;
+        return $this->headers('GetObjectMeta', $bucket, $object, $options);
     }
 
     /**
@@ -933,9 +914,7 @@ class OssClient
     public function getSymlink($bucket, $symlink, $options = null)
     {
         [$bucket, $symlink, $options] = $this->precheckCommon($bucket, $symlink, $options);
-        $request = OptionsMapper::map($options, false, false);
-        $result = $this->nativeClient($options)->call('GetSymlink', $bucket, $symlink, $request)[1];
-        unset($result['body']);
+        $result = $this->headers('GetSymlink', $bucket, $symlink, $options);
         $result[self::OSS_SYMLINK_TARGET] = rawurldecode((string) ($result[self::OSS_SYMLINK_TARGET] ?? ''));
         return $result;
     }
@@ -1082,10 +1061,7 @@ class OssClient
     public function getBucketMeta($bucket, $options = null)
     {
         [$bucket, $options] = $this->precheckBucket($bucket, $options);
-        $request = OptionsMapper::map($options, false, false);
-        $result = $this->nativeClient($options)->call('GetBucketMeta', $bucket, '', $request)[1];
-        unset($result['body']);
-        return $result;
+        return $this->headers('GetBucketMeta', $bucket, '', $options);
     }
 
     /**
@@ -1286,6 +1262,39 @@ class OssClient
             throw new OssException('cannot get next-append-position');
         }
         return (int) $next;
+    }
+
+    /**
+     * True when $call succeeds, false when OSS answers 404; other failures are thrown.
+     *
+     * @throws OssException
+     */
+    private static function exists(callable $call): bool
+    {
+        try {
+            $call();
+            return true;
+        } catch (OssException $e) {
+            if ($e->getHTTPStatus() === '404') {
+                return false;
+            }
+            throw $e;
+        }
+    }
+
+    /**
+     * The result array of a generic-call operation whose answer is its headers (no 'body').
+     *
+     * @param array<mixed> $options
+     * @return array<string, mixed>
+     * @throws OssException
+     */
+    private function headers(string $operation, string $bucket, string $object, array $options): array
+    {
+        $request = OptionsMapper::map($options, false, false);
+        $result = $this->nativeClient($options)->call($operation, $bucket, $object, $request)[1];
+        unset($result['body']);
+        return $result;
     }
 
     /**
