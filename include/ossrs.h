@@ -210,7 +210,9 @@ const char *oss_operations(void);
 // ListObjectsV2, GetObjectAcl, PutObjectAcl (`x-oss-object-acl`), GetBucketAcl, AppendObject (`position` in the
 // query; never repeated), GetObjectMeta, PutSymlink (`x-oss-symlink-target`), GetSymlink, ListMultipartUploads,
 // PutObjectTagging (the `Tagging` XML body), GetObjectTagging, DeleteObjectTagging, GetBucketLocation,
-// GetBucketMeta; on `bucket` and `object` (NULL or "" for bucket operations),
+// GetBucketMeta, ListBuckets (`bucket` NULL or ""), CreateBucket (`x-oss-acl`, an optional
+// `CreateBucketConfiguration` body), DeleteBucket, GetBucketInfo, GetBucketStat, PutBucketAcl (`x-oss-acl`); on
+// `bucket` and `object` (NULL or "" for bucket operations),
 // with the headers and query parameters of `options` (NULL for none) and the `body_len` bytes at `body` (NULL
 // with 0 for none, or `oss_options_set_body_file`; Content-MD5 is added where OSS requires it or
 // `oss_options_set_check_md5` asks for it). The request is signed, retried when the

@@ -124,6 +124,48 @@ fn object_acls_are_set_and_read() {
 }
 
 #[test]
+fn buckets_are_created_described_listed_and_deleted() {
+    let (_emulator, client) = setup();
+    let create = Options::new().header("x-oss-acl", "public-read");
+    let config = "<CreateBucketConfiguration><StorageClass>IA</StorageClass></CreateBucketConfiguration>";
+    client.call("CreateBucket", "new-bucket", "", Some(&create), config.as_bytes()).unwrap();
+    let again = client.call("CreateBucket", "new-bucket", "", None, b"").unwrap_err();
+    assert_eq!((again.code.as_str(), again.http_status), ("BucketAlreadyExists", 409));
+
+    let list = client.call("ListBuckets", "", "", None, b"").unwrap().json["result"].clone();
+    let names: Vec<&str> =
+        list["Buckets"]["Bucket"].as_array().unwrap().iter().map(|b| b["Name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["bkt", "new-bucket"], "{list}");
+    let paged = Options::new().query("max-keys", "1");
+    let page = client.call("ListBuckets", "", "", Some(&paged), b"").unwrap().json["result"].clone();
+    assert_eq!((page["IsTruncated"].as_str(), page["NextMarker"].as_str()), (Some("true"), Some("bkt")), "{page}");
+
+    let info = client.call("GetBucketInfo", "new-bucket", "", None, b"").unwrap().json["result"].clone();
+    let bucket = &info["Bucket"];
+    assert_eq!((bucket["Name"].as_str(), bucket["StorageClass"].as_str()), (Some("new-bucket"), Some("IA")));
+    assert_eq!(bucket["AccessControlList"]["Grant"], json!(["public-read"]));
+    assert_eq!(bucket["Location"], json!("oss-cn-hangzhou"));
+    client.call("PutBucketAcl", "new-bucket", "", Some(&Options::new().header("x-oss-acl", "private")), b"").unwrap();
+    let acl = client.call("GetBucketAcl", "new-bucket", "", None, b"").unwrap().json["result"].clone();
+    assert_eq!(acl["AccessControlList"]["Grant"], json!(["private"]));
+
+    client.put("new-bucket", "a/1", b"12345", None, None, None).unwrap();
+    client.put("new-bucket", "a/2", b"678", None, None, None).unwrap();
+    let stat = client.call("GetBucketStat", "new-bucket", "", None, b"").unwrap().json["result"].clone();
+    assert_eq!((stat["Storage"].as_str(), stat["ObjectCount"].as_str()), (Some("8"), Some("2")), "{stat}");
+    let full = client.call("DeleteBucket", "new-bucket", "", None, b"").unwrap_err();
+    assert_eq!((full.code.as_str(), full.http_status), ("BucketNotEmpty", 409));
+    for key in ["a/1", "a/2"] {
+        client.call("DeleteObject", "new-bucket", key, None, b"").unwrap();
+    }
+    client.call("DeleteBucket", "new-bucket", "", None, b"").unwrap();
+    let gone = client.call("GetBucketInfo", "new-bucket", "", None, b"").unwrap_err();
+    assert_eq!((gone.code.as_str(), gone.http_status), ("NoSuchBucket", 404));
+    let bad = client.call("CreateBucket", "bkt2", "", Some(&Options::new().header("x-oss-acl", "open")), b"");
+    assert_eq!(bad.unwrap_err().code, "InvalidArgument");
+}
+
+#[test]
 fn the_generic_call_checks_before_any_request() {
     let (emulator, client) = setup();
     let before = emulator.stats().requests;

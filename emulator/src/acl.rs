@@ -1,5 +1,5 @@
 //! Object and bucket ACLs: PutObjectAcl, GetObjectAcl, GetBucketAcl, and the `x-oss-object-acl` header of
-//! uploads. The emulator's buckets are private; an object's ACL is `default` (the bucket's) until set.
+//! uploads. A bucket's ACL is kept by [`crate::bucket`]; an object's ACL is `default` (the bucket's) until set.
 
 use crate::error::OssError;
 use crate::http::{RequestHead, Response};
@@ -44,8 +44,8 @@ pub fn get_object_acl(oss: &Oss, ctx: &Ctx) -> Result<Response, OssError> {
 }
 
 /// GET /bucket?acl.
-pub fn get_bucket_acl() -> Result<Response, OssError> {
-    Ok(policy("private"))
+pub fn get_bucket_acl(oss: &Oss, ctx: &Ctx) -> Result<Response, OssError> {
+    Ok(policy(&crate::bucket::acl_of(oss, &ctx.bucket)))
 }
 
 fn policy(grant: &str) -> Response {

@@ -30,9 +30,8 @@ pub fn copy_object(oss: &Oss, req: &Request<'_>, ctx: &Ctx) -> Result<Response, 
         .ok_or_else(|| {
             OssError::invalid_argument("Copy Source must mention the source bucket and key: /bucket/key.")
         })?;
-    if !oss.settings.buckets.iter().any(|b| b == src_bucket) {
-        return Err(OssError::new(404, "NoSuchBucket", "The specified bucket does not exist.")
-            .with_extra("BucketName", src_bucket));
+    if !oss.store.buckets.exists(src_bucket) {
+        return Err(crate::bucket::no_such_bucket(src_bucket));
     }
     let directive = head.header("x-oss-metadata-directive").unwrap_or("COPY");
     let replace = match directive {

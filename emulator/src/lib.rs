@@ -56,6 +56,7 @@
 mod acl;
 mod append;
 mod auth;
+mod bucket;
 mod callback;
 mod control;
 mod copy;
@@ -216,12 +217,8 @@ impl Emulator {
         let signer = Signer::generate().map_err(io::Error::other)?;
         let log = log::RequestLog::open(cfg.log_path.as_deref())?;
         let listener = server::listen(cfg.port)?;
-        let settings = Settings {
-            buckets: cfg.buckets.clone(),
-            keys: cfg.keys.clone(),
-            region: cfg.region.clone(),
-            callback_timeout: cfg.callback_timeout,
-        };
+        let settings =
+            Settings { keys: cfg.keys.clone(), region: cfg.region.clone(), callback_timeout: cfg.callback_timeout };
         let port = listener.local_addr()?.port();
         let oss = Arc::new(Oss::new(settings, store, uploads, signer, log, cfg.faults.clone(), port));
         let server = server::Server::start(listener, oss.clone())?;

@@ -17,7 +17,7 @@ use crate::object;
 use crate::server::{Exchange, Handler, Request};
 use crate::store::Store;
 use crate::time;
-use crate::{acl, append, copy, listing, symlink, tagging};
+use crate::{acl, append, bucket, copy, listing, symlink, tagging};
 use crate::{Credential, Stats};
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
@@ -35,11 +35,13 @@ const MAX_KEY_BYTES: usize = 1023;
 const HANDLED_SUB_RESOURCES: &[&str] = &[
     "acl",
     "append",
+    "bucketInfo",
     "continuation-token",
     "delete",
     "location",
     "objectMeta",
     "position",
+    "stat",
     "symlink",
     "tagging",
     "uploads",
@@ -60,7 +62,6 @@ const HANDLED_SUB_RESOURCES: &[&str] = &[
 
 /// Fixed settings of a running emulator.
 pub struct Settings {
-    pub buckets: Vec<String>,
     pub keys: Vec<Credential>,
     pub region: String,
     pub callback_timeout: Duration,
@@ -95,10 +96,16 @@ pub enum Operation {
     DeleteObjectTagging,
     GetBucketLocation,
     GetBucketMeta,
+    ListBuckets,
+    CreateBucket,
+    DeleteBucket,
+    GetBucketInfo,
+    GetBucketStat,
+    PutBucketAcl,
 }
 
 impl Operation {
-    pub const ALL: [Operation; 26] = [
+    pub const ALL: [Operation; 32] = [
         Operation::PutObject,
         Operation::GetObject,
         Operation::HeadObject,
@@ -125,6 +132,12 @@ impl Operation {
         Operation::DeleteObjectTagging,
         Operation::GetBucketLocation,
         Operation::GetBucketMeta,
+        Operation::ListBuckets,
+        Operation::CreateBucket,
+        Operation::DeleteBucket,
+        Operation::GetBucketInfo,
+        Operation::GetBucketStat,
+        Operation::PutBucketAcl,
     ];
 
     /// The OSS API name, e.g. `UploadPart`.
@@ -156,6 +169,12 @@ impl Operation {
             Operation::DeleteObjectTagging => "DeleteObjectTagging",
             Operation::GetBucketLocation => "GetBucketLocation",
             Operation::GetBucketMeta => "GetBucketMeta",
+            Operation::ListBuckets => "ListBuckets",
+            Operation::CreateBucket => "CreateBucket",
+            Operation::DeleteBucket => "DeleteBucket",
+            Operation::GetBucketInfo => "GetBucketInfo",
+            Operation::GetBucketStat => "GetBucketStat",
+            Operation::PutBucketAcl => "PutBucketAcl",
         }
     }
 
@@ -164,17 +183,28 @@ impl Operation {
         Operation::ALL.into_iter().find(|op| op.name() == name)
     }
 
-    /// The operation a request names: its method, whether it addresses the bucket itself, which query
-    /// parameters it carries and whether it names a copy source.
-    fn of(method: &str, bucket_level: bool, has: impl Fn(&str) -> bool, copy: bool) -> Option<Operation> {
+    /// The operation a request names: its method, what it addresses (the service, a bucket or an object), which
+    /// query parameters it carries and whether it names a copy source.
+    fn of(method: &str, target: Target, has: impl Fn(&str) -> bool, copy: bool) -> Option<Operation> {
+        let bucket_level = match target {
+            Target::Service if method == "GET" => return Some(Operation::ListBuckets),
+            Target::Service => return None,
+            Target::Bucket => true,
+            Target::Object => false,
+        };
         match (method, bucket_level) {
             ("GET", true) if has("uploads") => Some(Operation::ListMultipartUploads),
             ("GET", true) if has("acl") => Some(Operation::GetBucketAcl),
+            ("PUT", true) if has("acl") => Some(Operation::PutBucketAcl),
+            ("GET", true) if has("bucketInfo") => Some(Operation::GetBucketInfo),
+            ("GET", true) if has("stat") => Some(Operation::GetBucketStat),
             ("GET", true) if has("location") => Some(Operation::GetBucketLocation),
             ("HEAD", true) => Some(Operation::GetBucketMeta),
             ("GET", true) if has("list-type") => Some(Operation::ListObjectsV2),
             ("GET", true) => Some(Operation::ListObjects),
             ("POST", true) if has("delete") => Some(Operation::DeleteMultipleObjects),
+            ("PUT", true) => Some(Operation::CreateBucket),
+            ("DELETE", true) => Some(Operation::DeleteBucket),
             (_, true) => None,
             ("PUT", false) if has("acl") => Some(Operation::PutObjectAcl),
             ("PUT", false) if has("symlink") => Some(Operation::PutSymlink),
@@ -198,6 +228,14 @@ impl Operation {
             _ => None,
         }
     }
+}
+
+/// What a request addresses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Target {
+    Service,
+    Bucket,
+    Object,
 }
 
 /// The emulated OSS service.
@@ -317,7 +355,7 @@ impl Oss {
         if !is_ip && !hostname.eq_ignore_ascii_case("localhost") {
             if let Some((label, rest)) = hostname.split_once('.') {
                 let rest = rest.to_ascii_lowercase();
-                if self.settings.buckets.iter().any(|b| b == label) || rest == "localhost" || rest.starts_with("oss-") {
+                if self.store.buckets.exists(label) || rest == "localhost" || rest.starts_with("oss-") {
                     return (label.to_string(), path.strip_prefix('/').unwrap_or(path));
                 }
             }
@@ -342,9 +380,15 @@ impl Oss {
                 format!("The length of the object name must be at most {MAX_KEY_BYTES} bytes."),
             ));
         }
-        if !ctx.bucket.is_empty() && !self.settings.buckets.contains(&ctx.bucket) {
-            return Err(OssError::new(404, "NoSuchBucket", "The specified bucket does not exist.")
-                .with_extra("BucketName", ctx.bucket.clone()));
+        let target = match (ctx.bucket.is_empty(), ctx.key.is_empty()) {
+            (true, _) => Target::Service,
+            (false, true) => Target::Bucket,
+            (false, false) => Target::Object,
+        };
+        let copy = req.head.header("x-oss-copy-source").is_some();
+        let op = Operation::of(method, target, |name| ctx.param(name).is_some(), copy);
+        if target != Target::Service && op != Some(Operation::CreateBucket) && !self.store.buckets.exists(&ctx.bucket) {
+            return Err(crate::bucket::no_such_bucket(&ctx.bucket));
         }
         auth::authenticate(
             &SignedRequest {
@@ -358,9 +402,6 @@ impl Oss {
             &self.settings.region,
             time::now_unix(),
         )?;
-        if ctx.bucket.is_empty() {
-            return Err(OssError::method_not_allowed());
-        }
         if let Some((name, _)) = ctx
             .query
             .iter()
@@ -372,9 +413,7 @@ impl Oss {
                 format!("The emulator does not implement the '{name}' sub-resource."),
             ));
         }
-        let copy = req.head.header("x-oss-copy-source").is_some();
-        Operation::of(method, ctx.key.is_empty(), |name| ctx.param(name).is_some(), copy)
-            .ok_or_else(OssError::method_not_allowed)
+        op.ok_or_else(OssError::method_not_allowed)
     }
 
     /// Runs `op`.
@@ -395,7 +434,7 @@ impl Oss {
             Operation::DeleteMultipleObjects => listing::delete_multiple(self, req, ctx),
             Operation::GetObjectAcl => acl::get_object_acl(self, ctx),
             Operation::PutObjectAcl => acl::put_object_acl(self, req, ctx),
-            Operation::GetBucketAcl => acl::get_bucket_acl(),
+            Operation::GetBucketAcl => acl::get_bucket_acl(self, ctx),
             Operation::AppendObject => append::append(self, req, ctx),
             Operation::GetObjectMeta => object::simplified_meta(self, ctx),
             Operation::PutSymlink => symlink::put_symlink(self, req, ctx),
@@ -414,6 +453,12 @@ impl Oss {
             Operation::GetBucketMeta => {
                 Ok(Response::empty(200).header("x-oss-bucket-region", self.settings.region.clone()))
             }
+            Operation::ListBuckets => bucket::list(self, ctx),
+            Operation::CreateBucket => bucket::create(self, req, ctx),
+            Operation::DeleteBucket => bucket::delete(self, ctx),
+            Operation::GetBucketInfo => bucket::info(self, ctx),
+            Operation::GetBucketStat => bucket::stat(self, ctx),
+            Operation::PutBucketAcl => bucket::put_acl(self, req, ctx),
         };
         result.unwrap_or_else(|err| ctx.error_response(err))
     }

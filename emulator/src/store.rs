@@ -1,6 +1,7 @@
 //! Object storage on disk: one data file and one JSON metadata file per object, written to a
 //! temporary file first and renamed into place, with an in-memory index loaded at start.
 
+use crate::bucket::Buckets;
 use crate::encoding::hex_lower;
 use crate::server::lock;
 use md5::{Digest, Md5};
@@ -122,19 +123,22 @@ pub fn write_hashed(src: &mut dyn Read, dest: &Path) -> Result<Digests, CopyErro
     Ok(Digests { size, md5: md5.finalize().into(), crc64: crc.sum64() })
 }
 
-/// Buckets' objects under one root directory.
+/// The buckets and their objects under one root directory.
 pub struct Store {
+    pub buckets: Buckets,
     root: PathBuf,
     index: Mutex<HashMap<(String, String), ObjectMeta>>,
     tmp_seq: AtomicU64,
 }
 
 impl Store {
-    /// Opens (creating if needed) the store at `root` and loads existing objects of `buckets`.
-    pub fn open(root: &Path, buckets: &[String]) -> io::Result<Store> {
+    /// Opens (creating if needed) the store at `root` with the buckets it recorded plus `configured`, and loads
+    /// their objects.
+    pub fn open(root: &Path, configured: &[String]) -> io::Result<Store> {
         fs::create_dir_all(root.join("tmp"))?;
+        let buckets = Buckets::open(root.join("buckets.json"), configured)?;
         let mut index = HashMap::new();
-        for bucket in buckets {
+        for bucket in &buckets.names() {
             let dir = root.join("objects").join(bucket);
             fs::create_dir_all(&dir)?;
             for entry in fs::read_dir(&dir)? {
@@ -150,7 +154,17 @@ impl Store {
                 }
             }
         }
-        Ok(Store { root: root.to_path_buf(), index: Mutex::new(index), tmp_seq: AtomicU64::new(0) })
+        Ok(Store { buckets, root: root.to_path_buf(), index: Mutex::new(index), tmp_seq: AtomicU64::new(0) })
+    }
+
+    /// Makes room for the objects of a new bucket.
+    pub fn add_bucket(&self, bucket: &str) -> io::Result<()> {
+        fs::create_dir_all(self.root.join("objects").join(bucket))
+    }
+
+    /// Removes the (empty) object directory of a deleted bucket.
+    pub fn remove_bucket(&self, bucket: &str) -> io::Result<()> {
+        fs::remove_dir(self.root.join("objects").join(bucket))
     }
 
     /// The root directory.

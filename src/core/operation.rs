@@ -170,6 +170,21 @@ pub(crate) const LIST_MULTIPART_UPLOADS: Operation = lists(
 /// GetBucketAcl.
 pub(crate) const GET_BUCKET_ACL: Operation =
     lists(sub(op("GetBucketAcl", "GET", Target::Bucket), &[("acl", "")]), "AccessControlPolicy", &["Grant"]);
+/// ListBuckets (`GET /` of the service; `prefix`, `marker`, `max-keys`).
+pub(crate) const LIST_BUCKETS: Operation =
+    lists(op("ListBuckets", "GET", Target::Service), "ListAllMyBucketsResult", &["Bucket"]);
+/// CreateBucket (`PUT /bucket`; the ACL in `x-oss-acl`, an optional `CreateBucketConfiguration` body).
+pub(crate) const CREATE_BUCKET: Operation = op("CreateBucket", "PUT", Target::Bucket);
+/// DeleteBucket (only an empty bucket).
+pub(crate) const DELETE_BUCKET: Operation = op("DeleteBucket", "DELETE", Target::Bucket);
+/// GetBucketInfo.
+pub(crate) const GET_BUCKET_INFO: Operation =
+    lists(sub(op("GetBucketInfo", "GET", Target::Bucket), &[("bucketInfo", "")]), "BucketInfo", &["Grant"]);
+/// GetBucketStat.
+pub(crate) const GET_BUCKET_STAT: Operation =
+    result(sub(op("GetBucketStat", "GET", Target::Bucket), &[("stat", "")]), "BucketStat");
+/// PutBucketAcl (the ACL in `x-oss-acl`).
+pub(crate) const PUT_BUCKET_ACL: Operation = sub(op("PutBucketAcl", "PUT", Target::Bucket), &[("acl", "")]);
 
 /// Every operation of the table, for lookups by name.
 pub(crate) const OPERATIONS: &[&Operation] = &[
@@ -199,6 +214,12 @@ pub(crate) const OPERATIONS: &[&Operation] = &[
     &DELETE_OBJECT_TAGGING,
     &GET_BUCKET_LOCATION,
     &GET_BUCKET_META,
+    &LIST_BUCKETS,
+    &CREATE_BUCKET,
+    &DELETE_BUCKET,
+    &GET_BUCKET_INFO,
+    &GET_BUCKET_STAT,
+    &PUT_BUCKET_ACL,
 ];
 
 impl Operation {
@@ -318,13 +339,19 @@ impl<'a> Request<'a> {
     /// The request as sent, after the checks of `send`.
     pub(crate) fn build(mut self) -> Result<OssRequest<'a>> {
         let op = self.op;
-        if op.target != Target::Service {
-            validate::bucket(self.bucket)?;
-        }
-        if op.target == Target::Object {
-            validate::object(self.key)?;
-        } else if !self.key.is_empty() {
-            return fail(ErrorKind::InvalidArgument, format!("{} addresses a bucket, not an object", op.name));
+        match op.target {
+            Target::Service if !self.bucket.is_empty() || !self.key.is_empty() => {
+                return fail(ErrorKind::InvalidArgument, format!("{} addresses the service, not a bucket", op.name));
+            }
+            Target::Service => {}
+            Target::Bucket if !self.key.is_empty() => {
+                return fail(ErrorKind::InvalidArgument, format!("{} addresses a bucket, not an object", op.name));
+            }
+            Target::Bucket => validate::bucket(self.bucket)?,
+            Target::Object => {
+                validate::bucket(self.bucket)?;
+                validate::object(self.key)?;
+            }
         }
         // However it got there, a callback header makes the request one OSS may run a callback for.
         self.callback |= self.headers.get("x-oss-callback").is_some();

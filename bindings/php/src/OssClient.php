@@ -14,6 +14,9 @@ use OSS\Core\RequestOptions;
 use OSS\Core\UnsupportedMethods;
 use OSS\Credentials\CredentialsProvider;
 use OSS\Credentials\StaticCredentialsProvider;
+use OSS\Model\BucketInfo;
+use OSS\Model\BucketListInfo;
+use OSS\Model\BucketStat;
 use OSS\Model\ListMultipartUploadInfo;
 use OSS\Model\ListPartsInfo;
 use OSS\Model\ObjectInfo;
@@ -179,6 +182,11 @@ class OssClient
     const OSSRS_CHECKPOINT = 'ossrs.checkpoint';
     /** Largest OSSRS_PARALLELISM libossrs accepts. */
     const OSSRS_MAX_PARALLELISM = 64;
+
+    /** The storage classes createBucket accepts. */
+    private const STORAGE_CLASSES = [
+        self::OSS_STORAGE_STANDARD, self::OSS_STORAGE_IA, self::OSS_STORAGE_ARCHIVE, self::OSS_STORAGE_COLDARCHIVE,
+    ];
 
     /** @var list<string> */
     public static $OSS_ACL_TYPES = [
@@ -1062,6 +1070,119 @@ class OssClient
     {
         [$bucket, $options] = $this->precheckBucket($bucket, $options);
         return $this->headers('GetBucketMeta', $bucket, '', $options);
+    }
+
+    /**
+     * The account's buckets (ListBuckets; `query_string` may hold prefix, marker and max-keys).
+     *
+     * @param array|null $options
+     * @return BucketListInfo
+     * @throws OssException also when the endpoint is a CNAME (bound to one bucket), before any request
+     */
+    public function listBuckets($options = null)
+    {
+        if ($this->settings->cname) {
+            throw new OssException('operation is not permitted with CName host');
+        }
+        $options = ArgumentCheck::options($options);
+        $request = OptionsMapper::map($options, false, false);
+        [$result] = $this->nativeClient($options)->call('ListBuckets', '', '', $request);
+        $buckets = is_array($result) && is_array($result['Buckets'] ?? null) ? ($result['Buckets']['Bucket'] ?? []) : [];
+        return new BucketListInfo(array_map([BucketInfo::class, 'fromResult'], $buckets));
+    }
+
+    /**
+     * Creates $bucket with the ACL $acl ('private', 'public-read', 'public-read-write') and, with
+     * options['storage'], a storage class (OssClient::OSS_STORAGE_*).
+     *
+     * @param string $bucket
+     * @param string $acl
+     * @param array|null $options
+     * @return array the result array, as putObject
+     * @throws OssException for a bad ACL or storage class (before any request), or OSS's answer
+     *         (409 BucketAlreadyExists, …)
+     */
+    public function createBucket($bucket, $acl = self::OSS_ACL_TYPE_PRIVATE, $options = null)
+    {
+        [$bucket, $options] = $this->precheckBucket($bucket, $options);
+        $options[self::OSS_HEADERS][self::OSS_ACL] = $acl;
+        $body = '';
+        if (isset($options[self::OSS_STORAGE])) {
+            $class = $options[self::OSS_STORAGE];
+            if (!in_array($class, self::STORAGE_CLASSES, true)) {
+                throw new OssException('storage name is invalid');
+            }
+            $body = OssUtil::createBucketXmlBody($class);
+            unset($options[self::OSS_STORAGE]);
+        }
+        $request = OptionsMapper::map($options, false, false);
+        return $this->nativeClient($options)->call('CreateBucket', $bucket, '', $request, $body)[1];
+    }
+
+    /**
+     * Deletes $bucket, which must hold no objects and no multipart uploads (409 BucketNotEmpty otherwise).
+     *
+     * @param string $bucket
+     * @param array|null $options
+     * @return array the result array, as putObject
+     * @throws OssException
+     */
+    public function deleteBucket($bucket, $options = null)
+    {
+        [$bucket, $options] = $this->precheckBucket($bucket, $options);
+        $request = OptionsMapper::map($options, false, false);
+        return $this->nativeClient($options)->call('DeleteBucket', $bucket, '', $request)[1];
+    }
+
+    /**
+     * Sets the bucket's ACL ('private', 'public-read' or 'public-read-write'; checked before any request).
+     *
+     * @param string $bucket
+     * @param string $acl
+     * @param array|null $options
+     * @return array the result array, as putObject
+     * @throws OssException
+     */
+    public function putBucketAcl($bucket, $acl, $options = null)
+    {
+        [$bucket, $options] = $this->precheckBucket($bucket, $options);
+        $options[self::OSS_HEADERS][self::OSS_ACL] = $acl;
+        $request = OptionsMapper::map($options, false, false);
+        return $this->nativeClient($options)->call('PutBucketAcl', $bucket, '', $request)[1];
+    }
+
+    /**
+     * The bucket's description (GetBucketInfo): name, location, region, creation date, storage class, endpoints.
+     *
+     * @param string $bucket
+     * @param array|null $options
+     * @return BucketInfo
+     * @throws OssException also 'xml format exception' when the answer has no Bucket element
+     */
+    public function getBucketInfo($bucket, $options = null)
+    {
+        [$bucket, $options] = $this->precheckBucket($bucket, $options);
+        $request = OptionsMapper::map($options, false, false);
+        [$result] = $this->nativeClient($options)->call('GetBucketInfo', $bucket, '', $request);
+        if (!is_array($result) || !is_array($result['Bucket'] ?? null)) {
+            throw new OssException('xml format exception');
+        }
+        return BucketInfo::fromResult($result['Bucket']);
+    }
+
+    /**
+     * The bucket's storage and object counts (GetBucketStat).
+     *
+     * @param string $bucket
+     * @param array|null $options
+     * @return BucketStat
+     * @throws OssException
+     */
+    public function getBucketStat($bucket, $options = null)
+    {
+        [$bucket, $options] = $this->precheckBucket($bucket, $options);
+        $request = OptionsMapper::map($options, false, false);
+        return BucketStat::fromResult($this->nativeClient($options)->call('GetBucketStat', $bucket, '', $request)[0]);
     }
 
     /**

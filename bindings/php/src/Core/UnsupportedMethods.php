@@ -37,19 +37,7 @@ trait UnsupportedMethods
     }
 
     /** @throws OssException always: not supported by ossrs yet */
-    public function createBucket($bucket, $acl = 'private', $options = null)
-    {
-        throw UnsupportedMethod::exception(__FUNCTION__);
-    }
-
-    /** @throws OssException always: not supported by ossrs yet */
     public function createBucketCnameToken($bucket, $cname, $options = null)
-    {
-        throw UnsupportedMethod::exception(__FUNCTION__);
-    }
-
-    /** @throws OssException always: not supported by ossrs yet */
-    public function deleteBucket($bucket, $options = null)
     {
         throw UnsupportedMethod::exception(__FUNCTION__);
     }
@@ -151,12 +139,6 @@ trait UnsupportedMethods
     }
 
     /** @throws OssException always: not supported by ossrs yet */
-    public function getBucketInfo($bucket, $options = null)
-    {
-        throw UnsupportedMethod::exception(__FUNCTION__);
-    }
-
-    /** @throws OssException always: not supported by ossrs yet */
     public function getBucketLifecycle($bucket, $options = null)
     {
         throw UnsupportedMethod::exception(__FUNCTION__);
@@ -182,12 +164,6 @@ trait UnsupportedMethods
 
     /** @throws OssException always: not supported by ossrs yet */
     public function getBucketRequestPayment($bucket, $options = null)
-    {
-        throw UnsupportedMethod::exception(__FUNCTION__);
-    }
-
-    /** @throws OssException always: not supported by ossrs yet */
-    public function getBucketStat($bucket, $options = null)
     {
         throw UnsupportedMethod::exception(__FUNCTION__);
     }
@@ -259,12 +235,6 @@ trait UnsupportedMethods
     }
 
     /** @throws OssException always: not supported by ossrs yet */
-    public function listBuckets($options = null)
-    {
-        throw UnsupportedMethod::exception(__FUNCTION__);
-    }
-
-    /** @throws OssException always: not supported by ossrs yet */
     public function listObjectVersions($bucket, $options = null)
     {
         throw UnsupportedMethod::exception(__FUNCTION__);
@@ -284,12 +254,6 @@ trait UnsupportedMethods
 
     /** @throws OssException always: not supported by ossrs yet */
     public function processObject($bucket, $object, $process, $options = null)
-    {
-        throw UnsupportedMethod::exception(__FUNCTION__);
-    }
-
-    /** @throws OssException always: not supported by ossrs yet */
-    public function putBucketAcl($bucket, $acl, $options = null)
     {
         throw UnsupportedMethod::exception(__FUNCTION__);
     }
