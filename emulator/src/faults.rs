@@ -2,20 +2,27 @@
 //! [`FaultRule`]s), its JSON and command-line forms, the seedable RNG, the counters and the
 //! [`Injector`] that decides which fault, if any, hits a request. The one place faults are
 //! applied is `Oss::serve` in `service.rs`.
+//!
+//! serde reads and writes the JSON form, through the private `RuleSpec` (a [`FaultRule`]) and
+//! `KindSpec` (a [`FaultKind`]).
 
 use crate::error::OssError;
 use crate::http::{Framing, RequestHead};
 use crate::server::lock;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 use std::sync::{Condvar, Mutex};
 use std::time::Duration;
 
 use crate::service::Operation;
 
-/// The error answers an `error` or `lose_response_after_commit` fault can give.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The error answers an `error` or `lose_response_after_commit` fault can give; in JSON its
+/// status code (500, 503 or 429).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "u64", into = "u16")]
 pub enum ErrorStatus {
     /// 500 InternalError.
+    #[default]
     InternalError,
     /// 503 ServiceUnavailable.
     ServiceUnavailable,
@@ -55,6 +62,20 @@ impl ErrorStatus {
     }
 }
 
+impl TryFrom<u64> for ErrorStatus {
+    type Error = String;
+
+    fn try_from(status: u64) -> Result<ErrorStatus, String> {
+        ErrorStatus::from_status(status).ok_or(format!("status {status} is not one of 500, 503, 429"))
+    }
+}
+
+impl From<ErrorStatus> for u16 {
+    fn from(status: ErrorStatus) -> u16 {
+        status.status()
+    }
+}
+
 /// What a `lose_response_after_commit` fault answers instead of the real answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LostAnswer {
@@ -64,7 +85,8 @@ pub enum LostAnswer {
 }
 
 /// How a `malformed` fault spoils a 200 answer's body.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Malformation {
     /// The first half of the body.
     Truncate,
@@ -73,13 +95,6 @@ pub enum Malformation {
 }
 
 impl Malformation {
-    fn name(self) -> &'static str {
-        match self {
-            Malformation::Truncate => "truncate",
-            Malformation::Unterminated => "unterminated",
-        }
-    }
-
     /// The spoiled form of `body`.
     pub fn apply(self, body: &[u8]) -> Vec<u8> {
         let half = body[..body.len() / 2].to_vec();
@@ -99,21 +114,12 @@ impl Malformation {
 }
 
 /// A field of a successful answer an `oversized_field` fault blows up.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Field {
     /// `<UploadId>` of an InitiateMultipartUpload result.
     UploadId,
     /// The `ETag` header.
     ETag,
-}
-
-impl Field {
-    fn name(self) -> &'static str {
-        match self {
-            Field::UploadId => "UploadId",
-            Field::ETag => "ETag",
-        }
-    }
 }
 
 /// One kind of fault with its parameters.
@@ -160,47 +166,7 @@ impl FaultKind {
 
     /// `{"fault": NAME, ..parameters}`.
     fn to_json(self) -> Map<String, Value> {
-        let mut m = Map::new();
-        m.insert("fault".into(), self.name().into());
-        match self {
-            FaultKind::Error(s) | FaultKind::LoseResponseAfterCommit(LostAnswer::Error(s)) => {
-                m.insert("status".into(), s.status().into());
-            }
-            FaultKind::LoseResponseAfterCommit(LostAnswer::Reset) => {
-                m.insert("reset".into(), true.into());
-            }
-            FaultKind::Reset { after_bytes } => {
-                if let Some(n) = after_bytes {
-                    m.insert("after_bytes".into(), n.into());
-                }
-            }
-            FaultKind::Delay(d) => {
-                m.insert("ms".into(), (d.as_millis() as u64).into());
-            }
-            FaultKind::Malformed(how) => {
-                m.insert("how".into(), how.name().into());
-            }
-            FaultKind::HugeBody { status, bytes, chunked } => {
-                m.insert("status".into(), status.into());
-                if let Some(n) = bytes {
-                    m.insert("bytes".into(), n.into());
-                }
-                m.insert("chunked".into(), chunked.into());
-            }
-            FaultKind::Stall => {}
-            FaultKind::Drip { head, every } => {
-                m.insert("part".into(), if head { "head" } else { "body" }.into());
-                m.insert("ms".into(), (every.as_millis() as u64).into());
-            }
-            FaultKind::EndlessContinue { every } => {
-                m.insert("ms".into(), (every.as_millis() as u64).into());
-            }
-            FaultKind::OversizedField { field, bytes } => {
-                m.insert("field".into(), field.name().into());
-                m.insert("bytes".into(), bytes.into());
-            }
-        }
-        m
+        to_object(KindSpec::from(self))
     }
 
     /// How many body bytes a `reset` reads from a request with `head` before resetting.
@@ -209,6 +175,93 @@ impl FaultKind {
             Ok(Framing::Length(n)) => n / 2,
             _ => 0,
         })
+    }
+}
+
+/// The JSON form of a [`FaultKind`]: the tag `"fault"` and the kind's parameters (absent ones
+/// take their defaults, see [`Faults`]); keys of other kinds are refused.
+#[derive(Serialize, Deserialize)]
+#[serde(tag = "fault", rename_all = "snake_case", deny_unknown_fields)]
+enum KindSpec {
+    Error { status: Option<ErrorStatus> },
+    LoseResponseAfterCommit { status: Option<ErrorStatus>, reset: Option<bool> },
+    Reset { after_bytes: Option<u64> },
+    Delay { ms: u64 },
+    Malformed { how: Option<Malformation> },
+    HugeBody { status: Option<u64>, bytes: Option<u64>, chunked: Option<bool> },
+    Stall {},
+    Drip { part: Option<Part>, ms: Option<u64> },
+    EndlessContinue { ms: Option<u64> },
+    OversizedField { field: Field, bytes: u64 },
+}
+
+/// The part of its answer a `drip` fault sends byte by byte.
+#[derive(PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum Part {
+    Head,
+    Body,
+}
+
+impl TryFrom<KindSpec> for FaultKind {
+    type Error = String;
+
+    fn try_from(spec: KindSpec) -> Result<FaultKind, String> {
+        use {FaultKind as Kind, KindSpec as Spec};
+        let millis = Duration::from_millis;
+        Ok(match spec {
+            Spec::Error { status } => Kind::Error(status.unwrap_or_default()),
+            Spec::LoseResponseAfterCommit { status: Some(_), reset: Some(true) } => {
+                return Err("give either \"status\" or \"reset\"".into())
+            }
+            Spec::LoseResponseAfterCommit { reset: Some(true), .. } => Kind::LoseResponseAfterCommit(LostAnswer::Reset),
+            Spec::LoseResponseAfterCommit { status, .. } => {
+                Kind::LoseResponseAfterCommit(LostAnswer::Error(status.unwrap_or_default()))
+            }
+            Spec::Reset { after_bytes } => Kind::Reset { after_bytes },
+            Spec::Delay { ms } => Kind::Delay(millis(ms)),
+            Spec::Malformed { how } => Kind::Malformed(how.unwrap_or(Malformation::Truncate)),
+            Spec::HugeBody { status, bytes, chunked } => Kind::HugeBody {
+                status: match status.unwrap_or(200) {
+                    s @ (200 | 403 | 500 | 503) => s as u16,
+                    s => return Err(format!("status {s} is not one of 200, 403, 500, 503")),
+                },
+                bytes,
+                chunked: chunked.unwrap_or(false),
+            },
+            Spec::Stall {} => Kind::Stall,
+            Spec::Drip { part, ms } => Kind::Drip { head: part == Some(Part::Head), every: millis(ms.unwrap_or(1000)) },
+            Spec::EndlessContinue { ms } => Kind::EndlessContinue { every: millis(ms.unwrap_or(500)) },
+            Spec::OversizedField { field, bytes } => Kind::OversizedField { field, bytes },
+        })
+    }
+}
+
+impl From<FaultKind> for KindSpec {
+    fn from(kind: FaultKind) -> KindSpec {
+        use {FaultKind as Kind, KindSpec as Spec};
+        let ms = |d: Duration| d.as_millis() as u64;
+        match kind {
+            Kind::Error(status) => Spec::Error { status: Some(status) },
+            Kind::LoseResponseAfterCommit(LostAnswer::Error(s)) => {
+                Spec::LoseResponseAfterCommit { status: Some(s), reset: None }
+            }
+            Kind::LoseResponseAfterCommit(LostAnswer::Reset) => {
+                Spec::LoseResponseAfterCommit { status: None, reset: Some(true) }
+            }
+            Kind::Reset { after_bytes } => Spec::Reset { after_bytes },
+            Kind::Delay(d) => Spec::Delay { ms: ms(d) },
+            Kind::Malformed(how) => Spec::Malformed { how: Some(how) },
+            Kind::HugeBody { status, bytes, chunked } => {
+                Spec::HugeBody { status: Some(status.into()), bytes, chunked: Some(chunked) }
+            }
+            Kind::Stall => Spec::Stall {},
+            Kind::Drip { head, every } => {
+                Spec::Drip { part: Some(if head { Part::Head } else { Part::Body }), ms: Some(ms(every)) }
+            }
+            Kind::EndlessContinue { every } => Spec::EndlessContinue { ms: Some(ms(every)) },
+            Kind::OversizedField { field, bytes } => Spec::OversizedField { field, bytes },
+        }
     }
 }
 
@@ -239,6 +292,62 @@ pub struct FaultRule {
     /// At most this many injections by this rule.
     pub limit: Option<u64>,
     pub filter: FaultFilter,
+}
+
+/// The JSON form of a [`FaultRule`]: its kind's keys and the common ones. Unknown keys reach
+/// `KindSpec`, which refuses them.
+#[derive(Serialize, Deserialize)]
+struct RuleSpec {
+    #[serde(flatten)]
+    kind: KindSpec,
+    rate: Option<f64>,
+    limit: Option<u64>,
+    method: Option<String>,
+    operation: Option<String>,
+    query_contains: Option<String>,
+}
+
+impl TryFrom<RuleSpec> for FaultRule {
+    type Error = String;
+
+    fn try_from(s: RuleSpec) -> Result<FaultRule, String> {
+        let operation = s.operation.map(|name| {
+            let names = || Operation::ALL.map(Operation::name).join(", ");
+            Operation::from_name(&name).ok_or_else(|| format!("unknown operation '{name}' ({})", names()))
+        });
+        let filter =
+            FaultFilter { method: s.method, operation: operation.transpose()?, query_contains: s.query_contains };
+        let rule = FaultRule { kind: s.kind.try_into()?, rate: s.rate.unwrap_or(1.0), limit: s.limit, filter };
+        rule.validate().map(|()| rule)
+    }
+}
+
+impl From<FaultRule> for RuleSpec {
+    fn from(r: FaultRule) -> RuleSpec {
+        let FaultFilter { method, operation, query_contains } = r.filter;
+        let operation = operation.map(|op| op.name().to_string());
+        RuleSpec { kind: r.kind.into(), rate: Some(r.rate), limit: r.limit, method, operation, query_contains }
+    }
+}
+
+/// The JSON object of a `KindSpec` or `RuleSpec`, without the keys that are `None` (which read
+/// back as `None`; `null` is refused).
+fn to_object(spec: impl Serialize) -> Map<String, Value> {
+    let Ok(Value::Object(mut m)) = serde_json::to_value(spec) else { unreachable!("a spec is a JSON object") };
+    m.retain(|_, v| !v.is_null());
+    m
+}
+
+/// A serde error in this module's words: keys (not fields) and values (not variants), in single
+/// quotes.
+fn message(e: serde_json::Error) -> String {
+    let e = e.to_string().replace('`', "'");
+    let words =
+        [("unknown field", "unknown key"), ("missing field", "missing key"), ("unknown variant", "unknown value")];
+    match words.iter().find(|(theirs, _)| e.starts_with(theirs)) {
+        Some((theirs, ours)) => format!("{ours}{}", &e[theirs.len()..]),
+        None => e,
+    }
 }
 
 impl FaultRule {
@@ -272,124 +381,28 @@ impl FaultRule {
         self
     }
 
-    /// The JSON form (see the module docs).
+    /// The JSON form (see [`Faults`]).
     pub fn to_json(&self) -> Value {
-        let mut m = self.kind.to_json();
-        m.insert("rate".into(), self.rate.into());
-        if let Some(limit) = self.limit {
-            m.insert("limit".into(), limit.into());
-        }
-        if let Some(method) = &self.filter.method {
-            m.insert("method".into(), method.clone().into());
-        }
-        if let Some(op) = self.filter.operation {
-            m.insert("operation".into(), op.name().into());
-        }
-        if let Some(q) = &self.filter.query_contains {
-            m.insert("query_contains".into(), q.clone().into());
-        }
-        Value::Object(m)
+        Value::Object(to_object(RuleSpec::from(self.clone())))
     }
 
     /// Parses the JSON form; unknown keys, and parameters of another kind, are refused.
     pub fn from_json(v: &Value) -> Result<FaultRule, String> {
+        // What serde would take: `null` for an absent key, a struct as an array, and a
+        // variant's index for its name (`"fault": 0`).
         let obj = v.as_object().ok_or("a fault rule must be a JSON object")?;
-        let kind_name = str_field(obj, "fault")?.ok_or("a fault rule needs \"fault\"")?;
-        let params: &[&str] = match kind_name {
-            "error" => &["status"],
-            "lose_response_after_commit" => &["status", "reset"],
-            "reset" => &["after_bytes"],
-            "delay" => &["ms"],
-            "malformed" => &["how"],
-            "huge_body" => &["status", "bytes", "chunked"],
-            "stall" => &[],
-            "drip" => &["part", "ms"],
-            "endless_continue" => &["ms"],
-            "oversized_field" => &["field", "bytes"],
-            other => {
-                return Err(format!(
-                    "unknown fault '{other}' (error, lose_response_after_commit, reset, delay, malformed, huge_body, \
-                     stall, drip, endless_continue, oversized_field)"
-                ))
-            }
-        };
-        const COMMON: &[&str] = &["fault", "rate", "limit", "method", "operation", "query_contains"];
-        if let Some(key) = obj.keys().find(|k| !COMMON.contains(&k.as_str()) && !params.contains(&k.as_str())) {
-            return Err(format!("unknown key '{key}' for a '{kind_name}' fault"));
+        if let Some((key, _)) = obj.iter().find(|(_, v)| v.is_null()) {
+            return Err(format!("\"{key}\" must not be null"));
         }
-        let status = || -> Result<ErrorStatus, String> {
-            match u64_field(obj, "status")? {
-                None => Ok(ErrorStatus::InternalError),
-                Some(s) => ErrorStatus::from_status(s).ok_or(format!("status {s} is not one of 500, 503, 429")),
-            }
-        };
-        let kind = match kind_name {
-            "error" => FaultKind::Error(status()?),
-            "lose_response_after_commit" => match bool_field(obj, "reset")? {
-                Some(true) if obj.contains_key("status") => return Err("give either \"status\" or \"reset\"".into()),
-                Some(true) => FaultKind::LoseResponseAfterCommit(LostAnswer::Reset),
-                _ => FaultKind::LoseResponseAfterCommit(LostAnswer::Error(status()?)),
-            },
-            "reset" => FaultKind::Reset { after_bytes: u64_field(obj, "after_bytes")? },
-            "delay" => FaultKind::Delay(Duration::from_millis(u64_field(obj, "ms")?.ok_or("a delay needs \"ms\"")?)),
-            "huge_body" => FaultKind::HugeBody {
-                status: match u64_field(obj, "status")? {
-                    None => 200,
-                    Some(s @ (200 | 403 | 500 | 503)) => s as u16,
-                    Some(s) => return Err(format!("status {s} is not one of 200, 403, 500, 503")),
-                },
-                bytes: u64_field(obj, "bytes")?,
-                chunked: bool_field(obj, "chunked")?.unwrap_or(false),
-            },
-            "stall" => FaultKind::Stall,
-            "drip" => FaultKind::Drip {
-                head: match str_field(obj, "part")? {
-                    None | Some("body") => false,
-                    Some("head") => true,
-                    Some(other) => return Err(format!("unknown part '{other}' (head, body)")),
-                },
-                every: Duration::from_millis(u64_field(obj, "ms")?.unwrap_or(1000)),
-            },
-            "endless_continue" => {
-                FaultKind::EndlessContinue { every: Duration::from_millis(u64_field(obj, "ms")?.unwrap_or(500)) }
-            }
-            "oversized_field" => FaultKind::OversizedField {
-                field: match str_field(obj, "field")? {
-                    Some("UploadId") => Field::UploadId,
-                    Some("ETag") => Field::ETag,
-                    _ => return Err("\"field\" must be UploadId or ETag".into()),
-                },
-                bytes: u64_field(obj, "bytes")?.ok_or("an oversized_field needs \"bytes\"")?,
-            },
-            _ => FaultKind::Malformed(match str_field(obj, "how")? {
-                None | Some("truncate") => Malformation::Truncate,
-                Some("unterminated") => Malformation::Unterminated,
-                Some(other) => return Err(format!("unknown malformation '{other}' (truncate, unterminated)")),
-            }),
-        };
-        let rate = match obj.get("rate") {
-            None => 1.0,
-            Some(r) => r.as_f64().ok_or("\"rate\" must be a number")?,
-        };
-        let operation = match str_field(obj, "operation")? {
-            None => None,
-            Some(name) => Some(Operation::from_name(name).ok_or_else(|| {
-                let names: Vec<&str> = Operation::ALL.iter().map(|o| o.name()).collect();
-                format!("unknown operation '{name}' ({})", names.join(", "))
-            })?),
-        };
-        let rule = FaultRule {
-            kind,
-            rate,
-            limit: u64_field(obj, "limit")?,
-            filter: FaultFilter {
-                method: str_field(obj, "method")?.map(str::to_string),
-                operation,
-                query_contains: str_field(obj, "query_contains")?.map(str::to_string),
-            },
-        };
-        rule.validate()?;
-        Ok(rule)
+        if obj.get("fault").is_some_and(|f| !f.is_string()) {
+            return Err("\"fault\" must be a string".into());
+        }
+        let parse = |v: &Value| RuleSpec::deserialize(v).map_err(message);
+        // serde names a wrong value, not its key: the key is the one whose value alone fails alike.
+        let alone = |key: &str| json!({"fault": obj.get("fault"), key: obj.get(key)});
+        let culprit =
+            |e: &String| obj.keys().find(|k| e.starts_with("invalid") && parse(&alone(k)).as_ref().err() == Some(e));
+        parse(v).map_err(|e| culprit(&e).map_or(e.clone(), |key| format!("\"{key}\": {e}")))?.try_into()
     }
 
     /// Parses the command-line form: `key=value` pairs separated by commas, with the keys
@@ -423,18 +436,6 @@ impl FaultRule {
         }
         Ok(())
     }
-}
-
-fn str_field<'a>(obj: &'a Map<String, Value>, key: &str) -> Result<Option<&'a str>, String> {
-    obj.get(key).map(|v| v.as_str().ok_or(format!("\"{key}\" must be a string"))).transpose()
-}
-
-fn u64_field(obj: &Map<String, Value>, key: &str) -> Result<Option<u64>, String> {
-    obj.get(key).map(|v| v.as_u64().ok_or(format!("\"{key}\" must be a non-negative integer"))).transpose()
-}
-
-fn bool_field(obj: &Map<String, Value>, key: &str) -> Result<Option<bool>, String> {
-    obj.get(key).map(|v| v.as_bool().ok_or(format!("\"{key}\" must be true or false"))).transpose()
 }
 
 /// A fault configuration: the RNG seed and the rules, tried in order.
@@ -497,20 +498,23 @@ impl Faults {
 
     /// Parses the JSON form; `seed` defaults to 0 and `rules` to none.
     pub fn from_json(v: &Value) -> Result<Faults, String> {
-        let obj = v.as_object().ok_or("the fault configuration must be a JSON object")?;
-        if let Some(key) = obj.keys().find(|k| *k != "seed" && *k != "rules") {
-            return Err(format!("unknown key '{key}' (seed, rules)"));
+        #[derive(Default, Deserialize)]
+        #[serde(default, deny_unknown_fields)]
+        struct Spec {
+            seed: u64,
+            rules: Vec<Value>,
         }
-        let rules = match obj.get("rules") {
-            None => Vec::new(),
-            Some(Value::Array(rules)) => rules
-                .iter()
-                .enumerate()
-                .map(|(i, r)| FaultRule::from_json(r).map_err(|e| format!("rule {i}: {e}")))
-                .collect::<Result<_, _>>()?,
-            Some(_) => return Err("\"rules\" must be an array".into()),
-        };
-        Ok(Faults { seed: u64_field(obj, "seed")?.unwrap_or(0), rules })
+        // serde would also take an array (`[seed, rules]`).
+        if !v.is_object() {
+            return Err("the fault configuration must be a JSON object".into());
+        }
+        let Spec { seed, rules } = Spec::deserialize(v).map_err(message)?;
+        let rules = rules
+            .iter()
+            .enumerate()
+            .map(|(i, r)| FaultRule::from_json(r).map_err(|e| format!("rule {i}: {e}")))
+            .collect::<Result<_, _>>()?;
+        Ok(Faults { seed, rules })
     }
 
     /// Checks every rule (rates within 0.0–1.0, no empty filters).
@@ -520,7 +524,7 @@ impl Faults {
 }
 
 /// How many faults were injected, by kind.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct FaultCounts {
     pub error: u64,
     pub lose_response_after_commit: u64,
@@ -565,19 +569,9 @@ impl FaultCounts {
 
     /// Every kind's count and `"total"`.
     pub fn to_json(&self) -> Value {
-        json!({
-            "error": self.error,
-            "lose_response_after_commit": self.lose_response_after_commit,
-            "reset": self.reset,
-            "delay": self.delay,
-            "malformed": self.malformed,
-            "huge_body": self.huge_body,
-            "stall": self.stall,
-            "drip": self.drip,
-            "endless_continue": self.endless_continue,
-            "oversized_field": self.oversized_field,
-            "total": self.total(),
-        })
+        let mut counts = serde_json::to_value(self).expect("counts are JSON");
+        counts["total"] = self.total().into();
+        counts
     }
 }
 
@@ -763,16 +757,116 @@ mod tests {
         );
 
         let err = |v: Value| FaultRule::from_json(&v).unwrap_err();
-        assert!(err(json!({"fault": "error", "status": 404})).contains("500, 503, 429"));
-        assert!(err(json!({"fault": "error", "ms": 4})).contains("unknown key 'ms'"));
-        assert!(err(json!({"fault": "nope"})).contains("unknown fault"));
-        assert!(err(json!({"fault": "error", "rate": 1.5})).contains("between"));
-        assert!(err(json!({"fault": "error", "operation": "Put"})).contains("PutObject"));
-        assert!(err(json!({"fault": "delay"})).contains("ms"));
+        assert_eq!(err(json!({"fault": "error", "status": 404})), "status 404 is not one of 500, 503, 429");
+        assert_eq!(err(json!({"fault": "error", "ms": 4})), "unknown key 'ms', expected 'status'");
+        assert!(err(json!({"fault": "nope"})).starts_with("unknown value 'nope', expected one of 'error', "));
+        assert_eq!(err(json!({"fault": 0})), "\"fault\" must be a string");
+        assert_eq!(err(json!({"fault": "error", "rate": 1.5})), "rate 1.5 is not between 0.0 and 1.0");
+        assert_eq!(err(json!({"fault": "error", "rate": "1"})), "\"rate\": invalid type: string \"1\", expected f64");
+        assert!(err(json!({"fault": "error", "operation": "Put"})).starts_with("unknown operation 'Put' (PutObject, "));
+        assert_eq!(err(json!({"fault": "delay"})), "missing key 'ms'");
+        assert_eq!(err(json!({"fault": "delay", "ms": -1})), "\"ms\": invalid value: integer '-1', expected u64");
+        assert_eq!(
+            err(json!({"fault": "oversized_field", "field": 1, "bytes": 1})),
+            "\"field\": invalid type: integer '1', expected string or map"
+        );
+        assert_eq!(
+            err(json!({"fault": "reset", "after_bytes": 1.5, "limit": "2"})),
+            "\"limit\": invalid type: string \"2\", expected u64"
+        );
         assert!(err(json!({"fault": "lose_response_after_commit", "reset": true, "status": 500})).contains("either"));
-        assert!(err(json!({"status": 500})).contains("needs"));
-        assert!(FaultRule::parse_spec("fault=error,status=x").unwrap_err().contains("status"));
-        assert!(Faults::from_json(&json!({"rule": []})).unwrap_err().contains("unknown key"));
+        assert_eq!(err(json!({"status": 500})), "missing key 'fault'");
+        assert_eq!(err(json!(["error"])), "a fault rule must be a JSON object");
+        // Optional keys may be left out, not null.
+        assert_eq!(err(json!({"fault": "error", "limit": null})), "\"limit\" must not be null");
+        assert_eq!(err(json!({"fault": "error", "method": ""})), "\"method\" must not be empty");
+        assert_eq!(FaultRule::parse_spec("fault=error,status=x").unwrap_err(), "invalid value for status: 'x'");
+        assert_eq!(FaultRule::parse_spec("fault=stall,ms").unwrap_err(), "'ms' is not key=value");
+        let faults_err = |v: Value| Faults::from_json(&v).unwrap_err();
+        assert_eq!(faults_err(json!({"rule": []})), "unknown key 'rule', expected 'seed' or 'rules'");
+        assert_eq!(faults_err(json!([1, []])), "the fault configuration must be a JSON object");
+        assert_eq!(faults_err(json!({"rules": {}})), "invalid type: map, expected a sequence");
+        assert_eq!(
+            faults_err(json!({"rules": [{"fault": "stall"}, {"fault": "error", "typo": 1}]})),
+            "rule 1: unknown key 'typo', expected 'status'"
+        );
+    }
+
+    /// Every form the repository's tests, scripts and docs write (emulator/tests, tests/fpm/run.py,
+    /// bindings/php/tests, main.rs's help) parses, and renders back to itself.
+    #[test]
+    fn parses_the_forms_in_use() {
+        // tests/fpm/run.py's FAULTS, each at the same rate.
+        let fpm = json!([
+            {"fault": "error", "status": 500}, {"fault": "error", "status": 503}, {"fault": "error", "status": 429},
+            {"fault": "lose_response_after_commit", "status": 500}, {"fault": "lose_response_after_commit", "reset": true},
+            {"fault": "reset"}, {"fault": "delay", "ms": 1500},
+            {"fault": "malformed", "how": "truncate"}, {"fault": "malformed", "how": "unterminated"},
+            {"fault": "huge_body", "status": 200, "bytes": 2u64 << 30}, {"fault": "huge_body", "status": 500, "chunked": true},
+            {"fault": "oversized_field", "field": "ETag", "bytes": 4096}, {"fault": "stall", "limit": 20},
+            {"fault": "drip", "part": "head", "ms": 300, "limit": 20}, {"fault": "endless_continue", "ms": 300, "limit": 20},
+        ]);
+        let mut fpm = fpm.as_array().unwrap().clone();
+        fpm.iter_mut().for_each(|r| r["rate"] = json!(0.0034));
+        let configs = [
+            json!({"seed": 7, "rules": fpm}),
+            // bindings/php/tests/Ffi/HostileServerTest.php
+            json!({"seed": 1, "rules": [
+                {"fault": "huge_body", "status": 403, "chunked": true, "operation": "UploadPart"},
+                {"fault": "oversized_field", "field": "UploadId", "bytes": 50 << 20, "operation": "InitiateMultipartUpload"},
+                {"fault": "drip", "part": "body", "ms": 400, "operation": "CompleteMultipartUpload"},
+                {"fault": "stall", "operation": "GetObject"},
+            ]}),
+            // emulator/tests/faults.rs
+            json!({"seed": 11, "rules": [
+                {"fault": "error", "status": 429, "rate": 1.0, "method": "GET", "operation": "GetObject"},
+                {"fault": "reset", "rate": 0.25, "limit": 3, "query_contains": "partNumber"},
+            ]}),
+            json!({"seed": 1, "rules": []}),
+        ];
+        for config in configs {
+            let faults = Faults::from_json(&config).unwrap_or_else(|e| panic!("{config}: {e}"));
+            // The rendering adds the defaults and keeps every given key.
+            let shown = faults.to_json();
+            for (given, shown) in config["rules"].as_array().unwrap().iter().zip(shown["rules"].as_array().unwrap()) {
+                assert!(given.as_object().unwrap().iter().all(|(k, v)| shown[k] == *v), "{given} shown as {shown}");
+            }
+            assert_eq!(Faults::from_json(&shown), Ok(faults));
+        }
+        for (spec, expected) in [
+            (
+                "fault=error,status=503,operation=PutObject,limit=1",
+                FaultRule::new(FaultKind::Error(ErrorStatus::ServiceUnavailable))
+                    .operation(Operation::PutObject)
+                    .limit(1),
+            ),
+            (
+                "fault=delay,ms=1,method=DELETE",
+                FaultRule::new(FaultKind::Delay(Duration::from_millis(1))).method("DELETE"),
+            ),
+            (
+                "fault=error,status=503,operation=UploadPart,rate=0.3,limit=5",
+                FaultRule::new(FaultKind::Error(ErrorStatus::ServiceUnavailable))
+                    .operation(Operation::UploadPart)
+                    .rate(0.3)
+                    .limit(5),
+            ),
+            (
+                "fault=lose_response_after_commit,reset=true,operation=CompleteMultipartUpload",
+                FaultRule::new(FaultKind::LoseResponseAfterCommit(LostAnswer::Reset))
+                    .operation(Operation::CompleteMultipartUpload),
+            ),
+            (
+                " fault = drip , part = head ,",
+                FaultRule::new(FaultKind::Drip { head: true, every: Duration::from_secs(1) }),
+            ),
+        ] {
+            assert_eq!(FaultRule::parse_spec(spec), Ok(expected), "{spec}");
+        }
+        assert_eq!(
+            FaultRule::parse_spec("fault=error,status=404").unwrap_err(),
+            "status 404 is not one of 500, 503, 429"
+        );
     }
 
     #[test]
@@ -804,11 +898,23 @@ mod tests {
             FaultKind::HugeBody { status: 403, bytes: Some(7), chunked: true }
         );
         let err = |v: Value| FaultRule::from_json(&v).unwrap_err();
-        assert!(err(json!({"fault": "huge_body", "status": 404})).contains("200, 403, 500, 503"));
-        assert!(err(json!({"fault": "stall", "ms": 1})).contains("unknown key 'ms'"));
-        assert!(err(json!({"fault": "drip", "part": "tail"})).contains("head, body"));
-        assert!(err(json!({"fault": "oversized_field", "field": "Key", "bytes": 1})).contains("UploadId or ETag"));
-        assert!(err(json!({"fault": "oversized_field", "field": "ETag"})).contains("bytes"));
+        assert_eq!(err(json!({"fault": "huge_body", "status": 404})), "status 404 is not one of 200, 403, 500, 503");
+        assert_eq!(err(json!({"fault": "huge_body", "bytes": null})), "\"bytes\" must not be null");
+        assert_eq!(err(json!({"fault": "stall", "ms": 1})), "unknown key 'ms', there are no fields");
+        assert_eq!(err(json!({"fault": "drip", "part": "tail"})), "unknown value 'tail', expected 'head' or 'body'");
+        assert_eq!(
+            err(json!({"fault": "malformed", "how": "half"})),
+            "unknown value 'half', expected 'truncate' or 'unterminated'"
+        );
+        assert_eq!(
+            err(json!({"fault": "oversized_field", "field": "Key", "bytes": 1})),
+            "unknown value 'Key', expected 'UploadId' or 'ETag'"
+        );
+        assert_eq!(err(json!({"fault": "oversized_field", "field": "ETag"})), "missing key 'bytes'");
+        assert_eq!(
+            err(json!({"fault": "drip", "ms": 1, "status": 500})),
+            "unknown key 'status', expected 'part' or 'ms'"
+        );
     }
 
     #[test]
