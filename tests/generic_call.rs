@@ -166,6 +166,64 @@ fn buckets_are_created_described_listed_and_deleted() {
 }
 
 #[test]
+#[allow(clippy::result_large_err)]
+fn upload_part_copy_copies_a_range_of_the_source_as_a_part() {
+    let (emulator, client) = setup();
+    let source: Vec<u8> = (0..400_000u32).map(|i| (i % 251) as u8).collect();
+    client.put("bkt", "src.bin", &source, None, None, None).unwrap();
+    let id = client.initiate("bkt", "joined.bin", None).unwrap().upload_id.unwrap();
+    let part = |n: &str, range: Option<&str>| {
+        let mut o =
+            Options::new().query("partNumber", n).query("uploadId", &id).header("x-oss-copy-source", "/bkt/src.bin");
+        if let Some(r) = range {
+            o = o.header("x-oss-copy-source-range", r);
+        }
+        client.call("UploadPartCopy", "bkt", "joined.bin", Some(&o), b"")
+    };
+    let first = part("1", Some("bytes=0-199999")).unwrap();
+    let second = part("2", Some("bytes=200000-")).unwrap();
+    let whole = part("3", None).unwrap();
+    assert_eq!(first.json["result"]["ETag"].as_str(), first.header("etag"), "{}", first.json);
+    let e = part("4", Some("bytes=0-400000")).unwrap_err();
+    assert_eq!((e.code.as_str(), e.http_status), ("InvalidArgument", 400));
+    let parts = [(1, first.etag()), (2, second.etag()), (3, whole.etag())];
+    client.complete("bkt", "joined.bin", &id, &parts, None, None).unwrap();
+    let stored = emulator.object("bkt", "joined.bin").unwrap();
+    assert_eq!(stored, [&source[..200_000], &source[200_000..], &source[..]].concat());
+}
+
+#[test]
+fn operations_refuse_requests_without_what_they_need() {
+    let (emulator, client) = setup();
+    let before = emulator.stats().requests;
+    let source = || Options::new().header("x-oss-copy-source", "/bkt/a");
+    for (op, options, needs) in [
+        ("UploadPart", Options::new().query("partNumber", "1"), "uploadId"),
+        ("UploadPart", Options::new().query("uploadId", "U"), "partNumber"),
+        ("UploadPartCopy", Options::new().query("uploadId", "U").query("partNumber", "1"), "x-oss-copy-source"),
+        ("CopyObject", Options::new(), "x-oss-copy-source"),
+        ("AbortMultipartUpload", Options::new().query("uploadId", ""), "uploadId"),
+        ("AppendObject", Options::new(), "position"),
+        ("PutSymlink", Options::new(), "x-oss-symlink-target"),
+        ("PutObjectAcl", Options::new(), "x-oss-object-acl"),
+        ("UploadPartCopy", source().query("partNumber", "1"), "uploadId"),
+    ] {
+        let e = client.call(op, "bkt", "k", Some(&options), b"").unwrap_err();
+        assert_eq!(e.result, oss_result::InvalidArgument, "{op}: {}", e.message);
+        assert!(e.message.contains(needs) && e.message.contains(op), "{op}: {}", e.message);
+        assert_eq!((e.code.as_str(), e.http_status), ("InvalidArgument", 0), "{op}");
+    }
+    let e = client.call("PutBucketAcl", "bkt", "", None, b"").unwrap_err();
+    assert!(e.message.contains("x-oss-acl"), "{}", e.message);
+    for bad in ["0", "10001", "one"] {
+        let o = source().query("uploadId", "U").query("partNumber", bad);
+        let e = client.call("UploadPartCopy", "bkt", "k", Some(&o), b"").unwrap_err();
+        assert_eq!(e.result, oss_result::InvalidPartNumber, "{bad}: {}", e.message);
+    }
+    assert_eq!(emulator.stats().requests, before, "nothing was sent");
+}
+
+#[test]
 fn the_generic_call_checks_before_any_request() {
     let (emulator, client) = setup();
     let before = emulator.stats().requests;

@@ -6,7 +6,7 @@ use std::fs;
 
 use crate::encoding::percent_decode;
 use crate::error::OssError;
-use crate::http::Response;
+use crate::http::{RequestHead, Response};
 use crate::object::{content_type, user_meta};
 use crate::server::Request;
 use crate::service::{Ctx, Oss};
@@ -14,25 +14,32 @@ use crate::store::{write_hashed, CopyError};
 use crate::time;
 use crate::xml::{document, leaf};
 
-/// PUT /bucket/key with `x-oss-copy-source`.
-pub fn copy_object(oss: &Oss, req: &Request<'_>, ctx: &Ctx) -> Result<Response, OssError> {
-    let head = &req.head;
+/// The `/bucket/key` of `x-oss-copy-source`, decoded, its bucket checked (the `x-oss-copy-source-if-*` conditions
+/// are refused as not implemented).
+pub fn source(oss: &Oss, head: &RequestHead) -> Result<(String, String), OssError> {
     if head.headers.iter().any(|(n, _)| n.to_ascii_lowercase().starts_with("x-oss-copy-source-if")) {
         return Err(OssError::new(501, "NotImplemented", "The emulator does not implement copy conditions."));
     }
     let source = head.header("x-oss-copy-source").unwrap_or("");
     let decoded = String::from_utf8(percent_decode(source, false))
         .map_err(|_| OssError::invalid_argument("The x-oss-copy-source header is not valid UTF-8."))?;
-    let (src_bucket, src_key) = decoded
+    let (bucket, key) = decoded
         .strip_prefix('/')
         .and_then(|s| s.split_once('/'))
         .filter(|(b, k)| !b.is_empty() && !k.is_empty())
         .ok_or_else(|| {
             OssError::invalid_argument("Copy Source must mention the source bucket and key: /bucket/key.")
         })?;
-    if !oss.store.buckets.exists(src_bucket) {
-        return Err(crate::bucket::no_such_bucket(src_bucket));
+    if !oss.store.buckets.exists(bucket) {
+        return Err(crate::bucket::no_such_bucket(bucket));
     }
+    Ok((bucket.to_string(), key.to_string()))
+}
+
+/// PUT /bucket/key with `x-oss-copy-source`.
+pub fn copy_object(oss: &Oss, req: &Request<'_>, ctx: &Ctx) -> Result<Response, OssError> {
+    let head = &req.head;
+    let (src_bucket, src_key) = source(oss, head)?;
     let directive = head.header("x-oss-metadata-directive").unwrap_or("COPY");
     let replace = match directive {
         "COPY" => false,
@@ -42,7 +49,7 @@ pub fn copy_object(oss: &Oss, req: &Request<'_>, ctx: &Ctx) -> Result<Response, 
                 .with_extra("ArgumentName", "x-oss-metadata-directive"))
         }
     };
-    let (mut file, mut meta) = oss.store.open_object(src_bucket, src_key).ok_or_else(OssError::no_such_key)?;
+    let (mut file, mut meta) = oss.store.open_object(&src_bucket, &src_key).ok_or_else(OssError::no_such_key)?;
     if src_bucket == ctx.bucket && src_key == ctx.key && !replace {
         return Err(OssError::invalid_argument(
             "This copy request is illegal because it is trying to copy an object to itself without changing the \

@@ -7,7 +7,7 @@ use crate::http::Response;
 use crate::object::{self, callback_params, content_md5, receive, require_length, small_body};
 use crate::server::{lock, Request};
 use crate::service::{Ctx, Operation, Oss};
-use crate::store::{write_hashed, CopyError, ObjectMeta};
+use crate::store::{write_hashed, CopyError, Digests, ObjectMeta};
 use crate::time;
 use crate::xml::{self, leaf, Node};
 use md5::{Digest, Md5};
@@ -254,11 +254,9 @@ pub fn initiate(oss: &Oss, req: &mut Request<'_>, ctx: &Ctx) -> Result<Response,
     Ok(Response::bytes(200, "application/xml", doc))
 }
 
-/// PUT /bucket/key?partNumber=N&uploadId=ID.
-pub fn upload_part(oss: &Oss, req: &mut Request<'_>, ctx: &Ctx) -> Result<Response, OssError> {
-    let id = upload_id(ctx)?;
-    let number = ctx
-        .param("partNumber")
+/// The `partNumber` of the request, checked.
+fn part_number(ctx: &Ctx) -> Result<u32, OssError> {
+    ctx.param("partNumber")
         .and_then(|n| n.parse::<u32>().ok())
         .filter(|n| (1..=MAX_PART_NUMBER).contains(n))
         .ok_or_else(|| {
@@ -267,21 +265,82 @@ pub fn upload_part(oss: &Oss, req: &mut Request<'_>, ctx: &Ctx) -> Result<Respon
             ))
             .with_extra("ArgumentName", "partNumber")
             .with_extra("ArgumentValue", ctx.param("partNumber").unwrap_or(""))
-        })?;
+        })
+}
+
+/// Records the part received into `temp` (removed on failure).
+fn store_part(oss: &Oss, id: &str, number: u32, temp: &Path, digests: Digests) -> Result<(), OssError> {
+    let part = Part { md5: digests.md5, size: digests.size, crc64: digests.crc64, last_modified: time::now_unix() };
+    oss.uploads.add_part(id, number, temp, part).inspect_err(|_| {
+        let _ = fs::remove_file(temp);
+    })
+}
+
+/// PUT /bucket/key?partNumber=N&uploadId=ID.
+pub fn upload_part(oss: &Oss, req: &mut Request<'_>, ctx: &Ctx) -> Result<Response, OssError> {
+    let id = upload_id(ctx)?;
+    let number = part_number(ctx)?;
     oss.uploads.get(&id, &ctx.bucket, &ctx.key)?;
     let expected = content_md5(&req.head)?;
     require_length(&req.head)?;
     let temp = oss.store.temp_path();
     let digests = receive(&mut req.body, &temp, expected)?;
-    let part = Part { md5: digests.md5, size: digests.size, crc64: digests.crc64, last_modified: time::now_unix() };
-    if let Err(e) = oss.uploads.add_part(&id, number, &temp, part) {
-        let _ = fs::remove_file(&temp);
-        return Err(e);
-    }
+    store_part(oss, &id, number, &temp, digests)?;
     Ok(Response::empty(200)
         .header("ETag", format!("\"{}\"", hex_upper(&digests.md5)))
         .header("x-oss-hash-crc64ecma", digests.crc64.to_string())
         .header("Content-MD5", base64_md5(&digests.md5)))
+}
+
+/// The inclusive byte range of `x-oss-copy-source-range: bytes=first-last` (`last` may be left out) within an
+/// object of `size` bytes; the whole object without the header. A range past the end is `InvalidArgument`.
+fn copy_range(header: Option<&str>, size: u64) -> Result<(u64, u64), OssError> {
+    let Some(value) = header else { return Ok((0, size)) };
+    let invalid = || {
+        OssError::invalid_argument("The x-oss-copy-source-range is not valid or exceeds the source object's size.")
+            .with_extra("ArgumentName", "x-oss-copy-source-range")
+            .with_extra("ArgumentValue", value)
+    };
+    let (first, last) = value.strip_prefix("bytes=").and_then(|r| r.split_once('-')).ok_or_else(invalid)?;
+    let first: u64 = first.parse().map_err(|_| invalid())?;
+    let last: u64 = if last.is_empty() { size.saturating_sub(1) } else { last.parse().map_err(|_| invalid())? };
+    if first > last || last >= size {
+        return Err(invalid());
+    }
+    Ok((first, last - first + 1))
+}
+
+/// PUT /bucket/key?partNumber=N&uploadId=ID with `x-oss-copy-source` (UploadPartCopy): the part is the source
+/// object, or the `x-oss-copy-source-range` of it. Appendable and symlink objects cannot be copied.
+pub fn upload_part_copy(oss: &Oss, req: &Request<'_>, ctx: &Ctx) -> Result<Response, OssError> {
+    let id = upload_id(ctx)?;
+    let number = part_number(ctx)?;
+    let (src_bucket, src_key) = crate::copy::source(oss, &req.head)?;
+    oss.uploads.get(&id, &ctx.bucket, &ctx.key)?;
+    let (mut file, meta) = oss.store.open_object(&src_bucket, &src_key).ok_or_else(OssError::no_such_key)?;
+    if meta.object_type != "Normal" && meta.object_type != "Multipart" {
+        return Err(OssError::invalid_argument(format!(
+            "An object of type {} cannot be the source of UploadPartCopy.",
+            meta.object_type
+        )));
+    }
+    let (offset, len) = copy_range(req.head.header("x-oss-copy-source-range"), meta.size)?;
+    let failed = |e: io::Error| OssError::internal(format!("cannot copy the part: {e}"));
+    io::Seek::seek(&mut file, io::SeekFrom::Start(offset)).map_err(failed)?;
+    let temp = oss.store.temp_path();
+    let digests = write_hashed(&mut file.take(len), &temp).map_err(|e| {
+        let _ = fs::remove_file(&temp);
+        match e {
+            CopyError::Read(e) | CopyError::Write(e) => failed(e),
+        }
+    })?;
+    store_part(oss, &id, number, &temp, digests)?;
+    let etag = format!("\"{}\"", hex_upper(&digests.md5));
+    let doc = xml::document(
+        "CopyPartResult",
+        &[leaf("LastModified", time::iso8601_secs(time::now_unix())), leaf("ETag", etag.clone())],
+    );
+    Ok(Response::bytes(200, "application/xml", doc).header("ETag", etag))
 }
 
 fn base64_md5(md5: &[u8; 16]) -> String {

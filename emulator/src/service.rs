@@ -102,10 +102,11 @@ pub enum Operation {
     GetBucketInfo,
     GetBucketStat,
     PutBucketAcl,
+    UploadPartCopy,
 }
 
 impl Operation {
-    pub const ALL: [Operation; 32] = [
+    pub const ALL: [Operation; 33] = [
         Operation::PutObject,
         Operation::GetObject,
         Operation::HeadObject,
@@ -138,6 +139,7 @@ impl Operation {
         Operation::GetBucketInfo,
         Operation::GetBucketStat,
         Operation::PutBucketAcl,
+        Operation::UploadPartCopy,
     ];
 
     /// The OSS API name, e.g. `UploadPart`.
@@ -175,6 +177,7 @@ impl Operation {
             Operation::GetBucketInfo => "GetBucketInfo",
             Operation::GetBucketStat => "GetBucketStat",
             Operation::PutBucketAcl => "PutBucketAcl",
+            Operation::UploadPartCopy => "UploadPartCopy",
         }
     }
 
@@ -213,6 +216,7 @@ impl Operation {
             ("GET", false) if has("tagging") => Some(Operation::GetObjectTagging),
             ("DELETE", false) if has("tagging") => Some(Operation::DeleteObjectTagging),
             ("GET", false) if has("acl") => Some(Operation::GetObjectAcl),
+            ("PUT", false) if (has("uploadId") || has("partNumber")) && copy => Some(Operation::UploadPartCopy),
             ("PUT", false) if has("uploadId") || has("partNumber") => Some(Operation::UploadPart),
             ("PUT", false) if copy => Some(Operation::CopyObject),
             ("PUT", false) => Some(Operation::PutObject),
@@ -459,6 +463,7 @@ impl Oss {
             Operation::GetBucketInfo => bucket::info(self, ctx),
             Operation::GetBucketStat => bucket::stat(self, ctx),
             Operation::PutBucketAcl => bucket::put_acl(self, req, ctx),
+            Operation::UploadPartCopy => multipart::upload_part_copy(self, req, ctx),
         };
         result.unwrap_or_else(|err| ctx.error_response(err))
     }

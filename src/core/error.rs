@@ -95,19 +95,21 @@ pub struct Error {
     service: Option<Box<ServiceError>>,
     attempts: u32,
     no_retry: bool,
+    /// The code OSS would have answered, for a request refused before it was sent (see [`Error::oss_code`]).
+    refused_as: Option<&'static str>,
 }
 
 impl Error {
     /// A new error of `kind` with a message (which must never contain credentials).
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
-        Error { kind, message: message.into(), service: None, attempts: 0, no_retry: false }
+        Error { kind, message: message.into(), service: None, attempts: 0, no_retry: false, refused_as: None }
     }
 
     /// An error built from a server answer.
     pub fn service(kind: ErrorKind, service: ServiceError) -> Self {
         let r = &service.response;
         let message = format!("{}: {} RequestId: {}", service.code, service.message, r.request_id().unwrap_or(""));
-        Error { kind, message, service: Some(Box::new(service)), attempts: 0, no_retry: false }
+        Error { kind, message, service: Some(Box::new(service)), attempts: 0, no_retry: false, refused_as: None }
     }
 
     /// Records how many HTTP attempts were made before this error.
@@ -120,6 +122,12 @@ impl Error {
     /// oversized or unreadable, so sending the request again would only invite the same.
     pub fn without_retry(mut self) -> Self {
         self.no_retry = true;
+        self
+    }
+
+    /// Records the code OSS answers for the mistake that made ossrs refuse the request before sending it.
+    pub fn refused_as(mut self, oss_code: &'static str) -> Self {
+        self.refused_as = Some(oss_code);
         self
     }
 
@@ -151,6 +159,9 @@ impl Error {
     pub fn oss_code(&self) -> &str {
         if let Some(s) = self.service_error() {
             return &s.code;
+        }
+        if let Some(code) = self.refused_as {
+            return code;
         }
         match self.kind {
             ErrorKind::InvalidCallback | ErrorKind::InvalidPartNumber => "InvalidArgument",

@@ -7,7 +7,7 @@
 use std::time::Instant;
 
 use super::client::{Client, OssRequest, RequestOptions};
-use super::error::{fail, ErrorKind, Result};
+use super::error::{fail, Error, ErrorKind, Result};
 use super::http::{Answer, Body, Headers, Response};
 use super::model::callback::CallbackHeaders;
 use super::validate;
@@ -55,7 +55,22 @@ pub struct Operation {
     pub result: Option<ResultModel>,
     /// Whether the generic call sends the body's Content-MD5 (OSS requires it for DeleteMultipleObjects).
     pub md5: bool,
+    /// What a request of it cannot be sent without (checked before any I/O).
+    pub requires: &'static [Required],
 }
+
+/// A query parameter or header an operation's requests must carry, non-empty. `uploadId` and `partNumber` are
+/// also checked for their values (no CR/LF; 1..=10000).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Required {
+    /// A query parameter.
+    Query(&'static str),
+    /// A header.
+    Header(&'static str),
+}
+
+/// The part of a multipart upload a request addresses.
+const PART: &[Required] = &[Required::Query("uploadId"), Required::Query("partNumber")];
 
 const fn op(name: &'static str, method: &'static str, target: Target) -> Operation {
     Operation {
@@ -68,7 +83,13 @@ const fn op(name: &'static str, method: &'static str, target: Target) -> Operati
         answer: Answer::Result,
         result: None,
         md5: false,
+        requires: &[],
     }
+}
+
+const fn requires(mut o: Operation, requires: &'static [Required]) -> Operation {
+    o.requires = requires;
+    o
 }
 
 const fn sub(mut o: Operation, sub_resource: &'static [(&'static str, &'static str)]) -> Operation {
@@ -109,7 +130,12 @@ pub(crate) const INITIATE_MULTIPART_UPLOAD: Operation = result(
     "InitiateMultipartUploadResult",
 );
 /// UploadPart (`partNumber` and `uploadId` in the query).
-pub(crate) const UPLOAD_PART: Operation = op("UploadPart", "PUT", Target::Object);
+pub(crate) const UPLOAD_PART: Operation = requires(op("UploadPart", "PUT", Target::Object), PART);
+/// UploadPartCopy: UploadPart whose data is `x-oss-copy-source` (or its `x-oss-copy-source-range`).
+pub(crate) const UPLOAD_PART_COPY: Operation = requires(
+    result(op("UploadPartCopy", "PUT", Target::Object), "CopyPartResult"),
+    &[Required::Query("uploadId"), Required::Query("partNumber"), Required::Header("x-oss-copy-source")],
+);
 /// CompleteMultipartUpload (`uploadId` in the query).
 pub(crate) const COMPLETE_MULTIPART_UPLOAD: Operation = Operation {
     retry: Retry::CompleteRecovery,
@@ -117,11 +143,18 @@ pub(crate) const COMPLETE_MULTIPART_UPLOAD: Operation = Operation {
     ..op("CompleteMultipartUpload", "POST", Target::Object)
 };
 /// AbortMultipartUpload.
-pub(crate) const ABORT_MULTIPART_UPLOAD: Operation = op("AbortMultipartUpload", "DELETE", Target::Object);
+pub(crate) const ABORT_MULTIPART_UPLOAD: Operation =
+    requires(op("AbortMultipartUpload", "DELETE", Target::Object), &[Required::Query("uploadId")]);
 /// ListParts.
-pub(crate) const LIST_PARTS: Operation = lists(op("ListParts", "GET", Target::Object), "ListPartsResult", &["Part"]);
+pub(crate) const LIST_PARTS: Operation = requires(
+    lists(op("ListParts", "GET", Target::Object), "ListPartsResult", &["Part"]),
+    &[Required::Query("uploadId")],
+);
 /// CopyObject: the source is the `x-oss-copy-source` header.
-pub(crate) const COPY_OBJECT: Operation = result(op("CopyObject", "PUT", Target::Object), "CopyObjectResult");
+pub(crate) const COPY_OBJECT: Operation = requires(
+    result(op("CopyObject", "PUT", Target::Object), "CopyObjectResult"),
+    &[Required::Header("x-oss-copy-source")],
+);
 /// DeleteMultipleObjects (`POST ?delete`, an XML body with its Content-MD5).
 pub(crate) const DELETE_MULTIPLE_OBJECTS: Operation = Operation {
     md5: true,
@@ -138,14 +171,20 @@ pub(crate) const LIST_OBJECTS_V2: Operation =
 pub(crate) const GET_OBJECT_ACL: Operation =
     lists(sub(op("GetObjectAcl", "GET", Target::Object), &[("acl", "")]), "AccessControlPolicy", &["Grant"]);
 /// PutObjectAcl (the ACL is the `x-oss-object-acl` header).
-pub(crate) const PUT_OBJECT_ACL: Operation = sub(op("PutObjectAcl", "PUT", Target::Object), &[("acl", "")]);
+pub(crate) const PUT_OBJECT_ACL: Operation =
+    requires(sub(op("PutObjectAcl", "PUT", Target::Object), &[("acl", "")]), &[Required::Header("x-oss-object-acl")]);
 /// AppendObject (`position` in the query): never repeated, a second append would write the data twice.
-pub(crate) const APPEND_OBJECT: Operation =
-    Operation { retry: Retry::Never, ..sub(op("AppendObject", "POST", Target::Object), &[("append", "")]) };
+pub(crate) const APPEND_OBJECT: Operation = Operation {
+    retry: Retry::Never,
+    ..requires(sub(op("AppendObject", "POST", Target::Object), &[("append", "")]), &[Required::Query("position")])
+};
 /// GetObjectMeta (`HEAD ?objectMeta`): ETag, size and Last-Modified only.
 pub(crate) const GET_OBJECT_META: Operation = sub(op("GetObjectMeta", "HEAD", Target::Object), &[("objectMeta", "")]);
 /// PutSymlink (the target in `x-oss-symlink-target`, URL-encoded).
-pub(crate) const PUT_SYMLINK: Operation = sub(op("PutSymlink", "PUT", Target::Object), &[("symlink", "")]);
+pub(crate) const PUT_SYMLINK: Operation = requires(
+    sub(op("PutSymlink", "PUT", Target::Object), &[("symlink", "")]),
+    &[Required::Header("x-oss-symlink-target")],
+);
 /// GetSymlink (the target comes back in `x-oss-symlink-target`).
 pub(crate) const GET_SYMLINK: Operation = sub(op("GetSymlink", "GET", Target::Object), &[("symlink", "")]);
 /// PutObjectTagging (a `Tagging` XML body).
@@ -184,7 +223,8 @@ pub(crate) const GET_BUCKET_INFO: Operation =
 pub(crate) const GET_BUCKET_STAT: Operation =
     result(sub(op("GetBucketStat", "GET", Target::Bucket), &[("stat", "")]), "BucketStat");
 /// PutBucketAcl (the ACL in `x-oss-acl`).
-pub(crate) const PUT_BUCKET_ACL: Operation = sub(op("PutBucketAcl", "PUT", Target::Bucket), &[("acl", "")]);
+pub(crate) const PUT_BUCKET_ACL: Operation =
+    requires(sub(op("PutBucketAcl", "PUT", Target::Bucket), &[("acl", "")]), &[Required::Header("x-oss-acl")]);
 
 /// Every operation of the table, for lookups by name.
 pub(crate) const OPERATIONS: &[&Operation] = &[
@@ -194,6 +234,7 @@ pub(crate) const OPERATIONS: &[&Operation] = &[
     &DELETE_OBJECT,
     &INITIATE_MULTIPART_UPLOAD,
     &UPLOAD_PART,
+    &UPLOAD_PART_COPY,
     &COMPLETE_MULTIPART_UPLOAD,
     &ABORT_MULTIPART_UPLOAD,
     &LIST_PARTS,
@@ -221,6 +262,15 @@ pub(crate) const OPERATIONS: &[&Operation] = &[
     &GET_BUCKET_STAT,
     &PUT_BUCKET_ACL,
 ];
+
+impl std::fmt::Display for Required {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Required::Query(name) => write!(f, "the query parameter {name}"),
+            Required::Header(name) => write!(f, "the header {name}"),
+        }
+    }
+}
 
 impl Operation {
     /// The names of every operation of the table, in table order.
@@ -336,6 +386,27 @@ impl<'a> Request<'a> {
         client.execute(self.build()?)
     }
 
+    /// Refuses the request when it lacks `required` (or its `uploadId` / `partNumber` is malformed).
+    fn check(&self, required: Required) -> Result<()> {
+        let value = match required {
+            Required::Query(name) => self.query.iter().rev().find(|(n, _)| n == name).map(|(_, v)| v.as_str()),
+            Required::Header(name) => self.headers.get(name),
+        };
+        match (required, value) {
+            (_, None) | (_, Some("")) => Err(Error::new(
+                ErrorKind::InvalidArgument,
+                format!("{} needs {required}, which is missing or empty", self.op.name),
+            )
+            .refused_as("InvalidArgument")),
+            (Required::Query("uploadId"), Some(id)) => validate::upload_id(id),
+            (Required::Query("partNumber"), Some(n)) => match n.parse::<u32>() {
+                Ok(n) => validate::part_number(n),
+                Err(_) => fail(ErrorKind::InvalidPartNumber, format!("part number {n:?} is not a number")),
+            },
+            _ => Ok(()),
+        }
+    }
+
     /// The request as sent, after the checks of `send`.
     pub(crate) fn build(mut self) -> Result<OssRequest<'a>> {
         let op = self.op;
@@ -357,6 +428,9 @@ impl<'a> Request<'a> {
         self.callback |= self.headers.get("x-oss-callback").is_some();
         if self.callback && !op.callback {
             return fail(ErrorKind::InvalidCallback, format!("OSS runs no upload callback on {}", op.name));
+        }
+        for required in op.requires {
+            self.check(*required)?;
         }
         for (name, value) in op.sub_resource {
             self.query.push((name.to_string(), value.to_string()));
