@@ -3,8 +3,8 @@ missed targets. Figures only: every number comes from this run's Bench and profi
 
 from collections import namedtuple
 
-from harness import (BUSY_OTHERS, EMU_W1_REPEAT, FILE_MB, MIB, PART_SIZE, REPEAT, W2_COUNT, W2_SIZE, W4_CONCURRENCY,
-                     W4_SECONDS, WRK_SECONDS, busiest)
+from harness import (BUSY_OTHERS, EMU_W1_REPEAT, FILE_MB, MIB, PART_SIZE, REPEAT, STREAM_MB, W2_COUNT, W2_SIZE,
+                     W4_CONCURRENCY, W4_SECONDS, WRK_SECONDS, busiest)
 from profiling import shorten
 
 Target = namedtuple("Target", "text ok measured key")  # key: profiling.PROFILE_PLAN
@@ -68,6 +68,12 @@ def judge(b):
             par, par, limit), rss <= limit, "%.1f MiB" % rss, "w3b%d" % par))
     rss = b.max_rss("sink", "w1a")
     t.append(Target("W3 PHP process in W1 (a): peak RSS < 50 MiB", rss < 50, "%.1f MiB" % rss, "w3a"))
+    for key in ("put", "get"):
+        runs = b.runs("emulator", "w5" + key)
+        if runs:
+            rss = max(r.rss_mib for r in runs)
+            t.append(Target("W5 %d MiB streamed %s (emulator): peak RSS < 48 MiB" % (
+                STREAM_MB, "up" if key == "put" else "down"), rss < 48, "%.1f MiB" % rss, None))
     for proto, server, factor in (("HTTP", "sink", 1.5), ("HTTPS", "sink-tls", 20)):
         for c in W4_CONCURRENCY:
             ours, sdk = (w4_run(b, server, kind, c) for kind in ("ossrs", "sdk"))
@@ -128,6 +134,19 @@ def w4_section(w, b):
             w("")
 
 
+def w5_section(w, b):
+    w("### W5 against the emulator: one %d MiB object streamed up from a read callback and down into a sink"
+      % STREAM_MB)
+    w("")
+    w("| item | s | MB/s | peak RSS MiB | CPU s |")
+    w("|---|---:|---:|---:|---:|")
+    for key, name in (("put", "C `oss_client_call` PutObject, body from `oss_options_set_body_reader`"),
+                      ("get", "C `oss_get_object_to_sink`, counting the bytes")):
+        run = b.runs("emulator", "w5" + key)[0]
+        w("| %s | %.3f | %.0f | %.1f | %.2f |" % (name, run.elapsed, run.mbps, run.rss_mib, run.cpu))
+    w("")
+
+
 def render(b, desc, targets, profiles, started, elapsed, load_before, loadavg_before, load_after):
     L = []
     w = L.append
@@ -155,6 +174,8 @@ def render(b, desc, targets, profiles, started, elapsed, load_before, loadavg_be
             w2_https_vs_http(w, b)
         if server == "sink" and b.runs("sink", "w4ossrs-http-c1"):
             w4_section(w, b)
+    if b.runs("emulator", "w5put"):
+        w5_section(w, b)
     w("### W3: peak RSS during W1 (largest of the runs)")
     w("")
     w("| process | sink MiB | emulator MiB | bound |")

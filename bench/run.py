@@ -31,7 +31,7 @@ CC = ["cc", "-O2", "-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic", "-Iin
 
 # The servers in the order they are measured, and the workloads each gets.
 PLAN = [("sink", (workloads.w1, workloads.w2)), ("sink-tls", (workloads.w2,)), ("sink", (workloads.w4,)),
-        ("emulator", (workloads.w1, workloads.w2))]
+        ("emulator", (workloads.w1, workloads.w2, workloads.w5))]
 
 
 def check_prerequisites():

@@ -13,6 +13,8 @@ table in report.py.
   W4  PHP-FPM behind nginx, a new OssClient per request, one 4 KiB PutObject with callback to the sink over HTTP
       and HTTPS, driven by wrk at concurrency 1, 8 and 32 (ossrs; the official PHP SDK when OSS_PHP_SDK_DIR is set;
       oss2 threads and wrk replaying libossrs's request straight at the sink at the same concurrency)
+  W5  one BENCH_STREAM_MB MiB PutObject whose body a C read callback generates, then its GetObject into a C sink,
+      against the emulator (which stores the object): throughput and the client's peak RSS
 """
 
 import os
@@ -25,8 +27,9 @@ import subprocess
 import threading
 
 import fpm
-from harness import (BENCH, EMU_W1_REPEAT, FILE_MB, OSS2_PYTHON, PART_SIZE, REPEAT, TRANSPORT_FLOOR, W2_COUNT,
-                     W2_SIZE, W4_CONCURRENCY, W4_SECONDS, WRK_SECONDS, PROCS, BenchError, base_env, log, measure)
+from harness import (BENCH, EMU_W1_REPEAT, FILE_MB, OSS2_PYTHON, PART_SIZE, REPEAT, STREAM_MB, TRANSPORT_FLOOR,
+                     W2_COUNT, W2_SIZE, W4_CONCURRENCY, W4_SECONDS, WRK_SECONDS, PROCS, BenchError, base_env, log,
+                     measure)
 
 PHP = ["php", "-d", "ffi.enable=1"]
 
@@ -374,3 +377,27 @@ def w4(b, sink):
 
         b.repeat(server, "w4", items, 1, finish)
     PROCS.cpu_trees = []
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# W5
+
+
+def w5(b, server):
+    size = STREAM_MB << 20
+    log("== W5 against the %s (%d MiB streamed up from a read callback, then down into a sink)" % (server.name,
+                                                                                                  STREAM_MB))
+    env = b.env_for(server, "w5/streamed.bin")
+    timeout = 120 + STREAM_MB * 0.5
+    items = [("put", [str(b.client_exe), "stream-put", str(size)], env, timeout),
+             ("get", [str(b.client_exe), "stream-get"], env, timeout)]
+
+    def finish(key, run):
+        m = re.match(r"bytes=(\d+) elapsed_s=([0-9.]+) status=200", run.out)
+        if not m or int(m.group(1)) != size:
+            raise BenchError("W5 %s: unexpected answer %r %r" % (key, run.out[-300:], run.err[-300:]))
+        run.elapsed = float(m.group(2))
+        run.mbps = size / run.elapsed / 1e6
+        return "%7.3f s, %6.0f MB/s, %6.1f MiB peak RSS, %5.2f CPU s" % (run.elapsed, run.mbps, run.rss_mib, run.cpu)
+
+    b.repeat(server, "w5", items, 1, finish)

@@ -153,7 +153,8 @@ typedef struct oss_error oss_error;
 //
 // Methods: `oss_options_new`, `oss_options_set_header`, `oss_options_set_query`, `oss_options_set_check_md5`,
 // `oss_options_set_part_size`, `oss_options_set_parallelism`, `oss_options_set_keep_on_failure`,
-// `oss_options_set_checkpoint_file`, `oss_options_free`.
+// `oss_options_set_checkpoint_file`, `oss_options_set_body_file`, `oss_options_set_body_reader`,
+// `oss_options_set_callback`, `oss_options_free`.
 //
 // Ownership: caller owns, free with `oss_options_free`. Operations borrow it for the duration of the call, so
 // one options object may be reused; it may be read by many threads at once but not changed meanwhile.
@@ -188,6 +189,13 @@ typedef int32_t (*oss_write_fn)(void *userdata,
                                 const uint8_t *data,
                                 size_t len);
 
+// Fills `buf` (room for `cap` bytes) with the next bytes of a request body and returns how many it wrote: 0 at
+// the end, a negative value to stop the upload (the call then fails with `OSS_RESULT_ABORTED_BY_CALLBACK`).
+// Runs on the thread that made the call, during it, in order.
+typedef int64_t (*oss_read_fn)(void *userdata,
+                               uint8_t *buf,
+                               size_t cap);
+
 // Progress callback of `oss_upload_file`, called on the thread that called `oss_upload_file` (never on a worker
 // thread), at most once per part, after the part is stored. Return 0 to continue, anything else to cancel the
 // upload (`OSS_RESULT_ABORTED_BY_CALLBACK`).
@@ -210,14 +218,17 @@ const char *oss_operations(void);
 // ListObjectsV2, GetObjectAcl, PutObjectAcl (`x-oss-object-acl`), GetBucketAcl, AppendObject (`position` in the
 // query; never repeated), GetObjectMeta, PutSymlink (`x-oss-symlink-target`), GetSymlink, ListMultipartUploads,
 // PutObjectTagging (the `Tagging` XML body), GetObjectTagging, DeleteObjectTagging, GetBucketLocation,
-// GetBucketMeta, ListBuckets (`bucket` NULL or ""), CreateBucket (`x-oss-acl`, an optional
+// GetBucketMeta, UploadPartCopy (`partNumber`, `uploadId`, `x-oss-copy-source`, optionally
+// `x-oss-copy-source-range: bytes=first-last`), ListBuckets (`bucket` NULL or ""), CreateBucket (`x-oss-acl`, an optional
 // `CreateBucketConfiguration` body), DeleteBucket, GetBucketInfo, GetBucketStat, PutBucketAcl (`x-oss-acl`); on
 // `bucket` and `object` (NULL or "" for bucket operations),
 // with the headers and query parameters of `options` (NULL for none) and the `body_len` bytes at `body` (NULL
 // with 0 for none, or `oss_options_set_body_file`; Content-MD5 is added where OSS requires it or
 // `oss_options_set_check_md5` asks for it). The request is signed, retried when the
 // operation is safe to repeat, and checked like the typed functions' (bucket and object names, headers; a
-// callback header only where OSS runs callbacks, and such a request is never repeated). The parsed result is
+// callback header only where OSS runs callbacks, and such a request is never repeated; what an operation cannot
+// be sent without — UploadPart's `uploadId` and `partNumber`, a copy's `x-oss-copy-source`, AppendObject's
+// `position`, the ACL and symlink-target headers — must be there and valid). The parsed result is
 // `oss_response_json`'s `"result"`. CompleteMultipartUpload is refused: use `oss_complete_multipart_upload`.
 //
 // Errors: `OSS_RESULT_INVALID_ARGUMENT` for an unknown operation, usage codes before any I/O, then transport
@@ -752,6 +763,39 @@ enum oss_result oss_options_set_checkpoint_file(struct oss_options *options,
 enum oss_result oss_options_set_body_file(struct oss_options *options,
                                           const char *path,
                                           struct oss_error **error_out);
+
+// `oss_client_call`: the request body is read from `read` (called with `userdata`) while the request is sent,
+// through one buffer: `length` bytes (sent as the Content-Length; a reader that ends early fails the call with
+// `OSS_RESULT_IO` and nothing is stored), or, with a negative `length`, until `read` returns 0 (sent chunked).
+// A request with a read body is never repeated, since the body cannot be read again; neither it nor a callback
+// with it can be combined with a body, a body file or `oss_options_set_check_md5` (send a `Content-Md5` header
+// instead). NULL `read` removes the reader.
+//
+// Errors: `OSS_RESULT_NULL_PARAMETER` (options). Ownership: keeps `read` and `userdata`, which must stay valid
+// for every call made with these options. Thread safety: `read` runs on the calling thread.
+//
+// # Safety
+// `options` is NULL or live; `read` is NULL or a function safe to call with `userdata` as documented.
+enum oss_result oss_options_set_body_reader(struct oss_options *options,
+                                            oss_read_fn read,
+                                            void *userdata,
+                                            int64_t length,
+                                            struct oss_error **error_out);
+
+// An upload callback for the operations OSS runs one on (PutObject, CompleteMultipartUpload): `callback` is
+// the callback JSON and `callback_var` (NULL for none) the JSON of its `x:` variables, checked and encoded like
+// `oss_put_object_with_callback`'s when a request is built. `oss_client_call` sends it; a typed function's own
+// callback arguments take precedence; an operation OSS runs no callback on is refused
+// (`OSS_RESULT_INVALID_CALLBACK`). NULL `callback` removes it.
+//
+// Errors: `OSS_RESULT_NULL_PARAMETER` (options), `OSS_RESULT_INVALID_UTF8`. Ownership: copies the strings.
+//
+// # Safety
+// `options` is NULL or live; strings are NULL or NUL-terminated; `error_out` is NULL or writable.
+enum oss_result oss_options_set_callback(struct oss_options *options,
+                                         const char *callback,
+                                         const char *callback_var,
+                                         struct oss_error **error_out);
 
 // Frees options. NULL is a no-op.
 //

@@ -10,7 +10,7 @@ use super::config::ClientConfig;
 use super::endpoint::query_string;
 use super::error::{fail, Error, ErrorKind, Result, ServiceError};
 use super::http::limits::{self, check_id};
-use super::http::{retry, Body, BodySink, Headers, Reading, Response, Transport};
+use super::http::{retry, Body, BodySink, Headers, Reading, Response, StreamBody, Transport};
 use super::model::callback::{CallbackHeaders, EncodedCallbackCache};
 use super::model::xml;
 use super::operation::{Operation, Retry};
@@ -62,6 +62,11 @@ pub struct RequestOptions {
     pub deadline: Option<Instant>,
     /// For the generic call: the body is this file, streamed from disk (instead of the bytes given).
     pub body_file: Option<std::path::PathBuf>,
+    /// For the generic call: the body is read once from this stream (instead of the bytes given).
+    pub body_stream: Option<StreamBody>,
+    /// An upload callback (its JSON, and the JSON of its variables) for the operations OSS runs one on; explicit
+    /// callback arguments of a typed function take precedence. Checked and encoded when the request is built.
+    pub callback: Option<(String, Option<String>)>,
 }
 
 /// Headers the library computes itself and a caller may not set.
@@ -175,7 +180,7 @@ impl Client {
     pub(crate) fn execute_with(&self, req: OssRequest<'_>, mut sink: Option<&mut dyn BodySink>) -> Result<Response> {
         self.check_process()?;
         let url = self.config.endpoint.url_for(req.bucket, req.key, &query_string(&req.query));
-        let repeatable = req.op.retry == Retry::Safe && !req.carries_callback;
+        let repeatable = req.op.retry == Retry::Safe && !req.carries_callback && req.body.is_replayable();
         let cfg = &self.config.retry;
         let started = Instant::now();
         let deadline = req.deadline.or_else(|| self.call_deadline());

@@ -348,11 +348,15 @@ impl<'a> Request<'a> {
         self
     }
 
-    /// The caller's options: their checked query parameters and their deadline (headers are the operation's
-    /// business, often merged with its own; see [`Request::headers`]).
+    /// The caller's options: their checked query parameters, their deadline and their upload callback, checked
+    /// and encoded (headers are the operation's business, often merged with its own; see [`Request::headers`]).
     pub fn options(mut self, opts: &RequestOptions) -> Result<Self> {
         self.query.extend(opts.checked_query()?);
         self.deadline = opts.deadline;
+        if let Some((callback, var)) = &opts.callback {
+            let encoded = self.client.callback_headers(Some(callback), var.as_deref())?;
+            self = self.callback(encoded.as_ref());
+        }
         Ok(self)
     }
 
@@ -372,8 +376,9 @@ impl<'a> Request<'a> {
     pub fn callback(mut self, callback: Option<&CallbackHeaders>) -> Self {
         if let Some(cb) = callback {
             self.headers.set("x-oss-callback", cb.callback.clone());
-            if let Some(v) = &cb.callback_var {
-                self.headers.set("x-oss-callback-var", v.clone());
+            match &cb.callback_var {
+                Some(v) => self.headers.set("x-oss-callback-var", v.clone()),
+                None => self.headers.remove("x-oss-callback-var"),
             }
             self.callback = true;
         }

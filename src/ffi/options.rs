@@ -1,12 +1,15 @@
 //! `oss_options`: extra headers, query parameters and flags for one or more requests.
 
-use std::ffi::c_char;
+use std::borrow::Cow;
+use std::ffi::{c_char, c_void};
 use std::ptr;
 
-use super::cast::{free_box, handle_mut_arg, path_arg, str_arg};
+use super::cast::{free_box, handle_mut_arg, opt_str_arg, path_arg, str_arg};
 use super::error::oss_error;
 use super::panic::{call, guard};
 use super::result::oss_result;
+use crate::core::error::{fail, ErrorKind, Result};
+use crate::core::http::{BodySource, StreamBody};
 use crate::core::ops::UploadSettings;
 use crate::core::validate;
 use crate::core::RequestOptions;
@@ -17,18 +20,66 @@ use crate::core::RequestOptions;
 ///
 /// Methods: `oss_options_new`, `oss_options_set_header`, `oss_options_set_query`, `oss_options_set_check_md5`,
 /// `oss_options_set_part_size`, `oss_options_set_parallelism`, `oss_options_set_keep_on_failure`,
-/// `oss_options_set_checkpoint_file`, `oss_options_free`.
+/// `oss_options_set_checkpoint_file`, `oss_options_set_body_file`, `oss_options_set_body_reader`,
+/// `oss_options_set_callback`, `oss_options_free`.
 ///
 /// Ownership: caller owns, free with `oss_options_free`. Operations borrow it for the duration of the call, so
 /// one options object may be reused; it may be read by many threads at once but not changed meanwhile.
 pub struct oss_options {
     inner: RequestOptions,
     upload: UploadSettings,
+    reader: Option<BodyReader>,
 }
 
 impl oss_options {
     pub(crate) fn core(&self) -> &RequestOptions {
         &self.inner
+    }
+
+    /// The request options of one `oss_client_call`: with a fresh stream over the body reader, if one is set.
+    pub(crate) fn for_call(&self) -> Cow<'_, RequestOptions> {
+        match self.reader {
+            None => Cow::Borrowed(&self.inner),
+            Some(reader) => {
+                let mut o = self.inner.clone();
+                o.body_stream = Some(StreamBody::new(Box::new(reader), reader.len));
+                Cow::Owned(o)
+            }
+        }
+    }
+}
+
+/// Fills `buf` (room for `cap` bytes) with the next bytes of a request body and returns how many it wrote: 0 at
+/// the end, a negative value to stop the upload (the call then fails with `OSS_RESULT_ABORTED_BY_CALLBACK`).
+/// Runs on the thread that made the call, during it, in order.
+pub type oss_read_fn = Option<unsafe extern "C" fn(userdata: *mut c_void, buf: *mut u8, cap: usize) -> i64>;
+
+/// A C read callback with its userdata and the body length it promises.
+#[derive(Clone, Copy)]
+struct BodyReader {
+    read: unsafe extern "C" fn(*mut c_void, *mut u8, usize) -> i64,
+    userdata: *mut c_void,
+    len: Option<u64>,
+}
+
+// SAFETY: reqwest's blocking client reads a request body on the thread that sends the request, so the callback
+// runs on the caller's thread, as documented (tests/body_stream.rs checks it); `Send` is only reqwest's bound.
+unsafe impl Send for BodyReader {}
+// SAFETY: the options only hold the pointers; they are called by the one request a call sends.
+unsafe impl Sync for BodyReader {}
+
+impl BodySource for BodyReader {
+    fn read(&mut self, buf: &mut [u8]) -> Result<usize> {
+        // SAFETY: the caller promised a function and userdata valid for every call using these options.
+        let n = unsafe { (self.read)(self.userdata, buf.as_mut_ptr(), buf.len()) };
+        match usize::try_from(n) {
+            Err(_) => fail(ErrorKind::AbortedByCallback, format!("the read callback stopped the upload ({n})")),
+            Ok(n) if n > buf.len() => fail(
+                ErrorKind::InvalidArgument,
+                format!("the read callback returned {n} for a buffer of {} bytes", buf.len()),
+            ),
+            Ok(n) => Ok(n),
+        }
     }
 }
 
@@ -37,7 +88,11 @@ impl oss_options {
 #[no_mangle]
 pub extern "C" fn oss_options_new() -> *mut oss_options {
     guard(ptr::null_mut(), || {
-        Box::into_raw(Box::new(oss_options { inner: RequestOptions::default(), upload: UploadSettings::default() }))
+        Box::into_raw(Box::new(oss_options {
+            inner: RequestOptions::default(),
+            upload: UploadSettings::default(),
+            reader: None,
+        }))
     })
 }
 
@@ -206,6 +261,58 @@ pub unsafe extern "C" fn oss_options_set_body_file(
     call(error_out, || {
         let o = handle_mut_arg(options, "options")?;
         o.inner.body_file = if path.is_null() { None } else { Some(path_arg(path, "path")?) };
+        Ok(())
+    })
+}
+
+/// `oss_client_call`: the request body is read from `read` (called with `userdata`) while the request is sent,
+/// through one buffer: `length` bytes (sent as the Content-Length; a reader that ends early fails the call with
+/// `OSS_RESULT_IO` and nothing is stored), or, with a negative `length`, until `read` returns 0 (sent chunked).
+/// A request with a read body is never repeated, since the body cannot be read again; neither it nor a callback
+/// with it can be combined with a body, a body file or `oss_options_set_check_md5` (send a `Content-Md5` header
+/// instead). NULL `read` removes the reader.
+///
+/// Errors: `OSS_RESULT_NULL_PARAMETER` (options). Ownership: keeps `read` and `userdata`, which must stay valid
+/// for every call made with these options. Thread safety: `read` runs on the calling thread.
+///
+/// # Safety
+/// `options` is NULL or live; `read` is NULL or a function safe to call with `userdata` as documented.
+#[no_mangle]
+pub unsafe extern "C" fn oss_options_set_body_reader(
+    options: *mut oss_options,
+    read: oss_read_fn,
+    userdata: *mut c_void,
+    length: i64,
+    error_out: *mut *mut oss_error,
+) -> oss_result {
+    call(error_out, || {
+        let o = handle_mut_arg(options, "options")?;
+        o.reader = read.map(|read| BodyReader { read, userdata, len: u64::try_from(length).ok() });
+        Ok(())
+    })
+}
+
+/// An upload callback for the operations OSS runs one on (PutObject, CompleteMultipartUpload): `callback` is
+/// the callback JSON and `callback_var` (NULL for none) the JSON of its `x:` variables, checked and encoded like
+/// `oss_put_object_with_callback`'s when a request is built. `oss_client_call` sends it; a typed function's own
+/// callback arguments take precedence; an operation OSS runs no callback on is refused
+/// (`OSS_RESULT_INVALID_CALLBACK`). NULL `callback` removes it.
+///
+/// Errors: `OSS_RESULT_NULL_PARAMETER` (options), `OSS_RESULT_INVALID_UTF8`. Ownership: copies the strings.
+///
+/// # Safety
+/// `options` is NULL or live; strings are NULL or NUL-terminated; `error_out` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn oss_options_set_callback(
+    options: *mut oss_options,
+    callback: *const c_char,
+    callback_var: *const c_char,
+    error_out: *mut *mut oss_error,
+) -> oss_result {
+    call(error_out, || {
+        let o = handle_mut_arg(options, "options")?;
+        let var = opt_str_arg(callback_var, "callback_var")?.map(str::to_string);
+        o.inner.callback = opt_str_arg(callback, "callback")?.map(|c| (c.to_string(), var));
         Ok(())
     })
 }

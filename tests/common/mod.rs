@@ -224,6 +224,19 @@ impl Options {
         assert_eq!(rc, oss_result::Ok);
         self
     }
+    /// `oss_options_set_body_reader` (`length` < 0: unknown).
+    pub fn body_reader(self, read: oss_read_fn, userdata: *mut std::ffi::c_void, length: i64) -> Self {
+        let rc = unsafe { oss_options_set_body_reader(self.0, read, userdata, length, ptr::null_mut()) };
+        assert_eq!(rc, oss_result::Ok);
+        self
+    }
+    /// `oss_options_set_callback`.
+    pub fn callback(self, callback: &str, var: Option<&str>) -> Self {
+        let var = var.map(c);
+        let rc = unsafe { oss_options_set_callback(self.0, c(callback).as_ptr(), ptr_of(&var), ptr::null_mut()) };
+        assert_eq!(rc, oss_result::Ok);
+        self
+    }
     pub fn check_md5(self) -> Self {
         assert_eq!(unsafe { oss_options_set_check_md5(self.0, true, ptr::null_mut()) }, oss_result::Ok);
         self

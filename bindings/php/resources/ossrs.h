@@ -59,6 +59,10 @@ typedef int32_t (*oss_write_fn)(void *userdata,
                                 const uint8_t *data,
                                 size_t len);
 
+typedef int64_t (*oss_read_fn)(void *userdata,
+                               uint8_t *buf,
+                               size_t cap);
+
 typedef int32_t (*oss_progress_fn)(void *userdata,
                                    uint32_t part_number,
                                    uint64_t bytes_done,
@@ -289,6 +293,17 @@ enum oss_result oss_options_set_checkpoint_file(struct oss_options *options,
 enum oss_result oss_options_set_body_file(struct oss_options *options,
                                           const char *path,
                                           struct oss_error **error_out);
+
+enum oss_result oss_options_set_body_reader(struct oss_options *options,
+                                            oss_read_fn read,
+                                            void *userdata,
+                                            int64_t length,
+                                            struct oss_error **error_out);
+
+enum oss_result oss_options_set_callback(struct oss_options *options,
+                                         const char *callback,
+                                         const char *callback_var,
+                                         struct oss_error **error_out);
 
 void oss_options_free(struct oss_options *options);
 

@@ -455,6 +455,81 @@ class OssClient
     }
 
     /**
+     * Uploads part $partNumber of $uploadId by copying $fromBucket/$fromObject, or the bytes options['start']
+     * (default 0) to options['end'] (inclusive; default the end) of it (UploadPartCopy); options['versionId']
+     * names a version of the source.
+     *
+     * @param string $fromBucket
+     * @param string $fromObject
+     * @param string $toBucket
+     * @param string $toObject
+     * @param int $partNumber
+     * @param string $uploadId
+     * @param array|null $options
+     * @return string the part's ETag, quoted, for completeMultipartUpload
+     * @throws OssException for an empty upload id or a part number outside 1..10000 (before any request), or
+     *         OSS's answer (InvalidArgument for a range past the end of the source, NoSuchKey, NoSuchUpload)
+     */
+    public function uploadPartCopy($fromBucket, $fromObject, $toBucket, $toObject, $partNumber, $uploadId, $options = null)
+    {
+        [$fromBucket, $fromObject] = $this->precheckCommon($fromBucket, $fromObject, $options);
+        [$toBucket, $toObject, $options] = $this->precheckCommon($toBucket, $toObject, $options);
+        $start = ArgumentCheck::text($options['start'] ?? '0', 'the start option');
+        $end = ArgumentCheck::text($options['end'] ?? '', 'the end option');
+        $source = '/' . $fromBucket . '/' . rawurlencode($fromObject);
+        if (isset($options[self::OSS_VERSION_ID])) {
+            $source .= '?versionId=' . ArgumentCheck::text($options[self::OSS_VERSION_ID], 'versionId');
+            unset($options[self::OSS_VERSION_ID]);
+        }
+        $options[self::OSS_HEADERS][self::OSS_OBJECT_COPY_SOURCE] = $source;
+        $options[self::OSS_HEADERS][self::OSS_OBJECT_COPY_SOURCE_RANGE] = 'bytes=' . $start . '-' . $end;
+        $request = OptionsMapper::map($options, false, false);
+        $request->query[] = ['partNumber', ArgumentCheck::text($partNumber, 'part number')];
+        $request->query[] = ['uploadId', ArgumentCheck::text($uploadId, 'upload id')];
+        $etag = $this->nativeClient($options)->call('UploadPartCopy', $toBucket, $toObject, $request)[1]['etag'] ?? null;
+        if (!is_string($etag)) {
+            throw new OssException('cannot get ETag');
+        }
+        return $etag;
+    }
+
+    /**
+     * Uploads what $handle (an open stream) holds from its current position as $bucket/$object (PutObject), read
+     * by libossrs as it sends the request, through one buffer: never loaded whole. The length is
+     * OSS_CONTENT_LENGTH, else what is left of a seekable stream of known size, else unknown (the body is sent
+     * chunked). With OSS_CHECK_MD5 === true the Content-MD5 of the rest of a seekable stream is computed first.
+     * OSS_CALLBACK / OSS_CALLBACK_VAR work as for putObject. The request is never repeated: a stream cannot be
+     * read twice.
+     *
+     * @param string $bucket
+     * @param string $object
+     * @param resource $handle
+     * @param array|null $options
+     * @return array the result array, as putObject
+     * @throws OssException "The handle must be an opened stream", or a failed read, or OSS's answer
+     */
+    public function uploadStream($bucket, $object, $handle, $options = null)
+    {
+        [$bucket, $object, $options] = $this->precheckCommon($bucket, $object, $options);
+        if (!is_resource($handle) || get_resource_type($handle) !== 'stream') {
+            throw new OssException('The handle must be an opened stream');
+        }
+        $request = OptionsMapper::map($options, true, true);
+        $request->bodyStream = $handle;
+        $request->bodyLength = self::streamLength($handle, $options);
+        if (($options[self::OSS_CHECK_MD5] ?? null) === true && !isset($options[self::OSS_CONTENT_MD5])) {
+            $request->headers[] = [self::OSS_CONTENT_MD5, self::streamMd5($handle)];
+        }
+        if (!isset($options[self::OSS_CONTENT_TYPE])) {
+            $type = Digest::contentTypeForName($object) ?? 'application/octet-stream';
+            $request->headers[] = [self::OSS_CONTENT_TYPE, $type];
+        }
+        $request->callback = OptionsMapper::nonEmptyText($options, self::OSS_CALLBACK);
+        $request->callbackVar = OptionsMapper::nonEmptyText($options, self::OSS_CALLBACK_VAR);
+        return $this->nativeClient($options)->call('PutObject', $bucket, $object, $request)[1];
+    }
+
+    /**
      * Completes a multipart upload with $listParts (a list of ['PartNumber' => n, 'ETag' => etag], written in the
      * order given). With OSS_CALLBACK OSS calls the callback server here; 'body' is then its reply, otherwise the
      * CompleteMultipartUploadResult XML.
@@ -1347,6 +1422,48 @@ class OssClient
         $settings->setLimits($config['ossrsLimits'] ?? []);
         $this->settings = $settings;
         $this->provider = $provider;
+    }
+
+    /**
+     * The bytes uploadStream sends from $handle: OSS_CONTENT_LENGTH, else the rest of a seekable stream of known
+     * size, else null (unknown).
+     *
+     * @param resource $handle
+     * @param array<mixed> $options
+     * @throws OssException for a Content-Length that is not a non-negative integer
+     */
+    private static function streamLength($handle, array $options): ?int
+    {
+        if (isset($options[self::OSS_CONTENT_LENGTH])) {
+            return ArgumentCheck::integer($options[self::OSS_CONTENT_LENGTH], 'the Content-Length option', 0);
+        }
+        $stat = @fstat($handle);
+        $position = @ftell($handle);
+        $seekable = (bool) (stream_get_meta_data($handle)['seekable'] ?? false);
+        if (!$seekable || !is_array($stat) || !is_int($position) || ($stat['mode'] & 0170000) !== 0100000) {
+            return null;
+        }
+        return max(0, $stat['size'] - $position);
+    }
+
+    /**
+     * Base64 of the MD5 of the rest of $handle, which is left where it was.
+     *
+     * @param resource $handle
+     * @throws OssException when the stream cannot be read twice
+     */
+    private static function streamMd5($handle): string
+    {
+        $position = @ftell($handle);
+        if (!(stream_get_meta_data($handle)['seekable'] ?? false) || !is_int($position)) {
+            throw new OssException('OSS_CHECK_MD5 needs a seekable stream (the stream is read twice)');
+        }
+        $context = hash_init('md5');
+        hash_update_stream($context, $handle);
+        if (@fseek($handle, $position) !== 0) {
+            throw new OssException('cannot seek the stream back after computing its MD5');
+        }
+        return base64_encode(hash_final($context, true));
     }
 
     /**

@@ -1,4 +1,5 @@
-//! Request bodies: bytes in memory, or a range of a file streamed from disk (never loaded whole).
+//! Request bodies: bytes in memory, a range of a file streamed from disk (never loaded whole), or a stream read
+//! once from a caller's source.
 
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
@@ -25,6 +26,48 @@ pub enum Body {
         /// Number of bytes.
         len: u64,
     },
+    /// Read once from a caller's source: never repeated.
+    Stream(StreamBody),
+}
+
+/// Where a [`Body::Stream`] comes from: read on the thread that sends the request, piece by piece.
+pub trait BodySource: Send {
+    /// Fills the start of `buf` with the next bytes and says how many; `Ok(0)` is the end.
+    fn read(&mut self, buf: &mut [u8]) -> Result<usize>;
+}
+
+/// A body read once from a [`BodySource`]: exactly `len` bytes (the Content-Length) when the length is known,
+/// otherwise sent with chunked transfer encoding. Clones share the one source; sending it twice is an error.
+#[derive(Clone)]
+pub struct StreamBody {
+    source: Arc<Mutex<Option<Box<dyn BodySource>>>>,
+    len: Option<u64>,
+}
+
+impl StreamBody {
+    /// A body of `len` bytes (None: unknown) read from `source`.
+    pub fn new(source: Box<dyn BodySource>, len: Option<u64>) -> Self {
+        StreamBody { source: Arc::new(Mutex::new(Some(source))), len }
+    }
+
+    /// The declared length, if known.
+    pub fn declared_len(&self) -> Option<u64> {
+        self.len
+    }
+
+    /// The source, the first time; an error after it was sent.
+    pub(super) fn take(&self) -> Result<Box<dyn BodySource>> {
+        match self.source.lock().unwrap_or_else(|p| p.into_inner()).take() {
+            Some(source) => Ok(source),
+            None => fail(ErrorKind::InvalidArgument, "the body stream was sent already; a stream is read only once"),
+        }
+    }
+}
+
+impl std::fmt::Debug for StreamBody {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StreamBody").field("len", &self.len).finish_non_exhaustive()
+    }
 }
 
 impl Body {
@@ -49,7 +92,13 @@ impl Body {
             Body::Empty => 0,
             Body::Bytes(b) => b.len() as u64,
             Body::File { len, .. } => *len,
+            Body::Stream(s) => s.len.unwrap_or(0),
         }
+    }
+
+    /// False for a stream, which can be sent only once.
+    pub fn is_replayable(&self) -> bool {
+        !matches!(self, Body::Stream(_))
     }
 
     /// True for a zero-length body.
@@ -118,6 +167,59 @@ impl Read for RangeReader {
             }
             Ok(n) => {
                 self.remaining -= n as u64;
+                Ok(n)
+            }
+            Err(e) => Err(self.record(e)),
+        }
+    }
+}
+
+/// Reads a [`StreamBody`]'s source for the transport: exactly the declared length when there is one (a source that
+/// ends early is an error, never a short body; one with more is read no further). The first error is kept in
+/// `failure`, as for [`RangeReader`].
+pub(super) struct StreamReader {
+    source: Box<dyn BodySource>,
+    remaining: Option<u64>,
+    sent: u64,
+    failure: Arc<Mutex<Option<Error>>>,
+}
+
+impl StreamReader {
+    pub(super) fn new(body: &StreamBody, failure: Arc<Mutex<Option<Error>>>) -> Result<Self> {
+        Ok(StreamReader { source: body.take()?, remaining: body.len, sent: 0, failure })
+    }
+
+    fn record(&self, e: Error) -> io::Error {
+        let message = e.message().to_string();
+        self.failure.lock().unwrap_or_else(|p| p.into_inner()).get_or_insert(e);
+        io::Error::other(message)
+    }
+}
+
+impl Read for StreamReader {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let want = match self.remaining {
+            Some(0) => return Ok(0),
+            Some(left) => buf.len().min(usize::try_from(left).unwrap_or(usize::MAX)),
+            None => buf.len(),
+        };
+        match self.source.read(&mut buf[..want]) {
+            Ok(0) if self.remaining.is_some() => {
+                let declared = self.sent + self.remaining.unwrap_or(0);
+                Err(self.record(Error::new(
+                    ErrorKind::Io,
+                    format!("the body stream ended after {} of the {declared} bytes declared", self.sent),
+                )))
+            }
+            Ok(n) if n > want => Err(self.record(Error::new(
+                ErrorKind::InvalidArgument,
+                format!("the body source returned {n} bytes for a buffer of {want}"),
+            ))),
+            Ok(n) => {
+                self.sent += n as u64;
+                if let Some(left) = &mut self.remaining {
+                    *left -= n as u64;
+                }
                 Ok(n)
             }
             Err(e) => Err(self.record(e)),

@@ -12,7 +12,7 @@ pub mod retry;
 mod transport;
 mod trust;
 
-pub use body::Body;
+pub use body::{Body, BodySource, StreamBody};
 pub use headers::Headers;
 pub use limits::{Answer, AnswerLimits, Reading};
 pub use response::Response;

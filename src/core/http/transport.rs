@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use reqwest::blocking::{Body as ReqBody, Client};
 use reqwest::{Method, Proxy};
 
-use super::body::{file_error, RangeReader};
+use super::body::{file_error, RangeReader, StreamReader};
 use super::buffers::BufferPool;
 use super::hashed_range;
 use super::limits::{self, AnswerLimits, Reading};
@@ -163,6 +163,14 @@ impl Transport {
             Body::File { path, offset, len } => {
                 let reader = RangeReader::open(path, *offset, *len, file_failure.clone())?;
                 rb.body(ReqBody::sized(reader, *len))
+            }
+            // Read by reqwest on this thread while it sends the request.
+            Body::Stream(stream) => {
+                let reader = StreamReader::new(stream, file_failure.clone())?;
+                match stream.declared_len() {
+                    Some(len) => rb.body(ReqBody::sized(reader, len)),
+                    None => rb.body(ReqBody::new(reader)),
+                }
             }
         };
         let start = Instant::now();

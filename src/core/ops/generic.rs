@@ -41,21 +41,38 @@ impl Client {
             );
         }
         let mut req = self.request(op).bucket(bucket).key(key).options(opts)?.headers(&opts.checked_headers()?);
-        let body = match &opts.body_file {
-            Some(path) if !body.is_empty() => {
+        let body = match (&opts.body_file, &opts.body_stream) {
+            (Some(_), Some(_)) => {
+                return fail(ErrorKind::InvalidArgument, "both a body file and a body stream were given")
+            }
+            (Some(path), None) if !body.is_empty() => {
                 return fail(
                     ErrorKind::InvalidArgument,
                     format!("both a body and a body file ({}) were given", path.display()),
                 )
             }
-            Some(path) => {
+            (None, Some(_)) if !body.is_empty() => {
+                return fail(ErrorKind::InvalidArgument, "both a body and a body stream were given")
+            }
+            (None, Some(_)) if op.md5 || opts.check_md5 => {
+                return fail(
+                    ErrorKind::InvalidArgument,
+                    format!(
+                        "{} with check_md5 needs its body twice, which a stream cannot give: send the Content-Md5 \
+                         header instead",
+                        op.name
+                    ),
+                )
+            }
+            (None, Some(stream)) => Body::Stream(stream.clone()),
+            (Some(path), None) => {
                 let file = Body::file_range(path, 0, None)?;
                 if op.md5 || opts.check_md5 {
                     req = req.header("Content-Md5", file_content_md5(path, 0, file.len())?);
                 }
                 file
             }
-            None => {
+            (None, None) => {
                 if op.md5 || opts.check_md5 {
                     req = req.header("Content-Md5", content_md5(&body));
                 }

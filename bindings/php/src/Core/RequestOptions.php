@@ -8,7 +8,7 @@ namespace OSS\Core;
  * The per-request extras libossrs takes as an `oss_options`: headers, query parameters, the check-MD5 flag
  * (already converted to strings by OptionsMapper) and, for multiuploadFile (`oss_upload_file`), the part size and
  * parallelism (null: libossrs's defaults) and the checkpoint file that makes it resumable (null: none); for the
- * generic call, a file to stream as the body.
+ * generic call, a file or a stream to send as the body and an upload callback.
  */
 final class RequestOptions
 {
@@ -22,10 +22,18 @@ final class RequestOptions
     public ?string $checkpoint = null;
     /** For the generic call: the body is this file, streamed by libossrs (null: the string passed). */
     public ?string $bodyFile = null;
+    /** @var resource|null For the generic call: the body is read from this stream, from where it is, as it is sent. */
+    public $bodyStream = null;
+    /** The bytes to read from $bodyStream (null: to its end, sent chunked). */
+    public ?int $bodyLength = null;
+    /** For the generic call: the upload callback JSON (null: none) and its variables' JSON. */
+    public ?string $callback = null;
+    public ?string $callbackVar = null;
 
     public function isEmpty(): bool
     {
         return $this->headers === [] && $this->query === [] && !$this->checkMd5 && $this->partSize === null
-            && $this->parallelism === null && $this->checkpoint === null && $this->bodyFile === null;
+            && $this->parallelism === null && $this->checkpoint === null && $this->bodyFile === null
+            && $this->bodyStream === null && $this->callback === null;
     }
 }

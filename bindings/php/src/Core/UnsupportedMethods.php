@@ -365,23 +365,4 @@ trait UnsupportedMethods
     ) {
         throw UnsupportedMethod::exception(__FUNCTION__);
     }
-
-    /** @throws OssException always: not supported by ossrs yet */
-    public function uploadPartCopy(
-        $fromBucket,
-        $fromObject,
-        $toBucket,
-        $toObject,
-        $partNumber,
-        $uploadId,
-        $options = null
-    ) {
-        throw UnsupportedMethod::exception(__FUNCTION__);
-    }
-
-    /** @throws OssException always: not supported by ossrs yet */
-    public function uploadStream($bucket, $object, $handle, $options = null)
-    {
-        throw UnsupportedMethod::exception(__FUNCTION__);
-    }
 }

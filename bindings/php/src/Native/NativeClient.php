@@ -439,7 +439,7 @@ final class NativeClient
         string $body = ''
     ): array {
         $this->checkText(['bucket name' => $bucket, 'object name' => $object]);
-        return $this->run(
+        $run = fn (): array => $this->run(
             $request,
             function (?CData $options, CData $out, CData $error) use ($operation, $bucket, $object, $body): int {
                 return $this->ffi->oss_client_call(
@@ -456,6 +456,11 @@ final class NativeClient
             },
             fn (NativeResponse $response): array => [$response->document()['result'], $response->toResultArray()]
         );
+        if ($request->bodyStream === null) {
+            return $run();
+        }
+        // The stream is read by the trampoline while libossrs sends the request.
+        return ReadCallback::frames()->around(ReadCallback::readerFrom($request->bodyStream), $run);
     }
 
     /**

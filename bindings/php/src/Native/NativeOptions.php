@@ -71,6 +71,27 @@ final class NativeOptions
                 $result = $ffi->oss_options_set_body_file($options, $request->bodyFile, FFI::addr($error));
                 NativeError::check($ffi, $result, $error);
             }
+            if ($request->bodyStream !== null) {
+                $error = $ffi->new('oss_error*');
+                $pointer = ReadCallback::pointer($ffi);
+                $length = $request->bodyLength ?? -1;
+                $result = $ffi->oss_options_set_body_reader($options, $pointer, null, $length, FFI::addr($error));
+                NativeError::check($ffi, $result, $error);
+            }
+            if ($request->callback !== null) {
+                CString::check($request->callback, 'the x-oss-callback option');
+                if ($request->callbackVar !== null) {
+                    CString::check($request->callbackVar, 'the x-oss-callback-var option');
+                }
+                $error = $ffi->new('oss_error*');
+                $result = $ffi->oss_options_set_callback(
+                    $options,
+                    $request->callback,
+                    $request->callbackVar,
+                    FFI::addr($error)
+                );
+                NativeError::check($ffi, $result, $error);
+            }
         } catch (\Throwable $e) {
             $ffi->oss_options_free($options);
             throw $e;

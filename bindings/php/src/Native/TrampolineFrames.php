@@ -52,15 +52,34 @@ final class TrampolineFrames
      */
     public function dispatch(...$args): int
     {
+        return $this->call(1, static fn ($result): int => $result === false ? 1 : 0, $args);
+    }
+
+    /**
+     * Calls the top callable with $args and returns the int it returned (a count of bytes).
+     *
+     * @return int what the callable returned, or -1 (stop) when it threw or an earlier call of the frame did
+     */
+    public function produce(...$args): int
+    {
+        return $this->call(-1, static fn ($result): int => (int) $result, $args);
+    }
+
+    /**
+     * @param \Closure(mixed): int $map what the C caller gets for the callable's result
+     * @param array<mixed> $args
+     */
+    private function call(int $stop, \Closure $map, array $args): int
+    {
         $top = count($this->frames) - 1;
         if ($top < 0 || $this->frames[$top][1] !== null) {
-            return 1;
+            return $stop;
         }
         try {
-            return ($this->frames[$top][0])(...$args) === false ? 1 : 0;
+            return $map(($this->frames[$top][0])(...$args));
         } catch (\Throwable $e) {
             $this->frames[$top][1] = $e;
-            return 1;
+            return $stop;
         }
     }
 

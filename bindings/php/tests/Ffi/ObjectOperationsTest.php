@@ -51,6 +51,58 @@ final class ObjectOperationsTest extends TestCase
         }
     }
 
+    /** The flow of the SDK's own samples/Callback.php: a multipart upload built with uploadPartCopy, completed with a callback. */
+    public function testUploadPartCopyBuildsAMultipartUploadCompletedWithACallback(): void
+    {
+        $b = Emulator::BUCKET;
+        $source = random_bytes(300 * 1024);
+        $this->client->putObject($b, $this->dir . 'source.bin', $source);
+        $object = $this->dir . 'multipart-callback-test.txt';
+        $uploadId = $this->client->initiateMultipartUpload($b, $object);
+        $first = $this->client->uploadPartCopy($b, $this->dir . 'source.bin', $b, $object, 1, $uploadId, [
+            'start' => 0, 'end' => 200 * 1024 - 1,
+        ]);
+        $second = $this->client->uploadPartCopy($b, $this->dir . 'source.bin', $b, $object, 2, $uploadId, [
+            'start' => 200 * 1024,
+        ]);
+        $third = $this->client->uploadPartCopy($b, $this->dir . 'source.bin', $b, $object, 3, $uploadId);
+        self::assertSame('"' . strtoupper(md5(substr($source, 0, 200 * 1024))) . '"', $first);
+        $parts = $this->client->listParts($b, $object, $uploadId)->getListPart();
+        self::assertSame([1, 2, 3], array_map(fn ($p) => $p->getPartNumber(), $parts));
+        self::assertSame([200 * 1024, 100 * 1024, 300 * 1024], array_map(fn ($p) => $p->getSize(), $parts));
+        $result = $this->client->completeMultipartUpload($b, $object, $uploadId, [
+            ['PartNumber' => 1, 'ETag' => $first], ['PartNumber' => 2, 'ETag' => $second],
+            ['PartNumber' => 3, 'ETag' => $third],
+        ], [
+            OssClient::OSS_CALLBACK => json_encode([
+                'callbackUrl' => Emulator::get()->callbackUrl('/copied'),
+                'callbackBody' => '{"size":${size},"x:var1":${x:var1}}',
+                'callbackBodyType' => 'application/json',
+            ]),
+            OssClient::OSS_CALLBACK_VAR => json_encode(['x:var1' => 'value1']),
+        ]);
+        self::assertSame(200, $result['info']['http_code']);
+        self::assertSame($source . $source, $this->client->getObject($b, $object));
+        $callback = Emulator::get()->callbackContaining('/copied', '"size":' . (600 * 1024));
+        self::assertTrue($callback['signature_valid']);
+        self::assertStringContainsString('"x:var1":"value1"', $callback['body']);
+
+        try {
+            $this->client->uploadPartCopy($b, $this->dir . 'source.bin', $b, $object, 1, '');
+            self::fail('a part copy without an upload id was sent');
+        } catch (OssException $e) {
+            self::assertSame(['InvalidArgument', ''], [$e->getErrorCode(), $e->getHTTPStatus()]);
+        }
+        $other = $this->client->initiateMultipartUpload($b, $object);
+        try {
+            $this->client->uploadPartCopy($b, $this->dir . 'source.bin', $b, $object, 1, $other, ['start' => 400000]);
+            self::fail('a range past the end was copied');
+        } catch (OssException $e) {
+            self::assertSame(['InvalidArgument', '400'], [$e->getErrorCode(), $e->getHTTPStatus()]);
+        }
+        $this->client->abortMultipartUpload($b, $object, $other);
+    }
+
     public function testListObjectsPagesWithTheSdkShapes(): void
     {
         $b = Emulator::BUCKET;
