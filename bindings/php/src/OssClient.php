@@ -455,6 +455,57 @@ class OssClient
     }
 
     /**
+     * Uploads the files of $localDirectory (its subdirectories too with $recursive) as $prefix/name, each with
+     * multiuploadFile (100 KiB parts, Content-MD5 with $checkMd5), one after another in name order. A file that
+     * fails does not stop the others.
+     *
+     * @param string $bucket
+     * @param string $prefix the key prefix, without a trailing '/' ('' for none)
+     * @param string $localDirectory
+     * @param string $exclude names to skip, '|'-separated (see OssUtil::readDir)
+     * @param bool $recursive
+     * @param bool $checkMd5
+     * @return array ['succeededList' => [object, …], 'failedList' => [object => error message, …]]
+     * @throws OssException for an empty bucket or directory argument, a prefix that is not a string, a path that
+     *         is not a directory, or a directory without files
+     */
+    public function uploadDir($bucket, $prefix, $localDirectory, $exclude = '.|..|.svn|.git', $recursive = false, $checkMd5 = true)
+    {
+        if (empty($bucket)) {
+            throw new OssException('parameter error, bucket is empty');
+        }
+        if (!is_string($prefix)) {
+            throw new OssException('parameter error, prefix is not string');
+        }
+        if (empty($localDirectory)) {
+            throw new OssException('parameter error, localDirectory is empty');
+        }
+        $directory = ArgumentCheck::text($localDirectory, 'localDirectory');
+        if (!is_dir($directory)) {
+            throw new OssException('parameter error: ' . $directory . ' is not a directory, please check it');
+        }
+        $files = OssUtil::readDir($directory, $exclude, (bool) $recursive);
+        if ($files === []) {
+            throw new OssException($directory . ' is empty...');
+        }
+        usort($files, static fn (array $a, array $b): int => strcmp($a['file'], $b['file']));
+        $result = ['succeededList' => [], 'failedList' => []];
+        foreach ($files as $file) {
+            $object = ($prefix !== '' ? $prefix . '/' : '') . $file['file'];
+            try {
+                $this->multiuploadFile($bucket, $object, $file['path'], [
+                    self::OSS_PART_SIZE => OssUtil::OSS_MIN_PART_SIZE,
+                    self::OSS_CHECK_MD5 => (bool) $checkMd5,
+                ]);
+                $result['succeededList'][] = $object;
+            } catch (OssException $e) {
+                $result['failedList'][$object] = $e->getMessage();
+            }
+        }
+        return $result;
+    }
+
+    /**
      * Uploads part $partNumber of $uploadId by copying $fromBucket/$fromObject, or the bytes options['start']
      * (default 0) to options['end'] (inclusive; default the end) of it (UploadPartCopy); options['versionId']
      * names a version of the source.

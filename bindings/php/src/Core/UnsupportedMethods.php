@@ -353,16 +353,4 @@ trait UnsupportedMethods
     {
         throw UnsupportedMethod::exception(__FUNCTION__);
     }
-
-    /** @throws OssException always: not supported by ossrs yet */
-    public function uploadDir(
-        $bucket,
-        $prefix,
-        $localDirectory,
-        $exclude = '.|..|.svn|.git',
-        $recursive = false,
-        $checkMd5 = true
-    ) {
-        throw UnsupportedMethod::exception(__FUNCTION__);
-    }
 }
