@@ -153,8 +153,8 @@ typedef struct oss_error oss_error;
 //
 // Methods: `oss_options_new`, `oss_options_set_header`, `oss_options_set_query`, `oss_options_set_check_md5`,
 // `oss_options_set_part_size`, `oss_options_set_parallelism`, `oss_options_set_keep_on_failure`,
-// `oss_options_set_checkpoint_file`, `oss_options_set_body_file`, `oss_options_set_body_reader`,
-// `oss_options_set_callback`, `oss_options_free`.
+// `oss_options_set_checkpoint_file`, `oss_options_set_upload_id`, `oss_options_set_file_range`,
+// `oss_options_set_body_file`, `oss_options_set_body_reader`, `oss_options_set_callback`, `oss_options_free`.
 //
 // Ownership: caller owns, free with `oss_options_free`. Operations borrow it for the duration of the call, so
 // one options object may be reused; it may be read by many threads at once but not changed meanwhile.
@@ -750,6 +750,32 @@ enum oss_result oss_options_set_keep_on_failure(struct oss_options *options,
 enum oss_result oss_options_set_checkpoint_file(struct oss_options *options,
                                                 const char *path,
                                                 struct oss_error **error_out);
+
+// Uploads of a file (`oss_put_object_from_file_with_callback`, `oss_upload_file`, and `oss_client_call` with
+// `oss_options_set_body_file`) send only `length` bytes of it from `offset`. The range must lie inside the file
+// (`OSS_RESULT_RANGE_OUT_OF_FILE` when the call starts); `oss_upload_file` refuses it with a checkpoint file.
+//
+// Errors: `OSS_RESULT_NULL_PARAMETER` (options). Ownership: nothing is kept but the numbers.
+//
+// # Safety
+// `options` is NULL or live; `error_out` is NULL or writable.
+enum oss_result oss_options_set_file_range(struct oss_options *options,
+                                           uint64_t offset,
+                                           uint64_t length,
+                                           struct oss_error **error_out);
+
+// `oss_upload_file`: upload the parts into the open multipart upload `upload_id` (from
+// `oss_initiate_multipart_upload`) instead of starting a new one, then complete it; on failure it is kept,
+// never aborted. NULL removes it. Not with a checkpoint file (`OSS_RESULT_INVALID_ARGUMENT` when the call starts).
+//
+// Errors: `OSS_RESULT_NULL_PARAMETER` (options), `OSS_RESULT_INVALID_UTF8`, `OSS_RESULT_INVALID_ARGUMENT` (empty,
+// or CR/LF). Ownership: copies `upload_id`.
+//
+// # Safety
+// `options` is NULL or live; `upload_id` is NULL or NUL-terminated; `error_out` is NULL or writable.
+enum oss_result oss_options_set_upload_id(struct oss_options *options,
+                                          const char *upload_id,
+                                          struct oss_error **error_out);
 
 // `oss_client_call`: the request body is the file at `path`, streamed from disk (NULL: the bytes passed to the
 // call). Checked when the call starts (`OSS_RESULT_FILE_NOT_FOUND`, `OSS_RESULT_FILE_UNREADABLE`); a body passed

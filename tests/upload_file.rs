@@ -407,3 +407,58 @@ fn a_changed_file_or_a_corrupt_checkpoint_starts_over_safely() {
     assert_eq!(stored_part_requests(&emulator, "changed.bin") - before, 5);
     assert_eq!(emulator.object("bkt", "changed.bin").unwrap(), changed);
 }
+
+#[test]
+fn a_range_of_the_file_and_an_open_upload_are_uploaded() {
+    let emulator = Emulator::start(EmulatorConfig::default()).unwrap();
+    let client = Client::for_endpoint(&emulator.endpoint());
+    let dir = common::temp_dir();
+    let (path, data) = random_file(&dir, 700_000);
+    let file = path.to_str().unwrap();
+    let range = |o: Options, offset, len| {
+        assert_eq!(
+            unsafe { ossrs::ffi::options::oss_options_set_file_range(o.0, offset, len, std::ptr::null_mut()) },
+            oss_result::Ok
+        );
+        o
+    };
+    let sliced = range(Options::new().part_size(102_400), 1000, 400_000);
+    client
+        .upload_file("bkt", "range/managed.bin", file, None, None, Some(&sliced), None, std::ptr::null_mut())
+        .unwrap();
+    assert_eq!(emulator.object("bkt", "range/managed.bin").unwrap(), &data[1000..401_000]);
+    let small = range(Options::new().check_md5(), 5, 10);
+    client.put_file("bkt", "range/put.bin", file, None, None, Some(&small)).unwrap();
+    assert_eq!(emulator.object("bkt", "range/put.bin").unwrap(), &data[5..15]);
+    let outside = range(Options::new(), 699_999, 2);
+    let e = client.put_file("bkt", "range/outside.bin", file, None, None, Some(&outside)).unwrap_err();
+    assert_eq!(e.result, oss_result::RangeOutOfFile);
+
+    // Into an upload the caller started: the parts go there, and a failure keeps it.
+    let id = client.initiate("bkt", "range/into.bin", None).unwrap().upload_id.unwrap();
+    let into = |id: &str| {
+        let o = Options::new().part_size(102_400);
+        let rc = unsafe {
+            ossrs::ffi::options::oss_options_set_upload_id(o.0, common::c(id).as_ptr(), std::ptr::null_mut())
+        };
+        assert_eq!(rc, oss_result::Ok);
+        o
+    };
+    let r = client.upload_file("bkt", "range/into.bin", file, None, None, Some(&into(&id)), None, std::ptr::null_mut());
+    r.unwrap();
+    assert_eq!(emulator.object("bkt", "range/into.bin").unwrap(), data);
+    assert!(emulator.uploads("bkt").is_empty(), "completed");
+    let e = client
+        .upload_file("bkt", "range/into.bin", file, None, None, Some(&into("NOSUCHUPLOAD")), None, std::ptr::null_mut())
+        .unwrap_err();
+    assert_eq!(e.code, "NoSuchUpload", "{}", e.message);
+
+    let both = into(&id).checkpoint(&dir.path().join("cp"));
+    let e = client.upload_file("bkt", "range/cp.bin", file, None, None, Some(&both), None, std::ptr::null_mut());
+    assert!(e.unwrap_err().message.contains("cannot be combined"));
+    let empty = Options::new();
+    let rc = unsafe {
+        ossrs::ffi::options::oss_options_set_upload_id(empty.0, common::c(" ").as_ptr(), std::ptr::null_mut())
+    };
+    assert_eq!(rc, oss_result::InvalidArgument);
+}

@@ -64,6 +64,9 @@ pub struct RequestOptions {
     pub body_file: Option<std::path::PathBuf>,
     /// For the generic call: the body is read once from this stream (instead of the bytes given).
     pub body_stream: Option<StreamBody>,
+    /// For the calls that upload a file (the typed file PutObject, the managed upload, the generic call's body
+    /// file): only `len` bytes of it from `offset` (checked to lie inside the file before anything is sent).
+    pub file_range: Option<(u64, u64)>,
     /// An upload callback (its JSON, and the JSON of its variables) for the operations OSS runs one on; explicit
     /// callback arguments of a typed function take precedence. Checked and encoded when the request is built.
     pub callback: Option<(String, Option<String>)>,
@@ -73,6 +76,14 @@ pub struct RequestOptions {
 const RESERVED_HEADERS: &[&str] = &["content-length", "host", "transfer-encoding", "authorization", "connection"];
 
 impl RequestOptions {
+    /// The body of an upload of the file at `path`: the whole file, or its `file_range`.
+    pub fn file_body(&self, path: &std::path::Path) -> Result<Body> {
+        match self.file_range {
+            Some((offset, len)) => Body::file_range(path, offset, Some(len)),
+            None => Body::file_range(path, 0, None),
+        }
+    }
+
     /// Adds a header.
     pub fn header(mut self, name: &str, value: &str) -> Self {
         self.headers.push((name.to_string(), value.to_string()));

@@ -290,6 +290,15 @@ enum oss_result oss_options_set_checkpoint_file(struct oss_options *options,
                                                 const char *path,
                                                 struct oss_error **error_out);
 
+enum oss_result oss_options_set_file_range(struct oss_options *options,
+                                           uint64_t offset,
+                                           uint64_t length,
+                                           struct oss_error **error_out);
+
+enum oss_result oss_options_set_upload_id(struct oss_options *options,
+                                          const char *upload_id,
+                                          struct oss_error **error_out);
+
 enum oss_result oss_options_set_body_file(struct oss_options *options,
                                           const char *path,
                                           struct oss_error **error_out);

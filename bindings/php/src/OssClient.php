@@ -272,6 +272,22 @@ class OssClient
      */
     public function uploadFile($bucket, $object, $file, $options = null)
     {
+        return $this->uploadFileRange($bucket, $object, $file, $options, null);
+    }
+
+    /**
+     * uploadFile of the whole file, or of $range ([first byte, length]) of it.
+     *
+     * @param mixed $bucket
+     * @param mixed $object
+     * @param mixed $file
+     * @param mixed $options
+     * @param array{0: int, 1: int}|null $range
+     * @return array<string, mixed>
+     * @throws OssException
+     */
+    private function uploadFileRange($bucket, $object, $file, $options, ?array $range): array
+    {
         [$bucket, $object, $options] = $this->precheckCommon($bucket, $object, $options);
         if (empty($file)) {
             throw new OssException('file path is invalid');
@@ -282,6 +298,7 @@ class OssClient
         }
         $request = OptionsMapper::map($options, true, true);
         $request->checkMd5 = ($options[self::OSS_CHECK_MD5] ?? null) === true;
+        $request->fileRange = $range;
         $callback = OptionsMapper::nonEmptyText($options, self::OSS_CALLBACK);
         $callbackVar = OptionsMapper::nonEmptyText($options, self::OSS_CALLBACK_VAR);
         $native = $this->nativeClient($options);
@@ -327,16 +344,20 @@ class OssClient
         if ($size === false || !is_readable($file)) {
             throw new OssException($file . ' is not readable');
         }
-        self::checkWholeFile($options, $size);
+        [$start, $length] = self::multiuploadRange($options, $size);
         $partSize = self::multiuploadPartSize($options);
         $parallelism = self::multiuploadParallelism($options);
         $progress = self::multiuploadProgress($options);
         $checkpoint = self::multiuploadCheckpoint($options);
-        if ($size < $partSize) {
+        $uploadId = isset($options[self::OSS_UPLOAD_ID])
+            ? ArgumentCheck::text($options[self::OSS_UPLOAD_ID], 'the uploadId option')
+            : null;
+        $range = [$start, $length] === [0, $size] ? null : [$start, $length];
+        if ($length < $partSize && $uploadId === null) {
             // The SDK's shortcut: one PutObject (which also carries the callback).
-            $result = $this->uploadFile($bucket, $object, $file, $options);
+            $result = $this->uploadFileRange($bucket, $object, $file, $options, $range);
             if ($progress !== null) {
-                $progress(1, $size, $size);
+                $progress(1, $length, $length);
             }
             return $result;
         }
@@ -344,6 +365,8 @@ class OssClient
         $request->partSize = $partSize;
         $request->parallelism = $parallelism;
         $request->checkpoint = $checkpoint;
+        $request->fileRange = $range;
+        $request->uploadId = $uploadId;
         $callback = OptionsMapper::nonEmptyText($options, self::OSS_CALLBACK);
         $callbackVar = OptionsMapper::nonEmptyText($options, self::OSS_CALLBACK_VAR);
         $native = $this->nativeClient($options);
@@ -1714,32 +1737,29 @@ class OssClient
     }
 
     /**
-     * multiuploadFile sends whole files: the SDK's OSS_SEEK_TO, OSS_LENGTH / OSS_CONTENT_LENGTH (a range of the
-     * file) and OSS_UPLOAD_ID (continue an upload) are accepted only when they change nothing.
+     * The bytes of the file multiuploadFile uploads: [first byte, length] from OSS_SEEK_TO (default 0) and
+     * OSS_LENGTH, else OSS_CONTENT_LENGTH, else the rest of the file. A range past the end of the file is refused
+     * by libossrs before any request.
      *
      * @param array<mixed> $options
-     * @throws OssException
+     * @return array{0: int, 1: int}
+     * @throws OssException for values that are not non-negative integers, or a start past the end of the file
      */
-    private static function checkWholeFile(array $options, int $size): void
+    private static function multiuploadRange(array $options, int $size): array
     {
-        if (isset($options[self::OSS_UPLOAD_ID])) {
-            throw new OssException('the uploadId option is not supported by multiuploadFile in ossrs: it always '
-                . 'starts a new upload (use uploadPart and completeMultipartUpload to continue one)');
-        }
-        if (isset($options[self::OSS_SEEK_TO])
-            && ArgumentCheck::integer($options[self::OSS_SEEK_TO], 'the seekTo option', 0) !== 0) {
-            throw new OssException('the seekTo option is not supported by multiuploadFile in ossrs: it uploads '
-                . 'whole files (use uploadPart for a range)');
+        $start = isset($options[self::OSS_SEEK_TO])
+            ? ArgumentCheck::integer($options[self::OSS_SEEK_TO], 'the seekTo option', 0)
+            : 0;
+        if ($start > $size) {
+            throw new OssException('the seekTo option (' . $start . ') is past the end of the file (' . $size
+                . ' bytes)');
         }
         foreach ([self::OSS_LENGTH, self::OSS_CONTENT_LENGTH] as $key) {
-            if (!isset($options[$key])) {
-                continue;
-            }
-            if (ArgumentCheck::integer($options[$key], 'the ' . $key . ' option', 0) !== $size) {
-                throw new OssException('the ' . $key . ' option is not supported by multiuploadFile in ossrs: it '
-                    . 'uploads whole files (' . $size . ' bytes; use uploadPart for a range)');
+            if (isset($options[$key])) {
+                return [$start, ArgumentCheck::integer($options[$key], 'the ' . $key . ' option', 0)];
             }
         }
+        return [$start, $size - $start];
     }
 
     /**

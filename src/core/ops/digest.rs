@@ -9,11 +9,19 @@ use base64::Engine;
 use md5::{Digest, Md5};
 
 use crate::core::error::{fail, ErrorKind, Result};
-use crate::core::http::{file_error, file_size, hashed_range};
+use crate::core::http::{file_error, file_size, hashed_range, Body};
 
 /// Content-MD5 of bytes in memory.
 pub fn content_md5(data: &[u8]) -> String {
     B64.encode(Md5::digest(data))
+}
+
+/// Content-MD5 of a file body (the range `body` sends of `path`; "" hashed for any other body).
+pub fn file_body_md5(path: &Path, body: &Body) -> Result<String> {
+    match body {
+        Body::File { offset, len, .. } => file_content_md5(path, *offset, *len),
+        _ => Ok(content_md5(b"")),
+    }
 }
 
 /// Content-MD5 of `len` bytes of `path` from `offset`. A range of up to 32 MiB is read in one piece, kept for an

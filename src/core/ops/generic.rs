@@ -5,7 +5,7 @@
 use bytes::Bytes;
 use serde_json::Value;
 
-use super::digest::{content_md5, file_content_md5};
+use super::digest::{content_md5, file_body_md5};
 use crate::core::client::{Client, RequestOptions};
 use crate::core::error::{fail, Error, ErrorKind, Result};
 use crate::core::http::{Body, Response};
@@ -66,9 +66,9 @@ impl Client {
             }
             (None, Some(stream)) => Body::Stream(stream.clone()),
             (Some(path), None) => {
-                let file = Body::file_range(path, 0, None)?;
+                let file = opts.file_body(path)?;
                 if op.md5 || opts.check_md5 {
-                    req = req.header("Content-Md5", file_content_md5(path, 0, file.len())?);
+                    req = req.header("Content-Md5", file_body_md5(path, &file)?);
                 }
                 file
             }

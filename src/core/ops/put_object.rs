@@ -4,7 +4,7 @@ use std::path::Path;
 
 use bytes::Bytes;
 
-use super::digest::{content_md5, file_content_md5};
+use super::digest::{content_md5, file_body_md5};
 use super::upload_headers;
 use crate::core::client::{Client, RequestOptions};
 use crate::core::error::Result;
@@ -28,8 +28,8 @@ impl Client {
         self.put(bucket, key, Body::Bytes(data), Some(md5), callback, callback_var, opts)
     }
 
-    /// Uploads the file at `path` as `bucket/key`, streaming it. Content-MD5 is sent when the options carry one
-    /// or ask for `check_md5` (the file is then read twice).
+    /// Uploads the file at `path` (or the options' `file_range` of it) as `bucket/key`, streaming it. Content-MD5
+    /// is sent when the options carry one or ask for `check_md5` (the file is then read twice).
     pub fn put_object_from_file(
         &self,
         bucket: &str,
@@ -41,8 +41,8 @@ impl Client {
     ) -> Result<Response> {
         validate::object(key)?;
         validate::bucket(bucket)?;
-        let body = Body::file_range(path, 0, None)?;
-        let md5 = if opts.check_md5 { Some(file_content_md5(path, 0, body.len())?) } else { None };
+        let body = opts.file_body(path)?;
+        let md5 = if opts.check_md5 { Some(file_body_md5(path, &body)?) } else { None };
         self.put(bucket, key, body, md5, callback, callback_var, opts)
     }
 

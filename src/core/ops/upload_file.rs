@@ -18,7 +18,7 @@ use md5::{Digest, Md5};
 use crate::core::client::{Client, RequestOptions};
 use crate::core::crc64;
 use crate::core::error::{fail, Error, ErrorKind, Result};
-use crate::core::http::{file_error, file_size, retry, Budget, Permit, Response};
+use crate::core::http::{file_error, file_size, retry, Body, Budget, Permit, Response};
 use crate::core::model::xml::CompletePart;
 use crate::core::validate;
 
@@ -45,11 +45,20 @@ pub struct UploadSettings {
     /// Checkpoint file making the upload resumable: a rerun with the same file uploads only the missing parts.
     /// With a checkpoint the upload is always kept on failure.
     pub checkpoint: Option<PathBuf>,
+    /// Upload the parts into this open upload (from InitiateMultipartUpload) instead of starting one; it is kept on
+    /// failure. Not with a checkpoint, which records its own upload.
+    pub upload_id: Option<String>,
 }
 
 impl Default for UploadSettings {
     fn default() -> Self {
-        UploadSettings { part_size: 10 * 1024 * 1024, parallelism: 2, keep_on_failure: false, checkpoint: None }
+        UploadSettings {
+            part_size: 10 * 1024 * 1024,
+            parallelism: 2,
+            keep_on_failure: false,
+            checkpoint: None,
+            upload_id: None,
+        }
     }
 }
 
@@ -71,8 +80,8 @@ struct PartDone {
 }
 
 impl Client {
-    /// Uploads the file at `path` as `bucket/key` with a multipart upload, `settings.parallelism` parts at a
-    /// time. `opts` headers go on InitiateMultipartUpload (Content-Type, metadata, storage class); the callback
+    /// Uploads the file at `path` (or the options' `file_range` of it) as `bucket/key` with a multipart upload,
+    /// `settings.parallelism` parts at a time, into `settings.upload_id` or a new upload. `opts` headers go on InitiateMultipartUpload (Content-Type, metadata, storage class); the callback
     /// goes on CompleteMultipartUpload, where OSS runs it. `progress` runs on this thread after each part; returning
     /// `false` cancels (`AbortedByCallback`). With `settings.checkpoint`, parts already stored by an earlier run
     /// of the same upload are skipped (see `checkpoint`). Errors: as the single calls, plus `Crc64Mismatch`.
@@ -91,8 +100,14 @@ impl Client {
         validate::object(key)?;
         validate::bucket(bucket)?;
         self.callback_headers(callback_json, callback_var)?; // checked before anything is sent
-        check_settings(settings)?;
-        let size = file_size(path)?;
+        check_settings(settings, opts)?;
+        let (start, size) = match opts.file_range {
+            Some((offset, len)) => {
+                Body::file_range(path, offset, Some(len))?; // checks that the range lies inside the file
+                (offset, len)
+            }
+            None => (0, file_size(path)?),
+        };
         let count = size.div_ceil(settings.part_size).max(1);
         if count > u64::from(validate::MAX_PART_NUMBER) {
             return fail(
@@ -116,13 +131,15 @@ impl Client {
             }
             None => (None, Parts::new()),
         };
-        let upload_id = match &checkpoint {
-            Some(cp) => cp.upload_id.clone(),
-            None => self.initiate_multipart_upload(bucket, key, opts)?.upload_id,
+        let upload_id = match (&checkpoint, &settings.upload_id) {
+            (Some(cp), _) => cp.upload_id.clone(),
+            (None, Some(id)) => id.clone(),
+            (None, None) => self.initiate_multipart_upload(bucket, key, opts)?.upload_id,
         };
-        let keep = settings.keep_on_failure || checkpoint.is_some();
+        let keep = settings.keep_on_failure || checkpoint.is_some() || settings.upload_id.is_some();
         let todo = (1..=count as u32).filter(|n| !done.contains_key(n)).collect();
-        let plan = Plan { bucket, key, upload_id: &upload_id, file: &file, path, size, part_size: settings.part_size };
+        let plan =
+            Plan { bucket, key, upload_id: &upload_id, file: &file, path, start, size, part_size: settings.part_size };
         let already = done.values().map(|(_, p)| p.len).sum();
         // The checkpoint is rewritten at most every CHECKPOINT_EVERY (each write holds every part: per part, a
         // 10,000-part upload would write O(n²) bytes), and once more when the parts are done or given up.
@@ -221,7 +238,17 @@ impl Client {
     }
 }
 
-fn check_settings(s: &UploadSettings) -> Result<()> {
+fn check_settings(s: &UploadSettings, opts: &RequestOptions) -> Result<()> {
+    if let Some(id) = &s.upload_id {
+        validate::upload_id(id)?;
+    }
+    if s.checkpoint.is_some() && (s.upload_id.is_some() || opts.file_range.is_some()) {
+        return fail(
+            ErrorKind::InvalidArgument,
+            "a checkpoint records its own upload of the whole file: it cannot be combined with an upload id or a \
+             file range",
+        );
+    }
     if !(MIN_PART_SIZE..=MAX_PART_SIZE).contains(&s.part_size) {
         return fail(
             ErrorKind::InvalidArgument,
@@ -253,6 +280,8 @@ struct Plan<'a> {
     upload_id: &'a str,
     file: &'a File,
     path: &'a Path,
+    /// Where the uploaded bytes start in the file, and how many there are.
+    start: u64,
     size: u64,
     part_size: u64,
 }
@@ -348,7 +377,8 @@ impl Plan<'_> {
     fn prepare(&self, client: &Client, number: u32, permit: Permit) -> Result<Prepared> {
         let offset = u64::from(number - 1) * self.part_size;
         let len = self.part_size.min(self.size - offset);
-        let data = client.buffers().read_range_holding(self.file, self.path, offset, len as usize, permit)?;
+        let data =
+            client.buffers().read_range_holding(self.file, self.path, self.start + offset, len as usize, permit)?;
         let md5 = B64.encode(Md5::digest(&data));
         let crc = crc64::checksum(&data);
         Ok(Prepared { number, data, md5, stored: StoredPart { len, crc } })

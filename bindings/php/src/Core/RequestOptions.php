@@ -20,6 +20,10 @@ final class RequestOptions
     public ?int $partSize = null;
     public ?int $parallelism = null;
     public ?string $checkpoint = null;
+    /** @var array{0: int, 1: int}|null For file uploads: [first byte, length] of the file (null: all of it). */
+    public ?array $fileRange = null;
+    /** For multiuploadFile: the open upload to upload the parts into (null: a new one). */
+    public ?string $uploadId = null;
     /** For the generic call: the body is this file, streamed by libossrs (null: the string passed). */
     public ?string $bodyFile = null;
     /** @var resource|null For the generic call: the body is read from this stream, from where it is, as it is sent. */
@@ -34,6 +38,7 @@ final class RequestOptions
     {
         return $this->headers === [] && $this->query === [] && !$this->checkMd5 && $this->partSize === null
             && $this->parallelism === null && $this->checkpoint === null && $this->bodyFile === null
-            && $this->bodyStream === null && $this->callback === null;
+            && $this->bodyStream === null && $this->callback === null && $this->fileRange === null
+            && $this->uploadId === null;
     }
 }

@@ -71,6 +71,18 @@ final class NativeOptions
                 $result = $ffi->oss_options_set_body_file($options, $request->bodyFile, FFI::addr($error));
                 NativeError::check($ffi, $result, $error);
             }
+            if ($request->fileRange !== null) {
+                [$offset, $length] = $request->fileRange;
+                $error = $ffi->new('oss_error*');
+                $result = $ffi->oss_options_set_file_range($options, $offset, $length, FFI::addr($error));
+                NativeError::check($ffi, $result, $error);
+            }
+            if ($request->uploadId !== null) {
+                CString::check($request->uploadId, 'the uploadId option');
+                $error = $ffi->new('oss_error*');
+                $result = $ffi->oss_options_set_upload_id($options, $request->uploadId, FFI::addr($error));
+                NativeError::check($ffi, $result, $error);
+            }
             if ($request->bodyStream !== null) {
                 $error = $ffi->new('oss_error*');
                 $pointer = ReadCallback::pointer($ffi);

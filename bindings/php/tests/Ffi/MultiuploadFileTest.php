@@ -419,6 +419,38 @@ final class MultiuploadFileTest extends TestCase
         self::assertSame(md5_file($file), md5($this->client->getObject(Emulator::BUCKET, 'multiupload/outer.bin')));
     }
 
+    /** OSS_SEEK_TO / OSS_LENGTH upload a slice of the file, OSS_UPLOAD_ID fills an upload the caller started. */
+    public function testASliceOfTheFileAndAnOpenUpload(): void
+    {
+        $data = random_bytes(700 * 1024);
+        $file = Paths::file('multiupload-slice.bin', $data);
+        $b = Emulator::BUCKET;
+        $this->client->multiuploadFile($b, 'slice/multipart.bin', $file, [
+            OssClient::OSS_PART_SIZE => 200 * 1024, OssClient::OSS_SEEK_TO => 1000, OssClient::OSS_LENGTH => 450 * 1024,
+        ]);
+        self::assertSame(substr($data, 1000, 450 * 1024), $this->client->getObject($b, 'slice/multipart.bin'));
+        self::assertCount(3, $this->partRequests($this->requestsFor('slice/multipart.bin')));
+        $this->client->multiuploadFile($b, 'slice/small.bin', $file, [
+            OssClient::OSS_SEEK_TO => 10, OssClient::OSS_CONTENT_LENGTH => 20, OssClient::OSS_CHECK_MD5 => true,
+        ]);
+        self::assertSame(substr($data, 10, 20), $this->client->getObject($b, 'slice/small.bin'));
+
+        $uploadId = $this->client->initiateMultipartUpload($b, 'slice/into.bin');
+        $result = $this->client->multiuploadFile($b, 'slice/into.bin', $file, [
+            OssClient::OSS_PART_SIZE => 300 * 1024, OssClient::OSS_UPLOAD_ID => $uploadId,
+        ]);
+        self::assertSame(200, $result['info']['http_code']);
+        self::assertSame($data, $this->client->getObject($b, 'slice/into.bin'));
+        self::assertSame([], $this->openUploadsOf('slice/into.bin'));
+        try {
+            $this->client->multiuploadFile($b, 'slice/x.bin', $file, [OssClient::OSS_SEEK_TO => 700 * 1024 - 5,
+                OssClient::OSS_LENGTH => 10]);
+            self::fail('a range past the end was sent');
+        } catch (OssException $e) {
+            self::assertStringContainsString('lies outside', $e->getMessage());
+        }
+    }
+
     public function testLibossrsRefusesBeforeAnyRequest(): void
     {
         // 10001 parts of the smallest size: a sparse file, refused before InitiateMultipartUpload.

@@ -170,17 +170,17 @@ final class PrecheckTest extends UnitTestCase
                 'the ossrs.progress option must be callable as function (int $partNumber, int $bytesDone, '
                     . 'int $bytesTotal), stdClass given',
             ],
-            'multiuploadFile resuming an upload' => [
-                'multiuploadFile', ['bkt', 'a', $file, [OssClient::OSS_UPLOAD_ID => 'id']],
-                'the uploadId option is not supported by multiuploadFile in ossrs',
+            'multiuploadFile from past the end of the file' => [
+                'multiuploadFile', ['bkt', 'a', $file, [OssClient::OSS_SEEK_TO => 1 << 40]],
+                'the seekTo option (1099511627776) is past the end of the file',
             ],
-            'multiuploadFile from an offset' => [
-                'multiuploadFile', ['bkt', 'a', $file, [OssClient::OSS_SEEK_TO => 10]],
-                'the seekTo option is not supported by multiuploadFile in ossrs',
+            'multiuploadFile of a negative length' => [
+                'multiuploadFile', ['bkt', 'a', $file, [OssClient::OSS_LENGTH => -10]],
+                'the length option must be at least 0, -10 given',
             ],
-            'multiuploadFile of a range' => [
-                'multiuploadFile', ['bkt', 'a', $file, [OssClient::OSS_LENGTH => 10]],
-                'the length option is not supported by multiuploadFile in ossrs',
+            'multiuploadFile with an array as upload id' => [
+                'multiuploadFile', ['bkt', 'a', $file, [OssClient::OSS_UPLOAD_ID => ['id']]],
+                'the uploadId option must be',
             ],
             'multiuploadFile with a negative seekTo' => [
                 'multiuploadFile', ['bkt', 'a', $file, [OssClient::OSS_SEEK_TO => -1]],
