@@ -160,6 +160,15 @@ typedef struct oss_error oss_error;
 // one options object may be reused; it may be read by many threads at once but not changed meanwhile.
 typedef struct oss_options oss_options;
 
+// A signed PostObject form: the URL to post to and the fields that go before the file.
+//
+// Methods: `oss_post_form_new`, `oss_post_form_url`, `oss_post_form_json`, `oss_post_form_field_count`,
+// `oss_post_form_field_name`, `oss_post_form_field_value`, `oss_post_form_free`.
+//
+// Ownership: caller owns, free with `oss_post_form_free`; the strings it returns are valid until then. Thread
+// safety: read-only, any thread.
+typedef struct oss_post_form oss_post_form;
+
 // A successful answer: HTTP status, every response header, request id, ETag, raw body (for a callback upload,
 // the callback server's reply), plus what the operation parsed (upload id, parts).
 //
@@ -220,7 +229,9 @@ const char *oss_operations(void);
 // PutObjectTagging (the `Tagging` XML body), GetObjectTagging, DeleteObjectTagging, GetBucketLocation,
 // GetBucketMeta, UploadPartCopy (`partNumber`, `uploadId`, `x-oss-copy-source`, optionally
 // `x-oss-copy-source-range: bytes=first-last`), ListBuckets (`bucket` NULL or ""), CreateBucket (`x-oss-acl`, an optional
-// `CreateBucketConfiguration` body), DeleteBucket, GetBucketInfo, GetBucketStat, PutBucketAcl (`x-oss-acl`); on
+// `CreateBucketConfiguration` body), DeleteBucket, GetBucketInfo, GetBucketStat, PutBucketAcl (`x-oss-acl`),
+// PutBucketCors (the `CORSConfiguration` XML body), GetBucketCors, DeleteBucketCors, OptionsObject (a CORS
+// preflight: `Origin`, `Access-Control-Request-Method`, optionally `Access-Control-Request-Headers`); on
 // `bucket` and `object` (NULL or "" for bucket operations),
 // with the headers and query parameters of `options` (NULL for none) and the `body_len` bytes at `body` (NULL
 // with 0 for none, or `oss_options_set_body_file`; Content-MD5 is added where OSS requires it or
@@ -828,6 +839,58 @@ enum oss_result oss_options_set_callback(struct oss_options *options,
 // # Safety
 // `options` is NULL or options from this library not yet freed.
 void oss_options_free(struct oss_options *options);
+
+// Writes to `*form_out` the PostObject form that `spec` (a JSON object) describes for `bucket`, signed with
+// the client's credentials and signature version at `now` (Unix seconds; 0 for the current time):
+// `"key"` (the exact key) or `"key_prefix"` (the form's key is `prefix${filename}`), `"expires_in"` (seconds,
+// default 3600, at most 7 days), `"content_length_range": [min, max]`, `"content_type"`,
+// `"success_action_status"` (200, 201 or 204), `"success_action_redirect"`, `"callback"` (the callback JSON,
+// checked as for `oss_put_object_with_callback`), `"callback_var"` (`{"x:name": "value"}`, sent as form
+// fields), `"fields"` (more form fields, e.g. `x-oss-meta-*`), `"conditions"` (more policy conditions as OSS
+// writes them). Every field the form carries is pinned by a condition of the policy, so changing one makes OSS
+// refuse the upload. V1 forms carry `OSSAccessKeyId`, `policy`, `Signature`; V4 forms `policy`,
+// `x-oss-signature-version`, `x-oss-credential`, `x-oss-date`, `x-oss-signature`; with an STS token also
+// `x-oss-security-token`. The file must be the last field of the posted form. No I/O.
+//
+// Errors: `OSS_RESULT_NULL_PARAMETER`, `OSS_RESULT_INVALID_UTF8`, `OSS_RESULT_INVALID_ARGUMENT` (a spec that is
+// not valid JSON or has unknown keys, no key or both, a lifetime outside 1 s..7 days, a bad status or
+// condition, a reserved or malformed field), `OSS_RESULT_INVALID_BUCKET_NAME`, `OSS_RESULT_INVALID_OBJECT_NAME`,
+// `OSS_RESULT_INVALID_CALLBACK`, `OSS_RESULT_INVALID_HEADER`. Ownership: borrows inputs for the duration of the
+// call; `*form_out` — caller owns, free with `oss_post_form_free`. Thread safety: any thread.
+//
+// # Safety
+// Pointers are NULL or valid as documented.
+enum oss_result oss_post_form_new(const struct oss_client *client,
+                                  const char *bucket,
+                                  const char *spec,
+                                  uint64_t now,
+                                  struct oss_post_form **form_out,
+                                  struct oss_error **error_out);
+
+// The URL the form is posted to (the bucket's). Ownership: valid until `oss_post_form_free(form)`; NULL for NULL.
+const char *oss_post_form_url(const struct oss_post_form *form);
+
+// The whole form as JSON: `{"url", "fields": {name: value}, "field_order": [names], "policy": {the signed
+// policy}, "expiration": unix seconds}`. Ownership: valid until `oss_post_form_free(form)`; NULL for NULL.
+const char *oss_post_form_json(const struct oss_post_form *form);
+
+// Number of form fields (the file not included). Ownership: borrows for the duration of the call.
+size_t oss_post_form_field_count(const struct oss_post_form *form);
+
+// Name of field `index` (in the order the form must send them), or NULL past the end.
+// Ownership: valid until `oss_post_form_free(form)`.
+const char *oss_post_form_field_name(const struct oss_post_form *form,
+                                     size_t index);
+
+// Value of field `index`, or NULL past the end. Ownership: valid until `oss_post_form_free(form)`.
+const char *oss_post_form_field_value(const struct oss_post_form *form,
+                                      size_t index);
+
+// Frees a form. NULL is a no-op.
+//
+// # Safety
+// `form` is NULL or a form from `oss_post_form_new` not freed yet.
+void oss_post_form_free(struct oss_post_form *form);
 
 // Writes to `*url_out` a URL that allows `method` (`GET`, `PUT`, `HEAD`, `POST` or `DELETE`) on `bucket/object`
 // until `expires` (Unix seconds, in the future; with signature V4 at most 7 days ahead), signed with the

@@ -335,6 +335,27 @@ fn a_killed_upload_resumes_from_its_checkpoint_with_only_the_missing_parts() {
 }
 
 #[test]
+fn post_form_example_signs_a_form_a_page_can_post() {
+    let libs = lib_dir();
+    let tmp = common::temp_dir();
+    let emulator = Emulator::start(EmulatorConfig::default()).unwrap();
+    let exe = tmp.path().join("post_form");
+    let link = shared_link(&libs);
+    compile(&["examples/c/post_form.c"], &exe, &link.iter().map(String::as_str).collect::<Vec<_>>(), "cc", "-std=c99");
+    let mut env = client_env(&emulator);
+    env.push(("OSS_SIGNATURE_VERSION", "v4".into()));
+    env.push(("OSS_REGION", "cn-hangzhou".into()));
+    let out = run(&exe, &[], &env);
+    let field = |name: &str| out.lines().find_map(|l| l.strip_prefix(&format!("{name}="))).map(str::to_string);
+    assert_eq!(field("url"), Some(format!("{}/bkt/", emulator.endpoint())), "{out}");
+    assert_eq!(field("key").as_deref(), Some("uploads/${filename}"));
+    assert_eq!(field("x-oss-signature-version").as_deref(), Some("OSS4-HMAC-SHA256"));
+    assert_eq!(field("x:page").as_deref(), Some("example"));
+    assert!(field("x-oss-signature").is_some_and(|s| s.len() == 64), "{out}");
+    assert!(out.contains("bad spec: "), "{out}");
+}
+
+#[test]
 fn copy_list_presign_example_uses_the_generic_call() {
     let libs = lib_dir();
     let tmp = common::temp_dir();

@@ -141,7 +141,7 @@ pub fn authenticate(req: &SignedRequest<'_>, keys: &[Credential], region: &str, 
     }
 }
 
-fn lookup<'k>(keys: &'k [Credential], id: &str) -> Result<&'k Credential, OssError> {
+pub(crate) fn lookup<'k>(keys: &'k [Credential], id: &str) -> Result<&'k Credential, OssError> {
     keys.iter().find(|k| k.id == id).ok_or_else(|| {
         OssError::new(403, "InvalidAccessKeyId", "The OSS Access Key Id you provided does not exist in our records.")
             .with_extra("OSSAccessKeyId", id)
@@ -172,7 +172,7 @@ fn check_skew(request_time: i64, raw: &str, now: i64) -> Result<(), OssError> {
     Ok(())
 }
 
-fn mismatch(id: &str, provided: &str) -> OssError {
+pub(crate) fn mismatch(id: &str, provided: &str) -> OssError {
     OssError::new(
         403,
         "SignatureDoesNotMatch",

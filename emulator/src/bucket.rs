@@ -1,6 +1,6 @@
 //! Buckets: the registry (the configured buckets plus those created at run time, kept in `buckets.json` of the
 //! data dir) and the bucket operations CreateBucket, DeleteBucket, ListBuckets (`GET /`), GetBucketInfo,
-//! GetBucketStat, PutBucketAcl and GetBucketAcl.
+//! GetBucketStat, PutBucketAcl and GetBucketAcl (CORS rules are kept here too, see `cors`).
 //!
 //! As OSS: a bucket name is 3–63 characters of `a-z`, `0-9` and `-`, neither starting nor ending with `-`
 //! (`400 InvalidBucketName`); creating a bucket that exists is `409 BucketAlreadyExists`; deleting one that still
@@ -9,6 +9,7 @@
 //! `IA`, `Archive` or `ColdArchive`.
 
 use crate::acl::OWNER_ID;
+use crate::cors::Cors;
 use crate::error::OssError;
 use crate::http::Response;
 use crate::object::small_body;
@@ -37,6 +38,9 @@ pub struct Bucket {
     pub storage_class: String,
     /// Unix seconds.
     pub created: i64,
+    /// Its CORS rules, if any.
+    #[serde(default)]
+    pub cors: Option<Cors>,
 }
 
 /// Every bucket, by name (byte order, as ListBuckets lists them).
@@ -58,6 +62,7 @@ impl Buckets {
                 acl: "private".into(),
                 storage_class: "Standard".into(),
                 created: time::now_unix(),
+                cors: None,
             });
         }
         let buckets = Buckets { path, all: Mutex::new(all) };
@@ -87,7 +92,7 @@ impl Buckets {
     }
 
     /// Changes the bucket `name` with `f`; `NoSuchBucket` when it does not exist.
-    fn update(&self, name: &str, f: impl FnOnce(&mut Bucket)) -> Result<(), OssError> {
+    pub fn update(&self, name: &str, f: impl FnOnce(&mut Bucket)) -> Result<(), OssError> {
         let mut all = lock(&self.all);
         f(all.get_mut(name).ok_or_else(|| no_such_bucket(name))?);
         self.save(&all).map_err(|e| OssError::internal(format!("cannot record the bucket: {e}")))
@@ -152,7 +157,7 @@ pub fn create(oss: &Oss, req: &mut Request<'_>, ctx: &Ctx) -> Result<Response, O
     }
     let failed = |e: io::Error| OssError::internal(format!("cannot create the bucket: {e}"));
     oss.store.add_bucket(&ctx.bucket).map_err(failed)?;
-    all.insert(ctx.bucket.clone(), Bucket { acl, storage_class, created: time::now_unix() });
+    all.insert(ctx.bucket.clone(), Bucket { acl, storage_class, created: time::now_unix(), cors: None });
     oss.store.buckets.save(&all).map_err(failed)?;
     Ok(Response::empty(200).header("Location", format!("/{}", ctx.bucket)))
 }

@@ -19,7 +19,7 @@ use std::path::Path;
 
 /// Largest object (and part) a single request may upload: 5 GiB.
 pub const MAX_UPLOAD_BYTES: u64 = 5 * 1024 * 1024 * 1024;
-const DEFAULT_CONTENT_TYPE: &str = "application/octet-stream";
+pub const DEFAULT_CONTENT_TYPE: &str = "application/octet-stream";
 
 /// `(response-* query parameter, header it overrides)` on GetObject.
 const RESPONSE_OVERRIDES: &[(&str, &str)] = &[

@@ -17,7 +17,7 @@ use crate::object;
 use crate::server::{Exchange, Handler, Request};
 use crate::store::Store;
 use crate::time;
-use crate::{acl, append, bucket, copy, listing, symlink, tagging};
+use crate::{acl, append, bucket, copy, cors, listing, post_object, symlink, tagging};
 use crate::{Credential, Stats};
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
@@ -37,6 +37,7 @@ const HANDLED_SUB_RESOURCES: &[&str] = &[
     "append",
     "bucketInfo",
     "continuation-token",
+    "cors",
     "delete",
     "location",
     "objectMeta",
@@ -103,10 +104,15 @@ pub enum Operation {
     GetBucketStat,
     PutBucketAcl,
     UploadPartCopy,
+    PostObject,
+    PutBucketCors,
+    GetBucketCors,
+    DeleteBucketCors,
+    OptionsObject,
 }
 
 impl Operation {
-    pub const ALL: [Operation; 33] = [
+    pub const ALL: [Operation; 38] = [
         Operation::PutObject,
         Operation::GetObject,
         Operation::HeadObject,
@@ -140,6 +146,11 @@ impl Operation {
         Operation::GetBucketStat,
         Operation::PutBucketAcl,
         Operation::UploadPartCopy,
+        Operation::PostObject,
+        Operation::PutBucketCors,
+        Operation::GetBucketCors,
+        Operation::DeleteBucketCors,
+        Operation::OptionsObject,
     ];
 
     /// The OSS API name, e.g. `UploadPart`.
@@ -178,6 +189,11 @@ impl Operation {
             Operation::GetBucketStat => "GetBucketStat",
             Operation::PutBucketAcl => "PutBucketAcl",
             Operation::UploadPartCopy => "UploadPartCopy",
+            Operation::PostObject => "PostObject",
+            Operation::PutBucketCors => "PutBucketCors",
+            Operation::GetBucketCors => "GetBucketCors",
+            Operation::DeleteBucketCors => "DeleteBucketCors",
+            Operation::OptionsObject => "OptionsObject",
         }
     }
 
@@ -189,6 +205,9 @@ impl Operation {
     /// The operation a request names: its method, what it addresses (the service, a bucket or an object), which
     /// query parameters it carries and whether it names a copy source.
     fn of(method: &str, target: Target, has: impl Fn(&str) -> bool, copy: bool) -> Option<Operation> {
+        if method == "OPTIONS" && target != Target::Service {
+            return Some(Operation::OptionsObject);
+        }
         let bucket_level = match target {
             Target::Service if method == "GET" => return Some(Operation::ListBuckets),
             Target::Service => return None,
@@ -199,6 +218,9 @@ impl Operation {
             ("GET", true) if has("uploads") => Some(Operation::ListMultipartUploads),
             ("GET", true) if has("acl") => Some(Operation::GetBucketAcl),
             ("PUT", true) if has("acl") => Some(Operation::PutBucketAcl),
+            ("PUT", true) if has("cors") => Some(Operation::PutBucketCors),
+            ("GET", true) if has("cors") => Some(Operation::GetBucketCors),
+            ("DELETE", true) if has("cors") => Some(Operation::DeleteBucketCors),
             ("GET", true) if has("bucketInfo") => Some(Operation::GetBucketInfo),
             ("GET", true) if has("stat") => Some(Operation::GetBucketStat),
             ("GET", true) if has("location") => Some(Operation::GetBucketLocation),
@@ -206,6 +228,7 @@ impl Operation {
             ("GET", true) if has("list-type") => Some(Operation::ListObjectsV2),
             ("GET", true) => Some(Operation::ListObjects),
             ("POST", true) if has("delete") => Some(Operation::DeleteMultipleObjects),
+            ("POST", true) => Some(Operation::PostObject),
             ("PUT", true) => Some(Operation::CreateBucket),
             ("DELETE", true) => Some(Operation::DeleteBucket),
             (_, true) => None,
@@ -261,6 +284,7 @@ pub struct Oss {
 }
 
 /// What the operations know about the request being served.
+#[derive(Clone)]
 pub struct Ctx {
     pub request_id: String,
     /// Echoed in error XML as `<HostId>`.
@@ -394,18 +418,11 @@ impl Oss {
         if target != Target::Service && op != Some(Operation::CreateBucket) && !self.store.buckets.exists(&ctx.bucket) {
             return Err(crate::bucket::no_such_bucket(&ctx.bucket));
         }
-        auth::authenticate(
-            &SignedRequest {
-                method,
-                headers: &req.head.headers,
-                query: &ctx.query,
-                bucket: (!ctx.bucket.is_empty()).then_some(ctx.bucket.as_str()),
-                key: &ctx.key,
-            },
-            &self.settings.keys,
-            &self.settings.region,
-            time::now_unix(),
-        )?;
+        // A form carries its own signature (PostObject does not look at headers or the URL), and a browser's
+        // preflight is never signed.
+        if !matches!(op, Some(Operation::PostObject | Operation::OptionsObject)) {
+            self.authenticate(req, ctx)?;
+        }
         if let Some((name, _)) = ctx
             .query
             .iter()
@@ -418,6 +435,24 @@ impl Oss {
             ));
         }
         op.ok_or_else(OssError::method_not_allowed)
+    }
+
+    /// Checks the request's signature (header or query, V1 or V4).
+    fn authenticate(&self, req: &Request<'_>, ctx: &Ctx) -> Result<(), OssError> {
+        let method = req.head.method.as_str();
+        auth::authenticate(
+            &SignedRequest {
+                method,
+                headers: &req.head.headers,
+                query: &ctx.query,
+                bucket: (!ctx.bucket.is_empty()).then_some(ctx.bucket.as_str()),
+                key: &ctx.key,
+            },
+            &self.settings.keys,
+            &self.settings.region,
+            time::now_unix(),
+        )?;
+        Ok(())
     }
 
     /// Runs `op`.
@@ -464,6 +499,11 @@ impl Oss {
             Operation::GetBucketStat => bucket::stat(self, ctx),
             Operation::PutBucketAcl => bucket::put_acl(self, req, ctx),
             Operation::UploadPartCopy => multipart::upload_part_copy(self, req, ctx),
+            Operation::PostObject => post_object::post_object(self, req, ctx),
+            Operation::PutBucketCors => cors::put(self, req, ctx),
+            Operation::GetBucketCors => cors::get(self, ctx),
+            Operation::DeleteBucketCors => cors::delete(self, ctx),
+            Operation::OptionsObject => cors::preflight(self, req, ctx),
         };
         result.unwrap_or_else(|err| ctx.error_response(err))
     }
@@ -585,10 +625,14 @@ impl Handler for Oss {
             Some(resp) => resp,
             None => {
                 self.requests.fetch_add(1, Ordering::SeqCst);
-                match self.route(req, &mut ctx) {
+                let mut resp = match self.route(req, &mut ctx) {
                     Ok(op) => self.serve(op, req, &ctx),
                     Err(err) => ctx.error_response(err),
+                };
+                if !resp.headers.iter().any(|(n, _)| n.eq_ignore_ascii_case("access-control-allow-origin")) {
+                    resp.headers.extend(cors::answer_headers(self, &ctx.bucket, &req.head));
                 }
+                resp
             }
         };
         self.finish(&ctx, resp, head_only)

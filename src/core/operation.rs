@@ -225,6 +225,21 @@ pub(crate) const GET_BUCKET_STAT: Operation =
 /// PutBucketAcl (the ACL in `x-oss-acl`).
 pub(crate) const PUT_BUCKET_ACL: Operation =
     requires(sub(op("PutBucketAcl", "PUT", Target::Bucket), &[("acl", "")]), &[Required::Header("x-oss-acl")]);
+/// PutBucketCors (a `CORSConfiguration` XML body).
+pub(crate) const PUT_BUCKET_CORS: Operation = sub(op("PutBucketCors", "PUT", Target::Bucket), &[("cors", "")]);
+/// GetBucketCors (404 NoSuchCORSConfiguration without rules).
+pub(crate) const GET_BUCKET_CORS: Operation = lists(
+    sub(op("GetBucketCors", "GET", Target::Bucket), &[("cors", "")]),
+    "CORSConfiguration",
+    &["CORSRule", "AllowedOrigin", "AllowedMethod", "AllowedHeader", "ExposeHeader"],
+);
+/// DeleteBucketCors.
+pub(crate) const DELETE_BUCKET_CORS: Operation = sub(op("DeleteBucketCors", "DELETE", Target::Bucket), &[("cors", "")]);
+/// OptionsObject: a CORS preflight (`OPTIONS` with `Origin` and `Access-Control-Request-Method`).
+pub(crate) const OPTIONS_OBJECT: Operation = requires(
+    op("OptionsObject", "OPTIONS", Target::Object),
+    &[Required::Header("Origin"), Required::Header("Access-Control-Request-Method")],
+);
 
 /// Every operation of the table, for lookups by name.
 pub(crate) const OPERATIONS: &[&Operation] = &[
@@ -261,6 +276,10 @@ pub(crate) const OPERATIONS: &[&Operation] = &[
     &GET_BUCKET_INFO,
     &GET_BUCKET_STAT,
     &PUT_BUCKET_ACL,
+    &PUT_BUCKET_CORS,
+    &GET_BUCKET_CORS,
+    &DELETE_BUCKET_CORS,
+    &OPTIONS_OBJECT,
 ];
 
 impl std::fmt::Display for Required {

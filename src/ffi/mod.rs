@@ -31,6 +31,7 @@ pub mod multipart;
 pub mod object;
 pub mod options;
 mod panic;
+pub mod post_form;
 pub mod presign;
 pub mod put;
 pub mod response;

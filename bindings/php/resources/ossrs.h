@@ -48,6 +48,8 @@ typedef struct oss_error oss_error;
 
 typedef struct oss_options oss_options;
 
+typedef struct oss_post_form oss_post_form;
+
 typedef struct oss_response oss_response;
 
 typedef struct oss_part {
@@ -315,6 +317,27 @@ enum oss_result oss_options_set_callback(struct oss_options *options,
                                          struct oss_error **error_out);
 
 void oss_options_free(struct oss_options *options);
+
+enum oss_result oss_post_form_new(const struct oss_client *client,
+                                  const char *bucket,
+                                  const char *spec,
+                                  uint64_t now,
+                                  struct oss_post_form **form_out,
+                                  struct oss_error **error_out);
+
+const char *oss_post_form_url(const struct oss_post_form *form);
+
+const char *oss_post_form_json(const struct oss_post_form *form);
+
+size_t oss_post_form_field_count(const struct oss_post_form *form);
+
+const char *oss_post_form_field_name(const struct oss_post_form *form,
+                                     size_t index);
+
+const char *oss_post_form_field_value(const struct oss_post_form *form,
+                                      size_t index);
+
+void oss_post_form_free(struct oss_post_form *form);
 
 enum oss_result oss_presign_url(const struct oss_client *client,
                                 const char *method,

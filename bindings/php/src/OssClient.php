@@ -17,6 +17,7 @@ use OSS\Credentials\StaticCredentialsProvider;
 use OSS\Model\BucketInfo;
 use OSS\Model\BucketListInfo;
 use OSS\Model\BucketStat;
+use OSS\Model\CorsConfig;
 use OSS\Model\ListMultipartUploadInfo;
 use OSS\Model\ListPartsInfo;
 use OSS\Model\ObjectInfo;
@@ -1332,6 +1333,156 @@ class OssClient
         [$bucket, $options] = $this->precheckBucket($bucket, $options);
         $request = OptionsMapper::map($options, false, false);
         return BucketStat::fromResult($this->nativeClient($options)->call('GetBucketStat', $bucket, '', $request)[0]);
+    }
+
+    /**
+     * Sets the bucket's CORS rules (PutBucketCors), replacing any it had.
+     *
+     * @param string $bucket
+     * @param CorsConfig $corsConfig
+     * @param array|null $options
+     * @return array the result array, as putObject
+     * @throws OssException
+     */
+    public function putBucketCors($bucket, $corsConfig, $options = null)
+    {
+        [$bucket, $options] = $this->precheckBucket($bucket, $options);
+        if (!$corsConfig instanceof CorsConfig) {
+            throw new OssException('corsConfig must be a CorsConfig, ' . get_debug_type($corsConfig) . ' given');
+        }
+        $request = OptionsMapper::map($options, false, false);
+        $request->headers[] = [self::OSS_CONTENT_TYPE, 'application/xml'];
+        $body = $corsConfig->serializeToXml();
+        return $this->nativeClient($options)->call('PutBucketCors', $bucket, '', $request, $body)[1];
+    }
+
+    /**
+     * The bucket's CORS rules (GetBucketCors; OSS answers 404 NoSuchCORSConfiguration without any).
+     *
+     * @param string $bucket
+     * @param array|null $options
+     * @return CorsConfig
+     * @throws OssException
+     */
+    public function getBucketCors($bucket, $options = null)
+    {
+        [$bucket, $options] = $this->precheckBucket($bucket, $options);
+        $request = OptionsMapper::map($options, false, false);
+        return CorsConfig::fromResult($this->nativeClient($options)->call('GetBucketCors', $bucket, '', $request)[0]);
+    }
+
+    /**
+     * Removes the bucket's CORS rules (DeleteBucketCors).
+     *
+     * @param string $bucket
+     * @param array|null $options
+     * @return array the result array, as putObject
+     * @throws OssException
+     */
+    public function deleteBucketCors($bucket, $options = null)
+    {
+        [$bucket, $options] = $this->precheckBucket($bucket, $options);
+        $request = OptionsMapper::map($options, false, false);
+        return $this->nativeClient($options)->call('DeleteBucketCors', $bucket, '', $request)[1];
+    }
+
+    /**
+     * A CORS preflight for $object (OptionsObject): what OSS answers a browser asking whether $origin may send
+     * $request_method with $request_headers.
+     *
+     * @param string $bucket
+     * @param string $object
+     * @param string $origin
+     * @param string $request_method
+     * @param string $request_headers comma-separated header names ('' for none)
+     * @param array|null $options
+     * @return array the result array without 'body' (the access-control-* headers among them)
+     * @throws OssException 403 AccessForbidden when no rule allows it
+     */
+    public function optionsObject($bucket, $object, $origin, $request_method, $request_headers, $options = null)
+    {
+        [$bucket, $object, $options] = $this->precheckCommon($bucket, $object, $options);
+        $options[self::OSS_HEADERS][self::OSS_OPTIONS_ORIGIN] = $origin;
+        $options[self::OSS_HEADERS][self::OSS_OPTIONS_REQUEST_METHOD] = $request_method;
+        $options[self::OSS_HEADERS][self::OSS_OPTIONS_REQUEST_HEADERS] = $request_headers;
+        return $this->headers('OptionsObject', $bucket, $object, $options);
+    }
+
+    /**
+     * ossrs: the form a web page needs to upload a file straight to OSS (PostObject), signed here with this
+     * client's credentials and signature version so the browser never sees the secret. $options (see the README's
+     * "Browser uploads"): 'key' or 'key_prefix' (the page's key is then prefix + '${filename}'), 'expires_in'
+     * (seconds, default 3600, at most 7 days), 'content_length_range' => [min, max], 'content_type',
+     * 'success_action_status', 'success_action_redirect', OSS_CALLBACK (callback JSON, checked as for
+     * putObject) and OSS_CALLBACK_VAR (its x: variables as JSON), 'fields' (more fields), 'conditions'.
+     * Every field is pinned by the policy: changing one makes OSS refuse the upload.
+     *
+     * Returns the keys of Alibaba's documented app-server answer — V1: 'accessid', 'host', 'policy',
+     * 'signature', 'expire', 'dir', 'callback'; V4: 'host', 'policy', 'x_oss_signature_version',
+     * 'x_oss_credential', 'x_oss_date', 'signature', 'security_token', 'dir', 'expire', 'callback' — plus
+     * 'key' and 'fields' (every form field in order, the file to be appended last).
+     *
+     * @param string $bucket
+     * @param array $options
+     * @return array<string, mixed>
+     * @throws OssException before anything is signed, for anything OSS would refuse
+     */
+    public function generatePostObjectForm($bucket, $options)
+    {
+        [$bucket, $options] = $this->precheckBucket($bucket, $options);
+        $spec = [];
+        foreach (['key', 'key_prefix', 'expires_in', 'content_length_range', 'content_type', 'success_action_status',
+            'success_action_redirect', 'fields', 'conditions'] as $name) {
+            if (array_key_exists($name, $options)) {
+                $spec[$name] = $options[$name];
+            }
+        }
+        $unknown = array_diff(array_keys($options), array_keys($spec), [self::OSS_CALLBACK, self::OSS_CALLBACK_VAR]);
+        if ($unknown !== []) {
+            throw new OssException('unknown generatePostObjectForm option(s): ' . implode(', ', $unknown));
+        }
+        $callback = OptionsMapper::nonEmptyText($options, self::OSS_CALLBACK);
+        if ($callback !== null) {
+            $spec['callback'] = $callback;
+        }
+        $vars = OptionsMapper::nonEmptyText($options, self::OSS_CALLBACK_VAR);
+        if ($vars !== null) {
+            $decoded = json_decode($vars, true);
+            if (!is_array($decoded)) {
+                throw new OssException('the x-oss-callback-var option must be a JSON object');
+            }
+            $spec['callback_var'] = $decoded;
+        }
+        $json = json_encode((object) $spec, JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE);
+        if ($json === false) {
+            throw new OssException('the form options cannot be written as JSON: ' . json_last_error_msg());
+        }
+        $form = $this->nativeClient([])->postForm($bucket, $json);
+        $fields = $form['fields'];
+        $answer = [
+            'host' => $form['url'],
+            'policy' => $fields['policy'],
+            'dir' => $options['key_prefix'] ?? '',
+            'expire' => $form['expiration'],
+            'callback' => $fields['callback'] ?? '',
+            'key' => $fields['key'],
+        ];
+        if (isset($fields['x-oss-signature'])) {
+            $answer += [
+                'x_oss_signature_version' => $fields['x-oss-signature-version'],
+                'x_oss_credential' => $fields['x-oss-credential'],
+                'x_oss_date' => $fields['x-oss-date'],
+                'signature' => $fields['x-oss-signature'],
+                'security_token' => $fields['x-oss-security-token'] ?? '',
+            ];
+        } else {
+            $answer += ['accessid' => $fields['OSSAccessKeyId'], 'signature' => $fields['Signature']];
+            if (isset($fields['x-oss-security-token'])) {
+                $answer['security_token'] = $fields['x-oss-security-token'];
+            }
+        }
+        $answer['fields'] = $fields;
+        return $answer;
     }
 
     /**

@@ -7,6 +7,7 @@ mod download;
 mod generic;
 mod multipart;
 mod object;
+mod post_form;
 mod presign;
 mod put_object;
 mod upload_file;

@@ -1,6 +1,7 @@
 //! Request signing as pure functions: a request description, credentials and an injected clock go in,
 //! headers (Date, token, Authorization) come out. No I/O.
 
+pub mod post_policy;
 pub mod presign;
 pub mod v1;
 pub mod v4;
@@ -78,6 +79,12 @@ pub fn v4_datetime(t: SystemTime) -> String {
     let (days, rem) = (secs / 86_400, secs % 86_400);
     let (y, m, d) = civil_from_days(days as i64);
     format!("{y:04}{m:02}{d:02}T{:02}{:02}{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
+}
+
+/// `YYYY-MM-DDTHH:MM:SS.000Z` in UTC (a PostObject policy's expiration).
+pub fn iso8601(t: SystemTime) -> String {
+    let v4 = v4_datetime(t);
+    format!("{}-{}-{}T{}:{}:{}.000Z", &v4[..4], &v4[4..6], &v4[6..8], &v4[9..11], &v4[11..13], &v4[13..15])
 }
 
 /// Days since 1970-01-01 to a proleptic Gregorian (year, month, day).

@@ -146,8 +146,13 @@ pub fn canonical_resource(req: &SignableRequest<'_>) -> String {
 
 /// The Authorization header value for `string_to_sign`.
 pub fn authorization(creds: &Credentials, string_to_sign: &str) -> String {
+    format!("OSS {}:{}", creds.access_key_id, signature(creds, string_to_sign))
+}
+
+/// Base64 HMAC-SHA1 of `string_to_sign` with the access key secret.
+pub fn signature(creds: &Credentials, string_to_sign: &str) -> String {
     let mut mac =
         Hmac::<Sha1>::new_from_slice(creds.access_key_secret.expose().as_bytes()).expect("HMAC accepts any key length");
     mac.update(string_to_sign.as_bytes());
-    format!("OSS {}:{}", creds.access_key_id, B64.encode(mac.finalize().into_bytes()))
+    B64.encode(mac.finalize().into_bytes())
 }

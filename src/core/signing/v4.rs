@@ -53,13 +53,18 @@ pub fn scope_string(date: &str, scope: &Scope) -> String {
 
 /// The Authorization header value.
 pub fn authorization(creds: &Credentials, scope: &Scope, date: &str, string_to_sign: &str) -> String {
+    let signature = signature(creds, scope, date, string_to_sign);
+    format!("OSS4-HMAC-SHA256 Credential={}/{},Signature={signature}", creds.access_key_id, scope_string(date, scope))
+}
+
+/// Hex HMAC-SHA256 of `string_to_sign` with the signing key of `date` (`yyyymmdd`) and `scope`.
+pub fn signature(creds: &Credentials, scope: &Scope, date: &str, string_to_sign: &str) -> String {
     let secret = format!("aliyun_v4{}", creds.access_key_secret.expose());
     let k1 = hmac(secret.as_bytes(), date.as_bytes());
     let k2 = hmac(&k1, scope.region.as_bytes());
     let k3 = hmac(&k2, scope.product.as_bytes());
     let k4 = hmac(&k3, b"aliyun_v4_request");
-    let signature = hex(&hmac(&k4, string_to_sign.as_bytes()));
-    format!("OSS4-HMAC-SHA256 Credential={}/{},Signature={signature}", creds.access_key_id, scope_string(date, scope))
+    hex(&hmac(&k4, string_to_sign.as_bytes()))
 }
 
 fn hmac(key: &[u8], data: &[u8]) -> Vec<u8> {

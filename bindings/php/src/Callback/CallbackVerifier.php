@@ -81,6 +81,45 @@ final class CallbackVerifier
     }
 
     /**
+     * Checks one callback given as its parts, for servers without $_SERVER and php://input (Swoole, RoadRunner,
+     * Octane, PSR-7 requests): the method, the path and query as received and the headers (names in any case;
+     * a value may be a list, as PSR-7's getHeaders() gives them, whose first entry counts).
+     *
+     * @param string $method OSS POSTs callbacks; any other method is refused as MALFORMED
+     * @param string $path the request path, still percent-encoded; a '?query' here is split off when $query is ''
+     * @param string $query the raw query without '?'
+     * @param array<string, string|list<string>> $headers
+     * @param string $body the raw body
+     * @return string the verified body
+     * @throws CallbackVerificationException when the callback is not proven to come from OSS
+     * @throws OssException for a usage error
+     */
+    public function verifyMessage(string $method, string $path, string $query, array $headers, string $body): string
+    {
+        if (strtoupper($method) !== 'POST') {
+            throw new CallbackVerificationException(
+                'OSS sends callbacks with POST, not ' . $method,
+                CallbackVerificationException::MALFORMED
+            );
+        }
+        $mark = strpos($path, '?');
+        if ($mark !== false && $query === '') {
+            [$path, $query] = [substr($path, 0, $mark), substr($path, $mark + 1)];
+        }
+        $header = static function (string $name) use ($headers): string {
+            foreach ($headers as $key => $value) {
+                if (is_string($key) && strcasecmp($key, $name) === 0) {
+                    $value = is_array($value) ? ($value[0] ?? '') : $value;
+                    return is_string($value) ? $value : '';
+                }
+            }
+            return '';
+        };
+        $this->verify($path, $query, $body, $header('authorization'), $header('x-oss-pub-key-url'));
+        return $body;
+    }
+
+    /**
      * Checks the current request: REQUEST_URI, HTTP_AUTHORIZATION (or REDIRECT_HTTP_AUTHORIZATION, which Apache
      * sets after a rewrite) and HTTP_X_OSS_PUB_KEY_URL from $server, and the body from php://input.
      *

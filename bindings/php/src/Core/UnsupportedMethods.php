@@ -49,12 +49,6 @@ trait UnsupportedMethods
     }
 
     /** @throws OssException always: not supported by ossrs yet */
-    public function deleteBucketCors($bucket, $options = null)
-    {
-        throw UnsupportedMethod::exception(__FUNCTION__);
-    }
-
-    /** @throws OssException always: not supported by ossrs yet */
     public function deleteBucketEncryption($bucket, $options = null)
     {
         throw UnsupportedMethod::exception(__FUNCTION__);
@@ -122,12 +116,6 @@ trait UnsupportedMethods
 
     /** @throws OssException always: not supported by ossrs yet */
     public function getBucketCnameToken($bucket, $cname, $options = null)
-    {
-        throw UnsupportedMethod::exception(__FUNCTION__);
-    }
-
-    /** @throws OssException always: not supported by ossrs yet */
-    public function getBucketCors($bucket, $options = null)
     {
         throw UnsupportedMethod::exception(__FUNCTION__);
     }
@@ -241,12 +229,6 @@ trait UnsupportedMethods
     }
 
     /** @throws OssException always: not supported by ossrs yet */
-    public function optionsObject($bucket, $object, $origin, $request_method, $request_headers, $options = null)
-    {
-        throw UnsupportedMethod::exception(__FUNCTION__);
-    }
-
-    /** @throws OssException always: not supported by ossrs yet */
     public function postVodPlaylist($bucket, $channelName, $playlistName, $setTime)
     {
         throw UnsupportedMethod::exception(__FUNCTION__);
@@ -254,12 +236,6 @@ trait UnsupportedMethods
 
     /** @throws OssException always: not supported by ossrs yet */
     public function processObject($bucket, $object, $process, $options = null)
-    {
-        throw UnsupportedMethod::exception(__FUNCTION__);
-    }
-
-    /** @throws OssException always: not supported by ossrs yet */
-    public function putBucketCors($bucket, $corsConfig, $options = null)
     {
         throw UnsupportedMethod::exception(__FUNCTION__);
     }

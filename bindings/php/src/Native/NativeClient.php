@@ -464,6 +464,36 @@ final class NativeClient
     }
 
     /**
+     * A signed PostObject form (`oss_post_form_new`, then `oss_post_form_json`): no I/O.
+     *
+     * @return array{url: string, fields: array<string, string>, expiration: int, policy: array<string, mixed>}
+     * @throws OssException
+     */
+    public function postForm(string $bucket, string $spec): array
+    {
+        $this->checkText(['bucket name' => $bucket, 'form spec' => $spec]);
+        $ffi = $this->ffi;
+        $out = $ffi->new('oss_post_form*');
+        $error = $ffi->new('oss_error*');
+        try {
+            $result = $ffi->oss_post_form_new($this->handle, $bucket, $spec, 0, FFI::addr($out), FFI::addr($error));
+            NativeError::check($ffi, $result, $error);
+            $form = json_decode((string) $ffi->oss_post_form_json($out), true, 64, JSON_THROW_ON_ERROR);
+        } finally {
+            if (!FFI::isNull($out)) {
+                $ffi->oss_post_form_free($out);
+            }
+        }
+        // The field order is kept: the file must follow them, and PHP's array keeps insertion order.
+        $fields = [];
+        foreach ($form['field_order'] as $name) {
+            $fields[$name] = $form['fields'][$name];
+        }
+        return ['url' => $form['url'], 'fields' => $fields, 'expiration' => $form['expiration'],
+            'policy' => $form['policy']];
+    }
+
+    /**
      * A presigned URL (`oss_presign_url`): no I/O.
      *
      * @throws OssException

@@ -175,6 +175,37 @@ final class CallbackVerifierTest extends TestCase
         self::assertSame($body, $verifier->verifyRequest($server, $body), 'Apache after a rewrite');
     }
 
+    /** The explicit form (Swoole, RoadRunner, Octane, PSR-7): method, path, query, headers and body as given. */
+    public function testVerifyMessageTakesTheRequestAsParts(): void
+    {
+        $received = $this->realCallback('/parts/cb.php?a=1', 'cb/parts.txt');
+        $verifier = new CallbackVerifier([CallbackVerifier::ALLOWED_KEY_URL_PREFIXES => ['http://127.0.0.1:']]);
+        $psr7 = [];
+        foreach ($received['headers'] as $name => $value) {
+            $psr7[strtoupper($name)] = [$value];
+        }
+        $body = $verifier->verifyMessage('POST', $received['path'], $received['query'], $psr7, $received['body']);
+        self::assertSame($received['body'], $body);
+        $together = $received['path'] . '?' . $received['query'];
+        self::assertSame($body, $verifier->verifyMessage('post', $together, '', $received['headers'], $body));
+        foreach ([
+            'another body' => ['POST', $received['path'], $received['query'], $psr7, $body . '&x=1'],
+            'another query' => ['POST', $received['path'], 'a=2', $psr7, $body],
+            'no headers' => ['POST', $received['path'], $received['query'], [], $body],
+            'a GET' => ['GET', $received['path'], $received['query'], $psr7, $body],
+        ] as $case => $args) {
+            try {
+                $verifier->verifyMessage(...$args);
+                self::fail($case . ' was accepted');
+            } catch (CallbackVerificationException $e) {
+                $expected = $case === 'another body' || $case === 'another query'
+                    ? CallbackVerificationException::SIGNATURE_INVALID
+                    : CallbackVerificationException::MALFORMED;
+                self::assertSame($expected, $e->getCode(), $case . ': ' . $e->getMessage());
+            }
+        }
+    }
+
     public function testAForeignKeyUrlIsRefusedWithoutConnecting(): void
     {
         $received = $this->realCallback('/foreign', 'verify/foreign.txt');

@@ -86,10 +86,10 @@ final class MethodListTest extends UnitTestCase
     {
         $client = new OssClient('id', 'secret', 'http://127.0.0.1:9');
         try {
-            $client->putBucketCors('bkt', null);
+            $client->putBucketLifecycle('bkt', null);
             self::fail('no exception');
         } catch (OssException $e) {
-            self::assertStringStartsWith('OssClient::putBucketCors() is not supported by ossrs yet', $e->getMessage());
+            self::assertStringStartsWith('OssClient::putBucketLifecycle() is not supported by ossrs yet', $e->getMessage());
             self::assertSame('', $e->getHTTPStatus());
         }
     }
