@@ -1,11 +1,16 @@
 # The two commands a newcomer needs: `make demo` and `make test`.
-.PHONY: demo test headers bench install memcheck fuzz
+.PHONY: demo demo-web test headers bench install memcheck fuzz
 
 demo:
 	scripts/demo.sh
 
 test:
 	scripts/test.sh
+
+# The browser example (php-example/direct-upload): a page that uploads straight to the emulator with a signed
+# PostObject form and an upload callback. Prints the page's URL and serves until Ctrl-C.
+demo-web:
+	cargo build --workspace --quiet && scripts/setup.sh && php-example/direct-upload/run.sh
 
 # Regenerates include/ossrs.h and bindings/php/resources/ossrs.h from the Rust sources.
 headers:

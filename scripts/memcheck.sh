@@ -53,7 +53,7 @@ head -c 350000 /dev/urandom >"$work/data.bin"
 # The C sources, built as tests/c_api.rs builds them (C99, all warnings as errors), plus debug info.
 cflags=(-std=c99 -Wall -Wextra -Werror -pedantic -g -Iinclude)
 link=(-L"$lib" -lossrs -Wl,-rpath,"$lib" -lpthread)
-programs=(put_callback multipart_callback upload_file errors verify_object threads)
+programs=(put_callback multipart_callback upload_file errors verify_object post_form threads)
 source_of() { if [ "$1" = threads ]; then echo tests/c/threads.c; else echo "examples/c/$1.c"; fi; }
 mkdir -p "$work/asan" "$work/plain"
 for p in "${programs[@]}"; do
@@ -144,6 +144,7 @@ flows() {
     "${wrap[@]}" "$dir/upload_file" "$work/data.bin"
   run "$mode errors" "stored ETag" "${wrap[@]}" "$dir/errors"
   run "$mode verify_object" ": match" "${wrap[@]}" "$dir/verify_object" "$mode/upload_file.bin" "$work/data.bin"
+  run "$mode post_form" "bad spec: " "${wrap[@]}" "$dir/post_form"
   run "$mode threads" " 0 failures" "${wrap[@]}" "$dir/threads"
 }
 

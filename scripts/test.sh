@@ -13,6 +13,7 @@ if [ -x bindings/php/run-tests.sh ]; then
   echo "== PHP tests"
   OSSRS_SKIP_BUILD=1 bindings/php/run-tests.sh  # built above; a plain `cargo build --workspace` would re-resolve features and rebuild
 fi
+echo "== browser test (chromium, headless, through the direct-upload example)" && python3 tests/browser/run.py
 echo "== FPM load test (nginx + php-fpm8.2, 20,000 requests, emulator faults)" && python3 tests/fpm/run.py
 scripts/secret-scan.sh  # every error text the Rust and PHP tests saw, searched for the test secrets and tokens
 echo "== install test (make install into a temporary prefix, build with pkg-config alone)"
