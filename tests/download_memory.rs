@@ -10,15 +10,6 @@ use std::io::Write;
 use common::Client;
 use oss_emulator::{Emulator, EmulatorConfig};
 
-fn peak_rss_kib(reset: bool) -> u64 {
-    if reset {
-        std::fs::write("/proc/self/clear_refs", "5").expect("reset the peak RSS");
-    }
-    let status = std::fs::read_to_string("/proc/self/status").unwrap();
-    let line = status.lines().find(|l| l.starts_with("VmHWM:")).unwrap();
-    line.split_whitespace().nth(1).unwrap().parse().unwrap()
-}
-
 #[test]
 fn downloads_stay_within_a_few_buffers() {
     let size = std::env::var("OSSRS_STREAM_MIB").ok().and_then(|v| v.parse::<usize>().ok()).unwrap_or(256) << 20;
@@ -35,7 +26,7 @@ fn downloads_stay_within_a_few_buffers() {
     }
     client.put_file("bkt", "mem/big.bin", source.to_str().unwrap(), None, None, None).unwrap();
 
-    let before = peak_rss_kib(true);
+    let before = common::peak_rss_kib(true);
     let mut total = 0usize;
     client
         .get_to_sink("bkt", "mem/big.bin", None, &mut |piece| {
@@ -43,13 +34,13 @@ fn downloads_stay_within_a_few_buffers() {
             true
         })
         .unwrap();
-    let sink_growth = (peak_rss_kib(false) - before) / 1024;
+    let sink_growth = (common::peak_rss_kib(false) - before) / 1024;
     assert_eq!(total, size);
 
-    let before = peak_rss_kib(true);
+    let before = common::peak_rss_kib(true);
     let target = dir.path().join("copy.bin");
     client.get_to_file("bkt", "mem/big.bin", &target, None).unwrap();
-    let file_growth = (peak_rss_kib(false) - before) / 1024;
+    let file_growth = (common::peak_rss_kib(false) - before) / 1024;
     assert_eq!(std::fs::metadata(&target).unwrap().len(), size as u64);
     println!("download of {} MiB: peak RSS growth {sink_growth} MiB (sink), {file_growth} MiB (file)", size >> 20);
     assert!(sink_growth < 32 && file_growth < 32, "sink {sink_growth} MiB, file {file_growth} MiB");

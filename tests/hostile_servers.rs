@@ -41,15 +41,6 @@ impl Op {
 }
 
 /// Peak RSS of this process in KiB, after resetting it when `reset` (Linux `clear_refs` 5).
-fn peak_rss_kib(reset: bool) -> u64 {
-    if reset {
-        std::fs::write("/proc/self/clear_refs", "5").expect("reset the peak RSS");
-    }
-    let status = std::fs::read_to_string("/proc/self/status").unwrap();
-    let line = status.lines().find(|l| l.starts_with("VmHWM:")).unwrap();
-    line.split_whitespace().nth(1).unwrap().parse().unwrap()
-}
-
 struct Setup {
     emulator: Emulator,
     client: Client,
@@ -144,11 +135,11 @@ fn hostile_answers_end_in_clean_errors_within_the_deadline_and_bounded_memory() 
     let mut failures = Vec::new();
     let mut worst = (Duration::ZERO, 0u64);
     for (n, (op, what, fault, expected)) in cases.iter().enumerate() {
-        let before = peak_rss_kib(true);
+        let before = common::peak_rss_kib(true);
         let started = Instant::now();
         let outcome = setup.run(*op, FaultRule::new(*fault), n);
         let took = started.elapsed();
-        let grew_mib = peak_rss_kib(false).saturating_sub(before) / 1024;
+        let grew_mib = common::peak_rss_kib(false).saturating_sub(before) / 1024;
         worst = (worst.0.max(took), worst.1.max(grew_mib));
         let case = format!("{op:?} / {what}");
         match outcome {

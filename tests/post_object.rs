@@ -9,7 +9,7 @@ use std::ffi::CStr;
 use std::ptr;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use common::{c, exchange, Client, Options, KEY_ID, KEY_SECRET};
+use common::{c, exchange, Client, Options};
 use oss_emulator::{Credential, Emulator, EmulatorConfig};
 use ossrs::ffi::oss_result;
 use ossrs::ffi::post_form::*;
@@ -72,14 +72,6 @@ fn with(fields: &[(String, String)], name: &str, value: &str) -> Vec<(String, St
     fields.iter().map(|(n, v)| (n.clone(), if n == name { value.to_string() } else { v.clone() })).collect()
 }
 
-fn clients(emulator: &Emulator) -> Vec<(&'static str, Client)> {
-    let e = emulator.endpoint();
-    let base = [("endpoint", e.as_str()), ("access_key_id", KEY_ID), ("access_key_secret", KEY_SECRET)];
-    let mut v4 = base.to_vec();
-    v4.extend([("signature_version", "v4"), ("region", "cn-hangzhou")]);
-    vec![("v1", Client::build(&base).unwrap()), ("v4", Client::build(&v4).unwrap())]
-}
-
 fn code(body: &str) -> &str {
     body.split("<Code>").nth(1).and_then(|s| s.split("</Code>").next()).unwrap_or("")
 }
@@ -89,7 +81,7 @@ fn v1_and_v4_forms_upload_with_their_callback() {
     let receiver = common::local_receiver();
     let emulator = Emulator::start(EmulatorConfig::default()).unwrap();
     let data: Vec<u8> = (0..70_000u32).map(|i| (i * 7 % 256) as u8).collect();
-    for (version, client) in clients(&emulator) {
+    for (version, client) in common::v1_and_v4_clients(&emulator) {
         let cb = format!(
             "{{\"callbackUrl\":\"{}\",\"callbackBody\":\"object=${{object}}&size=${{size}}&who=${{x:who}}\"}}",
             receiver.url()
@@ -126,7 +118,7 @@ fn v1_and_v4_forms_upload_with_their_callback() {
 #[test]
 fn tampering_expiry_and_conditions_are_refused() {
     let emulator = Emulator::start(EmulatorConfig::default()).unwrap();
-    for (version, client) in clients(&emulator) {
+    for (version, client) in common::v1_and_v4_clients(&emulator) {
         let spec = serde_json::json!({
             "key_prefix": "only/",
             "content_length_range": [2, 10],

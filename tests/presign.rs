@@ -6,7 +6,7 @@ mod common;
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use common::{exchange, Client, Options, KEY_ID, KEY_SECRET};
+use common::{exchange, Client, Options};
 use oss_emulator::{Credential, Emulator, EmulatorConfig};
 use ossrs::ffi::oss_result;
 
@@ -20,18 +20,10 @@ fn fetch(method: &str, url: &str, headers: &[(&str, &str)], body: &[u8]) -> (u16
     (status, body)
 }
 
-fn clients(emulator: &Emulator) -> Vec<(&'static str, Client)> {
-    let e = emulator.endpoint();
-    let base = [("endpoint", e.as_str()), ("access_key_id", KEY_ID), ("access_key_secret", KEY_SECRET)];
-    let mut v4 = base.to_vec();
-    v4.extend([("signature_version", "v4"), ("region", "cn-hangzhou")]);
-    vec![("v1", Client::build(&base).unwrap()), ("v4", Client::build(&v4).unwrap())]
-}
-
 #[test]
 fn presigned_get_and_put_work_until_they_expire() {
     let emulator = Emulator::start(EmulatorConfig::default()).unwrap();
-    for (version, client) in clients(&emulator) {
+    for (version, client) in common::v1_and_v4_clients(&emulator) {
         let key = format!("presign/{version}/a b+c.txt");
         client.put("bkt", &key, b"presigned bytes", None, None, None).unwrap();
         let url = client.presign("GET", "bkt", &key, now() + 60, None, None, None).unwrap();
@@ -64,7 +56,7 @@ fn presigned_get_and_put_work_until_they_expire() {
 #[test]
 fn expired_urls_are_refused_and_the_past_is_not_signed() {
     let emulator = Emulator::start(EmulatorConfig::default()).unwrap();
-    for (version, client) in clients(&emulator) {
+    for (version, client) in common::v1_and_v4_clients(&emulator) {
         client.put("bkt", "presign/expiring", b"x", None, None, None).unwrap();
         let url = client.presign("GET", "bkt", "presign/expiring", now() + 1, None, None, None).unwrap();
         std::thread::sleep(std::time::Duration::from_millis(2100));
@@ -74,7 +66,7 @@ fn expired_urls_are_refused_and_the_past_is_not_signed() {
         let e = client.presign("GET", "bkt", "presign/expiring", now() - 1, None, None, None).unwrap_err();
         assert_eq!(e.result, oss_result::InvalidArgument, "{version}");
     }
-    let (_, v4) = clients(&emulator).pop().unwrap();
+    let (_, v4) = common::v1_and_v4_clients(&emulator).pop().unwrap();
     let e = v4.presign("GET", "bkt", "k", now() + 8 * 86_400, None, None, None).unwrap_err();
     assert!(e.message.contains("7 days"), "{}", e.message);
     let e = v4.presign("PATCH", "bkt", "k", now() + 60, None, None, None).unwrap_err();

@@ -742,3 +742,22 @@ pub fn exchange(
         .collect();
     (status, headers, body.to_string())
 }
+
+/// This process's peak RSS in KiB (`VmHWM`), first reset to the current RSS when `reset`.
+pub fn peak_rss_kib(reset: bool) -> u64 {
+    if reset {
+        std::fs::write("/proc/self/clear_refs", "5").expect("reset the peak RSS");
+    }
+    let status = std::fs::read_to_string("/proc/self/status").unwrap();
+    let line = status.lines().find(|l| l.starts_with("VmHWM:")).unwrap();
+    line.split_whitespace().nth(1).unwrap().parse().unwrap()
+}
+
+/// A V1 and a V4 client of `emulator`, with the test key.
+pub fn v1_and_v4_clients(emulator: &oss_emulator::Emulator) -> Vec<(&'static str, Client)> {
+    let e = emulator.endpoint();
+    let base = [("endpoint", e.as_str()), ("access_key_id", KEY_ID), ("access_key_secret", KEY_SECRET)];
+    let mut v4 = base.to_vec();
+    v4.extend([("signature_version", "v4"), ("region", "cn-hangzhou")]);
+    vec![("v1", Client::build(&base).unwrap()), ("v4", Client::build(&v4).unwrap())]
+}

@@ -26,9 +26,6 @@ use FFI\CData;
  */
 final class ProgressCallback
 {
-    /** The `struct { oss_progress_fn fn; }` that holds the trampoline's address. */
-    private static ?CData $holder = null;
-    private static ?CData $pointer = null;
     private static ?TrampolineFrames $frames = null;
 
     private function __construct()
@@ -38,15 +35,11 @@ final class ProgressCallback
     /** The function pointer to pass as `progress`: the same one for every call. */
     public static function pointer(FFI $ffi): CData
     {
-        if (self::$pointer === null) {
-            $holder = $ffi->new('struct { oss_progress_fn fn; }');
-            $holder->fn = static function ($userdata, $partNumber, $bytesDone, $bytesTotal): int {
-                return self::dispatch((int) $partNumber, (int) $bytesDone, (int) $bytesTotal);
-            };
-            self::$holder = $holder;
-            self::$pointer = $holder->fn;
-        }
-        return self::$pointer;
+        return self::frames()->pointer(
+            $ffi,
+            'oss_progress_fn',
+            static fn ($userdata, $partNumber, $bytesDone, $bytesTotal): int => self::dispatch((int) $partNumber, (int) $bytesDone, (int) $bytesTotal)
+        );
     }
 
     /** The callables the trampoline dispatches to. */

@@ -19,8 +19,6 @@ final class ReadCallback
     /** The most read from the stream per call: libossrs asks for at most its buffer anyway. */
     private const MAX_READ = 1 << 20;
 
-    private static ?CData $holder = null;
-    private static ?CData $pointer = null;
     private static ?TrampolineFrames $frames = null;
 
     private function __construct()
@@ -30,15 +28,11 @@ final class ReadCallback
     /** The process's `oss_read_fn`. */
     public static function pointer(FFI $ffi): CData
     {
-        if (self::$pointer === null) {
-            $holder = $ffi->new('struct { oss_read_fn fn; }');
-            $holder->fn = static function ($userdata, $buf, $cap): int {
-                return self::frames()->produce($buf, (int) $cap);
-            };
-            self::$holder = $holder;
-            self::$pointer = $holder->fn;
-        }
-        return self::$pointer;
+        return self::frames()->pointer(
+            $ffi,
+            'oss_read_fn',
+            static fn ($userdata, $buf, $cap): int => self::frames()->produce($buf, (int) $cap)
+        );
     }
 
     /** The readers the trampoline dispatches to. */

@@ -4,6 +4,9 @@ declare(strict_types=1);
 
 namespace OSS\Native;
 
+use FFI;
+use FFI\CData;
+
 /**
  * The stack of PHP callables one FFI trampoline dispatches to (see ProgressCallback for why there is one
  * trampoline per kind and process). Each native call that takes the trampoline pushes its callable (enter()) and
@@ -16,10 +19,28 @@ final class TrampolineFrames
     /** @var list<array{0: callable, 1: ?\Throwable}> */
     private array $frames = [];
     private string $kind;
+    /** The `struct { <type> fn; }` holding the one trampoline, and its function pointer. */
+    private ?CData $holder = null;
+    private ?CData $pointer = null;
 
     public function __construct(string $kind)
     {
         $this->kind = $kind;
+    }
+
+    /**
+     * The one trampoline of this kind: a C function pointer of type $type (`oss_progress_fn`, …) made from
+     * $trampoline the first time, the same pointer afterwards ($trampoline is then not used).
+     */
+    public function pointer(FFI $ffi, string $type, \Closure $trampoline): CData
+    {
+        if ($this->pointer === null) {
+            $holder = $ffi->new('struct { ' . $type . ' fn; }');
+            $holder->fn = $trampoline;
+            $this->holder = $holder;
+            $this->pointer = $holder->fn;
+        }
+        return $this->pointer;
     }
 
     /** @return int the frame to pass to leave() */

@@ -15,8 +15,6 @@ use OSS\Core\OssException;
  */
 final class WriteCallback
 {
-    private static ?CData $holder = null;
-    private static ?CData $pointer = null;
     private static ?TrampolineFrames $frames = null;
 
     private function __construct()
@@ -26,15 +24,11 @@ final class WriteCallback
     /** The process's `oss_write_fn`. */
     public static function pointer(FFI $ffi): CData
     {
-        if (self::$pointer === null) {
-            $holder = $ffi->new('struct { oss_write_fn fn; }');
-            $holder->fn = static function ($userdata, $data, $len): int {
-                return self::frames()->dispatch(FFI::string($data, (int) $len));
-            };
-            self::$holder = $holder;
-            self::$pointer = $holder->fn;
-        }
-        return self::$pointer;
+        return self::frames()->pointer(
+            $ffi,
+            'oss_write_fn',
+            static fn ($userdata, $data, $len): int => self::frames()->dispatch(FFI::string($data, (int) $len))
+        );
     }
 
     /** The writers the trampoline dispatches to. */
