@@ -97,7 +97,7 @@ fn invalid(message: impl Into<String>) -> Error {
 }
 
 impl Client {
-    /// The PostObject form of `spec` (JSON, see [`PostFormSpec`]) for `bucket`, signed at `now`. Everything is
+    /// The PostObject form of `spec` (JSON, see `PostFormSpec`) for `bucket`, signed at `now`. Everything is
     /// checked before anything is signed: the bucket and key, the lifetime, the callback, the fields and the
     /// shape of each condition.
     pub fn post_form(&self, bucket: &str, spec: &str, now: SystemTime) -> Result<PostForm> {
