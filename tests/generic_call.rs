@@ -224,6 +224,29 @@ fn operations_refuse_requests_without_what_they_need() {
 }
 
 #[test]
+fn archived_objects_are_read_after_a_restore() {
+    let (_emulator, client) = setup();
+    let archive = Options::new().header("x-oss-storage-class", "Archive");
+    client.put("bkt", "cold.txt", b"frozen", None, None, Some(&archive)).unwrap();
+    let e = client.get("bkt", "cold.txt").unwrap_err();
+    assert_eq!((e.http_status, e.code.as_str()), (403, "InvalidObjectState"));
+    assert_eq!(client.head("bkt", "cold.txt").unwrap().header("x-oss-storage-class"), Some("Archive"));
+    let days = "<RestoreRequest><Days>2</Days></RestoreRequest>";
+    assert_eq!(client.call("RestoreObject", "bkt", "cold.txt", None, days.as_bytes()).unwrap().status, 202);
+    let again = client.call("RestoreObject", "bkt", "cold.txt", None, b"").unwrap_err();
+    assert_eq!((again.http_status, again.code.as_str()), (409, "RestoreAlreadyInProgress"));
+    assert_eq!(client.head("bkt", "cold.txt").unwrap().header("x-oss-restore"), Some("ongoing-request=\"true\""));
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    assert_eq!(client.get("bkt", "cold.txt").unwrap().body, b"frozen");
+    let restored = client.head("bkt", "cold.txt").unwrap();
+    assert!(restored.header("x-oss-restore").unwrap().starts_with("ongoing-request=\"false\", expiry-date="));
+    assert_eq!(client.call("RestoreObject", "bkt", "cold.txt", None, b"").unwrap().status, 200);
+    client.put("bkt", "warm.txt", b"warm", None, None, None).unwrap();
+    let e = client.call("RestoreObject", "bkt", "warm.txt", None, b"").unwrap_err();
+    assert_eq!((e.http_status, e.code.as_str()), (400, "OperationNotSupported"));
+}
+
+#[test]
 fn the_generic_call_checks_before_any_request() {
     let (emulator, client) = setup();
     let before = emulator.stats().requests;

@@ -78,6 +78,8 @@ pub fn append(oss: &Oss, req: &mut Request<'_>, ctx: &Ctx) -> Result<Response, O
         acl: previous.map_or_else(|| "default".into(), |m| m.acl),
         symlink_target: None,
         tags: Vec::new(),
+        storage_class: "Standard".into(),
+        restore: None,
     };
     if let Err(e) = oss.store.commit(&ctx.bucket, &temp, meta.clone()) {
         let _ = fs::remove_file(&temp);

@@ -75,6 +75,7 @@ mod multipart;
 mod object;
 mod post_object;
 mod receiver;
+mod restore;
 mod server;
 mod service;
 mod store;

@@ -384,6 +384,8 @@ pub fn complete(oss: &Oss, req: &mut Request<'_>, ctx: &Ctx) -> Result<Response,
         acl: "default".into(),
         symlink_target: None,
         tags: Vec::new(),
+        storage_class: "Standard".into(),
+        restore: None,
     };
     let committed = oss.store.commit(&ctx.bucket, &temp, meta.clone());
     oss.uploads.discard(&id);

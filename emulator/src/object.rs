@@ -126,6 +126,19 @@ pub fn user_meta(head: &RequestHead) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The storage classes an upload may ask for with `x-oss-storage-class`.
+const STORAGE_CLASSES: &[&str] = &["Standard", "IA", "Archive", "ColdArchive", "DeepColdArchive"];
+
+/// The `x-oss-storage-class` of an upload, checked (`Standard` when absent).
+pub fn storage_class(head: &RequestHead) -> Result<String, OssError> {
+    match head.header("x-oss-storage-class") {
+        None => Ok("Standard".into()),
+        Some(c) if STORAGE_CLASSES.contains(&c) => Ok(c.to_string()),
+        Some(c) => Err(OssError::invalid_argument(format!("The storage class {c} is not valid."))
+            .with_extra("ArgumentName", "x-oss-storage-class")),
+    }
+}
+
 /// The stored Content-Type of a new object.
 pub fn content_type(head: &RequestHead) -> String {
     head.header("content-type").filter(|v| !v.is_empty()).unwrap_or(DEFAULT_CONTENT_TYPE).to_string()
@@ -160,6 +173,8 @@ pub fn put(oss: &Oss, req: &mut Request<'_>, ctx: &Ctx) -> Result<Response, OssE
         acl: crate::acl::requested(&req.head)?.unwrap_or("default").to_string(),
         symlink_target: None,
         tags: Vec::new(),
+        storage_class: storage_class(&req.head)?,
+        restore: None,
     };
     if let Err(e) = oss.store.commit(&ctx.bucket, &temp, meta.clone()) {
         let _ = fs::remove_file(&temp);
@@ -280,8 +295,14 @@ pub fn get(oss: &Oss, req: &mut Request<'_>, ctx: &Ctx) -> Result<Response, OssE
         ("Last-Modified".to_string(), time::http_date(meta.last_modified)),
         ("Accept-Ranges".to_string(), "bytes".to_string()),
         ("x-oss-object-type".to_string(), object_type),
-        ("x-oss-storage-class".to_string(), "Standard".to_string()),
+        ("x-oss-storage-class".to_string(), meta.storage_class.clone()),
     ];
+    if let Some(restore) = crate::restore::header(&meta) {
+        headers.push(("x-oss-restore".to_string(), restore));
+    }
+    if req.head.method == "GET" {
+        crate::restore::check_readable(&meta)?;
+    }
     if let (Some(md5), None) = (&meta.content_md5, range) {
         headers.push(("Content-MD5".to_string(), md5.clone()));
     }

@@ -141,6 +141,8 @@ fn store(
         acl: form.get("x-oss-object-acl").unwrap_or("default").to_string(),
         symlink_target: None,
         tags: Vec::new(),
+        storage_class: "Standard".into(),
+        restore: None,
     };
     oss.store
         .commit(&ctx.bucket, temp, meta.clone())

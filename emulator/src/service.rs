@@ -17,7 +17,7 @@ use crate::object;
 use crate::server::{Exchange, Handler, Request};
 use crate::store::Store;
 use crate::time;
-use crate::{acl, append, bucket, copy, cors, listing, post_object, symlink, tagging};
+use crate::{acl, append, bucket, copy, cors, listing, post_object, restore, symlink, tagging};
 use crate::{Credential, Stats};
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
@@ -42,6 +42,7 @@ const HANDLED_SUB_RESOURCES: &[&str] = &[
     "location",
     "objectMeta",
     "position",
+    "restore",
     "stat",
     "symlink",
     "tagging",
@@ -109,10 +110,11 @@ pub enum Operation {
     GetBucketCors,
     DeleteBucketCors,
     OptionsObject,
+    RestoreObject,
 }
 
 impl Operation {
-    pub const ALL: [Operation; 38] = [
+    pub const ALL: [Operation; 39] = [
         Operation::PutObject,
         Operation::GetObject,
         Operation::HeadObject,
@@ -151,6 +153,7 @@ impl Operation {
         Operation::GetBucketCors,
         Operation::DeleteBucketCors,
         Operation::OptionsObject,
+        Operation::RestoreObject,
     ];
 
     /// The OSS API name, e.g. `UploadPart`.
@@ -194,6 +197,7 @@ impl Operation {
             Operation::GetBucketCors => "GetBucketCors",
             Operation::DeleteBucketCors => "DeleteBucketCors",
             Operation::OptionsObject => "OptionsObject",
+            Operation::RestoreObject => "RestoreObject",
         }
     }
 
@@ -244,6 +248,7 @@ impl Operation {
             ("PUT", false) if copy => Some(Operation::CopyObject),
             ("PUT", false) => Some(Operation::PutObject),
             ("POST", false) if has("append") => Some(Operation::AppendObject),
+            ("POST", false) if has("restore") => Some(Operation::RestoreObject),
             ("HEAD", false) if has("objectMeta") => Some(Operation::GetObjectMeta),
             ("POST", false) if has("uploads") => Some(Operation::InitiateMultipartUpload),
             ("POST", false) if has("uploadId") => Some(Operation::CompleteMultipartUpload),
@@ -504,6 +509,7 @@ impl Oss {
             Operation::GetBucketCors => cors::get(self, ctx),
             Operation::DeleteBucketCors => cors::delete(self, ctx),
             Operation::OptionsObject => cors::preflight(self, req, ctx),
+            Operation::RestoreObject => restore::restore(self, req, ctx),
         };
         result.unwrap_or_else(|err| ctx.error_response(err))
     }

@@ -37,6 +37,10 @@ pub struct ObjectMeta {
     pub symlink_target: Option<String>,
     /// Object tags, in the order they were set.
     pub tags: Vec<(String, String)>,
+    /// `Standard`, `IA`, `Archive`, `ColdArchive` or `DeepColdArchive`.
+    pub storage_class: String,
+    /// For an archived object being or having been restored: (readable from, readable until), Unix seconds.
+    pub restore: Option<(i64, i64)>,
 }
 
 impl ObjectMeta {
@@ -57,6 +61,8 @@ impl ObjectMeta {
             "acl": self.acl,
             "symlink_target": self.symlink_target,
             "tags": self.tags,
+            "storage_class": self.storage_class,
+            "restore": self.restore,
         })
     }
 
@@ -78,6 +84,8 @@ impl ObjectMeta {
             acl: v["acl"].as_str().unwrap_or("default").to_string(),
             symlink_target: v["symlink_target"].as_str().map(str::to_string),
             tags: serde_json::from_value(v["tags"].clone()).unwrap_or_default(),
+            storage_class: v["storage_class"].as_str().unwrap_or("Standard").to_string(),
+            restore: serde_json::from_value(v["restore"].clone()).unwrap_or_default(),
         })
     }
 }

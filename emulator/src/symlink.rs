@@ -41,6 +41,8 @@ pub fn put_symlink(oss: &Oss, req: &Request<'_>, ctx: &Ctx) -> Result<Response, 
         acl: crate::acl::requested(&req.head)?.unwrap_or("default").to_string(),
         symlink_target: Some(target),
         tags: Vec::new(),
+        storage_class: "Standard".into(),
+        restore: None,
     };
     if let Err(e) = oss.store.commit(&ctx.bucket, &temp, meta.clone()) {
         let _ = fs::remove_file(&temp);

@@ -240,6 +240,8 @@ pub(crate) const OPTIONS_OBJECT: Operation = requires(
     op("OptionsObject", "OPTIONS", Target::Object),
     &[Required::Header("Origin"), Required::Header("Access-Control-Request-Method")],
 );
+/// RestoreObject (`POST ?restore`, an optional `RestoreRequest` body): 202 started, 200 already restored.
+pub(crate) const RESTORE_OBJECT: Operation = sub(op("RestoreObject", "POST", Target::Object), &[("restore", "")]);
 
 /// Every operation of the table, for lookups by name.
 pub(crate) const OPERATIONS: &[&Operation] = &[
@@ -280,6 +282,7 @@ pub(crate) const OPERATIONS: &[&Operation] = &[
     &GET_BUCKET_CORS,
     &DELETE_BUCKET_CORS,
     &OPTIONS_OBJECT,
+    &RESTORE_OBJECT,
 ];
 
 impl std::fmt::Display for Required {

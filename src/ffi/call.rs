@@ -35,7 +35,8 @@ pub extern "C" fn oss_operations() -> *const c_char {
 /// `x-oss-copy-source-range: bytes=first-last`), ListBuckets (`bucket` NULL or ""), CreateBucket (`x-oss-acl`, an optional
 /// `CreateBucketConfiguration` body), DeleteBucket, GetBucketInfo, GetBucketStat, PutBucketAcl (`x-oss-acl`),
 /// PutBucketCors (the `CORSConfiguration` XML body), GetBucketCors, DeleteBucketCors, OptionsObject (a CORS
-/// preflight: `Origin`, `Access-Control-Request-Method`, optionally `Access-Control-Request-Headers`); on
+/// preflight: `Origin`, `Access-Control-Request-Method`, optionally `Access-Control-Request-Headers`),
+/// RestoreObject (an optional `RestoreRequest` body); on
 /// `bucket` and `object` (NULL or "" for bucket operations),
 /// with the headers and query parameters of `options` (NULL for none) and the `body_len` bytes at `body` (NULL
 /// with 0 for none, or `oss_options_set_body_file`; Content-MD5 is added where OSS requires it or

@@ -24,6 +24,7 @@ use OSS\Model\ObjectInfo;
 use OSS\Model\ObjectListInfo;
 use OSS\Model\ObjectListInfoV2;
 use OSS\Model\PrefixInfo;
+use OSS\Model\RestoreConfig;
 use OSS\Model\TaggingConfig;
 use OSS\Model\UploadInfo;
 use OSS\Native\CString;
@@ -83,6 +84,8 @@ class OssClient
     const OSS_CHECK_CRC = 'checkcrc64';
     const OSS_ADDITIONAL_HEADERS = 'additionalHeaders';
     const OSS_STORAGE = 'storage';
+    const OSS_RESTORE = 'restore';
+    const OSS_RESTORE_CONFIG = 'restore-config';
     const OSS_VERSION_ID = 'versionId';
     const OSS_PROCESS = 'x-oss-process';
     const OSS_TRAFFIC_LIMIT = 'x-oss-traffic-limit';
@@ -1406,6 +1409,37 @@ class OssClient
         $options[self::OSS_HEADERS][self::OSS_OPTIONS_REQUEST_METHOD] = $request_method;
         $options[self::OSS_HEADERS][self::OSS_OPTIONS_REQUEST_HEADERS] = $request_headers;
         return $this->headers('OptionsObject', $bucket, $object, $options);
+    }
+
+    /**
+     * Starts restoring an Archive, ColdArchive or DeepColdArchive object (RestoreObject), for OSS_RESTORE_CONFIG's
+     * days (a RestoreConfig; default one day). OSS answers 202 when the restore starts, 200 when the object is
+     * already restored, 409 RestoreAlreadyInProgress while it runs and 400 OperationNotSupported for other classes.
+     *
+     * @param string $bucket
+     * @param string $object
+     * @param array|null $options
+     * @return array the result array, as putObject ('info' => ['http_code' => 202 or 200, …])
+     * @throws OssException
+     */
+    public function restoreObject($bucket, $object, $options = null)
+    {
+        [$bucket, $object, $options] = $this->precheckCommon($bucket, $object, $options);
+        $body = '';
+        if (isset($options[self::OSS_RESTORE_CONFIG])) {
+            $config = $options[self::OSS_RESTORE_CONFIG];
+            if (!$config instanceof RestoreConfig) {
+                throw new OssException('the restore-config option must be a RestoreConfig, ' . get_debug_type($config)
+                    . ' given');
+            }
+            $body = $config->serializeToXml();
+            unset($options[self::OSS_RESTORE_CONFIG]);
+        }
+        $request = OptionsMapper::map($options, false, false);
+        if ($body !== '') {
+            $request->headers[] = [self::OSS_CONTENT_TYPE, 'application/xml'];
+        }
+        return $this->nativeClient($options)->call('RestoreObject', $bucket, $object, $request, $body)[1];
     }
 
     /**

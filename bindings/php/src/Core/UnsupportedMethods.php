@@ -319,12 +319,6 @@ trait UnsupportedMethods
     }
 
     /** @throws OssException always: not supported by ossrs yet */
-    public function restoreObject($bucket, $object, $options = null)
-    {
-        throw UnsupportedMethod::exception(__FUNCTION__);
-    }
-
-    /** @throws OssException always: not supported by ossrs yet */
     public function signRtmpUrl($bucket, $channelName, $timeout = 60, $options = null)
     {
         throw UnsupportedMethod::exception(__FUNCTION__);

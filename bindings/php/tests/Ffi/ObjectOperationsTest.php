@@ -9,6 +9,7 @@ use OSS\Model\ObjectInfo;
 use OSS\Model\ObjectListInfo;
 use OSS\Model\ObjectListInfoV2;
 use OSS\Model\PrefixInfo;
+use OSS\Model\RestoreConfig;
 use OSS\OssClient;
 use OSS\Tests\Support\Emulator;
 use PHPUnit\Framework\TestCase;
@@ -101,6 +102,39 @@ final class ObjectOperationsTest extends TestCase
             self::assertSame(['InvalidArgument', '400'], [$e->getErrorCode(), $e->getHTTPStatus()]);
         }
         $this->client->abortMultipartUpload($b, $object, $other);
+    }
+
+    public function testRestoreObjectMakesAnArchivedObjectReadable(): void
+    {
+        $b = Emulator::BUCKET;
+        $key = $this->dir . 'cold.bin';
+        $this->client->putObject($b, $key, 'frozen bytes', [
+            OssClient::OSS_HEADERS => ['x-oss-storage-class' => OssClient::OSS_STORAGE_ARCHIVE],
+        ]);
+        try {
+            $this->client->getObject($b, $key);
+            self::fail('an archived object was read before its restore');
+        } catch (OssException $e) {
+            self::assertSame(['InvalidObjectState', '403'], [$e->getErrorCode(), $e->getHTTPStatus()]);
+        }
+        $started = $this->client->restoreObject($b, $key, [OssClient::OSS_RESTORE_CONFIG => new RestoreConfig(2)]);
+        self::assertSame(202, $started['info']['http_code']);
+        try {
+            $this->client->restoreObject($b, $key);
+            self::fail('a second restore was accepted while the first runs');
+        } catch (OssException $e) {
+            self::assertSame(['RestoreAlreadyInProgress', '409'], [$e->getErrorCode(), $e->getHTTPStatus()]);
+        }
+        usleep(2100000);
+        self::assertSame('frozen bytes', $this->client->getObject($b, $key));
+        self::assertSame(200, $this->client->restoreObject($b, $key)['info']['http_code']);
+        self::assertStringStartsWith('ongoing-request="false"', $this->client->getObjectMeta($b, $key)['x-oss-restore']);
+        try {
+            $this->client->restoreObject($b, $key, [OssClient::OSS_RESTORE_CONFIG => '<RestoreRequest/>']);
+            self::fail('a string was taken as a RestoreConfig');
+        } catch (OssException $e) {
+            self::assertSame('', $e->getHTTPStatus());
+        }
     }
 
     public function testListObjectsPagesWithTheSdkShapes(): void
