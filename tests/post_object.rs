@@ -234,3 +234,36 @@ fn cors_rules_answer_preflights_and_posts_from_a_page() {
     client.call("DeleteBucketCors", "bkt", "", None, b"").unwrap();
     assert_eq!(client.call("GetBucketCors", "bkt", "", None, b"").unwrap_err().http_status, 404);
 }
+
+#[test]
+fn redirects_conditions_and_unsigned_forms_on_public_buckets() {
+    let emulator = Emulator::start(EmulatorConfig::default()).unwrap();
+    let client = Client::for_endpoint(&emulator.endpoint());
+    let spec = serde_json::json!({
+        "key": "redirect/${filename}",
+        "success_action_redirect": "http://app.test/done?x=1",
+        "content_type": "image/png",
+        "conditions": [["in", "$x-oss-meta-kind", ["a", "b"]], ["starts-with", "$Cache-Control", "max-age"]],
+        "fields": {"x-oss-meta-kind": "b", "Cache-Control": "max-age=60"},
+    });
+    let (url, fields) = form(&client, "bkt", &spec.to_string(), 0).unwrap();
+    let (status, headers, _) = post(&url, &fields, b"png bytes", &[]);
+    assert_eq!(status, 303);
+    let location = headers.iter().find(|(n, _)| n == "location").map(|(_, v)| v.clone()).unwrap();
+    assert!(
+        location.starts_with("http://app.test/done?x=1&bucket=bkt&key=redirect%2Fphoto%201.png&etag=%22"),
+        "{location}"
+    );
+    assert_eq!(emulator.object_meta("bkt", "redirect/photo 1.png").unwrap()["content_type"], "image/png");
+    let (status, _, body) = post(&url, &with(&fields, "x-oss-meta-kind", "c"), b"png", &[]);
+    assert_eq!((status, code(&body)), (403, "AccessDenied"), "a value outside the in-list: {body}");
+
+    // A bucket that is public-read-write takes a form without any signature; a private one does not.
+    let unsigned = vec![("key".to_string(), "open/a.txt".to_string())];
+    let (status, _, body) = post(&url, &unsigned, b"open", &[]);
+    assert_eq!((status, code(&body)), (403, "AccessDenied"), "{body}");
+    let public = Options::new().header("x-oss-acl", "public-read-write");
+    client.call("PutBucketAcl", "bkt", "", Some(&public), b"").unwrap();
+    assert_eq!(post(&url, &unsigned, b"open", &[]).0, 204);
+    assert_eq!(emulator.object("bkt", "open/a.txt").unwrap(), b"open");
+}
