@@ -267,3 +267,29 @@ fn redirects_conditions_and_unsigned_forms_on_public_buckets() {
     assert_eq!(post(&url, &unsigned, b"open", &[]).0, 204);
     assert_eq!(emulator.object("bkt", "open/a.txt").unwrap(), b"open");
 }
+
+#[test]
+fn the_bucket_condition_and_a_broken_policy_are_refused() {
+    use base64::Engine;
+    use hmac::{Hmac, Mac};
+    let emulator = Emulator::start(EmulatorConfig::default()).unwrap();
+    let client = Client::for_endpoint(&emulator.endpoint());
+    client.call("CreateBucket", "other-bucket", "", None, b"").unwrap();
+    let (url, fields) = form(&client, "bkt", r#"{"key":"b/a"}"#, 0).unwrap();
+    let other = url.replace("/bkt/", "/other-bucket/");
+    let (status, _, body) = post(&other, &fields, b"x", &[]);
+    assert_eq!((status, code(&body)), (403, "AccessDenied"), "{body}");
+    assert!(body.contains("bucket"), "{body}");
+
+    // Signed correctly, but not a policy OSS can read.
+    let sign = |policy: &str| {
+        let mut mac = Hmac::<sha1::Sha1>::new_from_slice(common::KEY_SECRET.as_bytes()).unwrap();
+        mac.update(policy.as_bytes());
+        base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
+    };
+    for policy in ["not base64!", "bm90IGpzb24=", "eyJjb25kaXRpb25zIjpbXX0="] {
+        let broken = with(&with(&fields, "policy", policy), "Signature", &sign(policy));
+        let (status, _, body) = post(&url, &broken, b"x", &[]);
+        assert_eq!((status, code(&body)), (400, "InvalidPolicyDocument"), "{policy}: {body}");
+    }
+}
