@@ -18,6 +18,8 @@ pub enum FormError {
     Read(io::Error),
     /// The sink refused the file's bytes.
     Write(io::Error),
+    /// The check of the fields, made before the file is read, refused the form.
+    Refused(crate::error::OssError),
 }
 
 /// The fields of a form (names as sent, in order) and what is known of its file.
@@ -56,10 +58,12 @@ pub fn boundary(content_type: &str) -> Option<String> {
         .filter(|b| !b.is_empty() && b.len() <= 70)
 }
 
-/// Reads the form of `body` (with `boundary`), handing the file's bytes to `file`.
+/// Reads the form of `body` (with `boundary`): `check` sees the fields before the file part is read (so a refused
+/// form is never received whole), then the file's bytes go to `file`.
 pub fn read(
     body: &mut dyn Read,
     boundary: &str,
+    check: &mut dyn FnMut(&Form) -> Result<(), crate::error::OssError>,
     file: &mut dyn FnMut(&[u8]) -> io::Result<()>,
 ) -> Result<Form, FormError> {
     let mut r = Reader { body, buf: b"\r\n".to_vec(), delim: format!("\r\n--{boundary}").into_bytes() };
@@ -79,6 +83,7 @@ pub fn read(
             form.has_file = true;
             form.filename = filename;
             form.file_type = part_type;
+            check(&form).map_err(FormError::Refused)?;
             let mut size = 0u64;
             r.until_delim(
                 &mut |chunk| {
@@ -243,7 +248,7 @@ mod tests {
         for chunk in [1, 7, 65_536] {
             let mut got = Vec::new();
             let mut reader = Slow { data: &raw, at: 0, chunk };
-            let form = read(&mut reader, "XyZ", &mut |b| {
+            let form = read(&mut reader, "XyZ", &mut |_| Ok(()), &mut |b| {
                 got.extend_from_slice(b);
                 Ok(())
             })
@@ -261,9 +266,20 @@ mod tests {
     fn refuses_malformed_bodies() {
         let mut sink = |_: &[u8]| Ok(());
         let cut = &body(&[("key", "k")], b"data")[..40];
-        assert!(matches!(read(&mut &cut[..], "XyZ", &mut sink), Err(FormError::Malformed(_))));
+        assert!(matches!(read(&mut &cut[..], "XyZ", &mut |_| Ok(()), &mut sink), Err(FormError::Malformed(_))));
         let big = body(&[("key", &"k".repeat(70_000))], b"");
-        assert!(matches!(read(&mut &big[..], "XyZ", &mut sink), Err(FormError::Malformed(m)) if m.contains("64 KiB")));
+        assert!(
+            matches!(read(&mut &big[..], "XyZ", &mut |_| Ok(()), &mut sink), Err(FormError::Malformed(m)) if m.contains("64 KiB"))
+        );
+        let mut got = 0;
+        let mut count = |b: &[u8]| {
+            got += b.len();
+            Ok(())
+        };
+        let raw = body(&[("key", "k")], b"file bytes");
+        let mut refuse = |_: &Form| Err(crate::error::OssError::access_denied("no"));
+        assert!(matches!(read(&mut &raw[..], "XyZ", &mut refuse, &mut count), Err(FormError::Refused(_))));
+        assert_eq!(got, 0, "nothing of the file is read after a refusal");
         assert_eq!(boundary("multipart/form-data; boundary=\"abc\""), Some("abc".into()));
         assert_eq!(boundary("application/x-www-form-urlencoded"), None);
     }

@@ -49,8 +49,11 @@ pub fn post_object(oss: &Oss, req: &mut Request<'_>, ctx: &Ctx) -> Result<Respon
     let boundary = form::boundary(content_type)
         .ok_or_else(|| OssError::invalid_argument("PostObject needs a multipart/form-data body with a boundary."))?;
     let temp = oss.store.temp_path();
-    let received = receive(req, &boundary, &temp);
-    let outcome = received.and_then(|(form, md5, crc64)| store(oss, ctx, &temp, form, md5, crc64));
+    let received = receive(req, &boundary, &temp, &mut |form| authorize(oss, ctx, form, None));
+    let outcome = received.and_then(|(form, md5, crc64)| {
+        authorize(oss, ctx, &form, Some(form.file_size))?;
+        store(oss, ctx, &temp, form, md5, crc64)
+    });
     if outcome.is_err() {
         let _ = fs::remove_file(&temp);
     }
@@ -58,11 +61,16 @@ pub fn post_object(oss: &Oss, req: &mut Request<'_>, ctx: &Ctx) -> Result<Respon
 }
 
 /// Reads the form, the file going to `temp` with its MD5 and CRC-64.
-fn receive(req: &mut Request<'_>, boundary: &str, temp: &std::path::Path) -> Result<(Form, [u8; 16], u64), OssError> {
+fn receive(
+    req: &mut Request<'_>,
+    boundary: &str,
+    temp: &std::path::Path,
+    check: &mut dyn FnMut(&Form) -> Result<(), OssError>,
+) -> Result<(Form, [u8; 16], u64), OssError> {
     let failed = |e: std::io::Error| OssError::internal(format!("cannot store the upload: {e}"));
     let mut out = BufWriter::new(File::create(temp).map_err(failed)?);
     let (mut md5, mut crc, mut size) = (Md5::new(), crc64fast::Digest::new(), 0u64);
-    let form = form::read(&mut req.body, boundary, &mut |chunk| {
+    let form = form::read(&mut req.body, boundary, check, &mut |chunk| {
         size += chunk.len() as u64;
         if size > MAX_FILE {
             return Err(std::io::Error::other("the file is over 5 GB"));
@@ -82,6 +90,7 @@ fn receive(req: &mut Request<'_>, boundary: &str, temp: &std::path::Path) -> Res
             OssError::new(400, "EntityTooLarge", format!("Your proposed upload exceeds the maximum allowed size: {e}."))
         }
         FormError::Write(e) => failed(e),
+        FormError::Refused(e) => e,
     })?;
     out.flush().map_err(failed)?;
     if !form.has_file {
@@ -90,7 +99,24 @@ fn receive(req: &mut Request<'_>, boundary: &str, temp: &std::path::Path) -> Res
     Ok((form, md5.finalize().into(), crc.sum64()))
 }
 
-/// Checks the form against the bucket's access, the signature and the policy, then stores the object.
+/// Checks the form against the bucket's access, the signature and the policy; the file's size (and so
+/// `content-length-range`) only once it is known.
+fn authorize(oss: &Oss, ctx: &Ctx, form: &Form, file_size: Option<u64>) -> Result<(), OssError> {
+    form.get("key")
+        .filter(|k| !k.is_empty())
+        .ok_or_else(|| OssError::invalid_argument("The form has no key field.").with_extra("ArgumentName", "key"))?;
+    let public = crate::bucket::acl_of(oss, &ctx.bucket) == "public-read-write";
+    match form.get("policy") {
+        Some(policy) => {
+            verify_signature(oss, form, policy)?;
+            check_policy(form, policy, &ctx.bucket, file_size)
+        }
+        None if public => Ok(()),
+        None => Err(OssError::access_denied("The bucket POST must contain the field policy and a signature.")),
+    }
+}
+
+/// Stores the object of an authorized form and answers it.
 fn store(
     oss: &Oss,
     ctx: &Ctx,
@@ -99,21 +125,7 @@ fn store(
     md5: [u8; 16],
     crc64: u64,
 ) -> Result<Response, OssError> {
-    let raw_key = form
-        .get("key")
-        .filter(|k| !k.is_empty())
-        .ok_or_else(|| OssError::invalid_argument("The form has no key field.").with_extra("ArgumentName", "key"))?;
-    let policy = form.get("policy");
-    let public = crate::bucket::acl_of(oss, &ctx.bucket) == "public-read-write";
-    match policy {
-        Some(policy) => {
-            verify_signature(oss, &form, policy)?;
-            check_policy(&form, policy, &ctx.bucket, form.file_size)?;
-        }
-        None if public => {}
-        None => return Err(OssError::access_denied("The bucket POST must contain the field policy and a signature.")),
-    }
-    let key = raw_key.replace("${filename}", form.filename.as_deref().unwrap_or(""));
+    let key = form.get("key").unwrap_or_default().replace("${filename}", form.filename.as_deref().unwrap_or(""));
     if key.is_empty() || key.len() > 1023 || key.starts_with('/') || key.starts_with('\\') {
         return Err(OssError::new(400, "InvalidObjectName", "The specified object is not valid."));
     }
@@ -241,7 +253,7 @@ fn verify_signature(oss: &Oss, form: &Form, policy: &str) -> Result<(), OssError
 }
 
 /// The policy's expiration and every condition, against the form.
-fn check_policy(form: &Form, policy: &str, bucket: &str, file_size: u64) -> Result<(), OssError> {
+fn check_policy(form: &Form, policy: &str, bucket: &str, file_size: Option<u64>) -> Result<(), OssError> {
     let raw = B64.decode(policy.trim()).map_err(|_| bad_policy("the policy is not base64"))?;
     let doc: Value = serde_json::from_slice(&raw).map_err(|_| bad_policy("the policy is not JSON"))?;
     let expiration = doc["expiration"].as_str().ok_or_else(|| bad_policy("the policy has no expiration"))?;
@@ -264,7 +276,7 @@ fn check_policy(form: &Form, policy: &str, bucket: &str, file_size: u64) -> Resu
     Ok(())
 }
 
-fn check_condition(c: &Value, form: &Form, bucket: &str, file_size: u64) -> Result<(), OssError> {
+fn check_condition(c: &Value, form: &Form, bucket: &str, file_size: Option<u64>) -> Result<(), OssError> {
     let field = |name: &str| if name.eq_ignore_ascii_case("bucket") { Some(bucket) } else { form.get(name) };
     let failed = || denied(format!("Policy Condition failed: {c}"));
     match c {
@@ -279,6 +291,7 @@ fn check_condition(c: &Value, form: &Form, bucket: &str, file_size: u64) -> Resu
             [Value::String(op), min, max] if op.eq_ignore_ascii_case("content-length-range") => {
                 let (min, max) =
                     min.as_u64().zip(max.as_u64()).ok_or_else(|| bad_policy("a length range is not numeric"))?;
+                let Some(file_size) = file_size else { return Ok(()) };
                 if file_size > max {
                     return Err(OssError::new(
                         400,
