@@ -15,7 +15,7 @@ use crate::time;
 use crate::xml::{document, leaf};
 
 /// The `/bucket/key` of `x-oss-copy-source`, decoded, its bucket checked (the `x-oss-copy-source-if-*` conditions
-/// are refused as not implemented).
+/// are refused with `501 NotImplemented`: the emulator has no copy conditions).
 pub fn source(oss: &Oss, head: &RequestHead) -> Result<(String, String), OssError> {
     if head.headers.iter().any(|(n, _)| n.to_ascii_lowercase().starts_with("x-oss-copy-source-if")) {
         return Err(OssError::new(501, "NotImplemented", "The emulator does not implement copy conditions."));
