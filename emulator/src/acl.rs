@@ -28,7 +28,7 @@ pub fn requested(head: &RequestHead) -> Result<Option<&str>, OssError> {
 pub fn put_object_acl(oss: &Oss, req: &Request<'_>, ctx: &Ctx) -> Result<Response, OssError> {
     let acl =
         requested(&req.head)?.ok_or_else(|| OssError::invalid_argument("The x-oss-object-acl header is required."))?;
-    let mut meta = oss.store.meta(&ctx.bucket, &ctx.key).ok_or_else(OssError::no_such_key)?;
+    let mut meta = oss.store.meta_version(&ctx.bucket, &ctx.key, crate::versioning::requested(ctx)?)?;
     meta.acl = acl.to_string();
     match oss.store.update_meta(&ctx.bucket, meta) {
         Ok(true) => Ok(Response::empty(200)),
@@ -39,7 +39,7 @@ pub fn put_object_acl(oss: &Oss, req: &Request<'_>, ctx: &Ctx) -> Result<Respons
 
 /// GET /bucket/key?acl.
 pub fn get_object_acl(oss: &Oss, ctx: &Ctx) -> Result<Response, OssError> {
-    let meta = oss.store.meta(&ctx.bucket, &ctx.key).ok_or_else(OssError::no_such_key)?;
+    let meta = oss.store.meta_version(&ctx.bucket, &ctx.key, crate::versioning::requested(ctx)?)?;
     Ok(policy(&meta.acl))
 }
 

@@ -1,9 +1,10 @@
 //! AppendObject (`POST /bucket/key?append&position=N`): creates an Appendable object at position 0 and appends
 //! at its current length; any other position is `409 PositionNotEqualToLength` with the length in
-//! `x-oss-next-append-position`, as OSS answers. Normal and Multipart objects cannot be appended to.
+//! `x-oss-next-append-position`, as OSS answers. Normal and Multipart objects cannot be appended to. In a bucket with
+//! versioning an append rewrites the current version in place (it keeps its version id).
 
 use std::fs::{self, File};
-use std::io::Read;
+use std::io::{self, Read};
 
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
@@ -75,18 +76,29 @@ pub fn append(oss: &Oss, req: &mut Request<'_>, ctx: &Ctx) -> Result<Response, O
         user_meta: previous.as_ref().map_or_else(|| user_meta(&req.head), |m| m.user_meta.clone()),
         last_modified: time::now_unix(),
         object_type: "Appendable".into(),
-        acl: previous.map_or_else(|| "default".into(), |m| m.acl),
+        acl: previous.as_ref().map_or_else(|| "default".into(), |m| m.acl.clone()),
         symlink_target: None,
         tags: Vec::new(),
         storage_class: "Standard".into(),
         restore: None,
+        version_id: previous.as_ref().map_or_else(String::new, |m| m.version_id.clone()),
     };
-    if let Err(e) = oss.store.commit(&ctx.bucket, &temp, meta.clone()) {
+    // An append rewrites the current version in place; only the first one makes a new version.
+    let stored = match previous {
+        Some(_) => oss.store.rewrite(&ctx.bucket, &temp, meta.clone()).and_then(|done| match done {
+            true => Ok(meta),
+            false => Err(io::Error::other("the object changed during the append")),
+        }),
+        None => oss.store.commit(&ctx.bucket, &temp, meta),
+    };
+    let meta = stored.map_err(|e| {
         let _ = fs::remove_file(&temp);
-        return Err(OssError::internal(format!("cannot store the object: {e}")));
-    }
-    Ok(Response::empty(200)
+        OssError::internal(format!("cannot store the object: {e}"))
+    })?;
+    let mut resp = Response::empty(200)
         .header("ETag", format!("\"{}\"", meta.etag))
         .header("x-oss-next-append-position", meta.size.to_string())
-        .header("x-oss-hash-crc64ecma", meta.crc64.to_string()))
+        .header("x-oss-hash-crc64ecma", meta.crc64.to_string());
+    resp.headers.extend(crate::versioning::header(oss, &ctx.bucket, &meta.version_id));
+    Ok(resp)
 }

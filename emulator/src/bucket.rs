@@ -1,12 +1,13 @@
 //! Buckets: the registry (the configured buckets plus those created at run time, kept in `buckets.json` of the
 //! data dir) and the bucket operations CreateBucket, DeleteBucket, ListBuckets (`GET /`), GetBucketInfo,
-//! GetBucketStat, PutBucketAcl and GetBucketAcl (CORS rules are kept here too, see `cors`).
+//! GetBucketStat, PutBucketAcl and GetBucketAcl (CORS rules and the versioning state are kept here too, see `cors`
+//! and `versioning`).
 //!
 //! As OSS: a bucket name is 3–63 characters of `a-z`, `0-9` and `-`, neither starting nor ending with `-`
 //! (`400 InvalidBucketName`); creating a bucket that exists is `409 BucketAlreadyExists`; deleting one that still
-//! holds objects or open multipart uploads is `409 BucketNotEmpty`; the ACL is `private`, `public-read` or
-//! `public-read-write` (`400 InvalidArgument`); the storage class of `CreateBucketConfiguration` is `Standard`,
-//! `IA`, `Archive` or `ColdArchive`.
+//! holds objects (of any version, or delete markers) or open multipart uploads is `409 BucketNotEmpty`; the ACL is
+//! `private`, `public-read` or `public-read-write` (`400 InvalidArgument`); the storage class of
+//! `CreateBucketConfiguration` is `Standard`, `IA`, `Archive` or `ColdArchive`.
 
 use crate::acl::OWNER_ID;
 use crate::cors::Cors;
@@ -41,6 +42,9 @@ pub struct Bucket {
     /// Its CORS rules, if any.
     #[serde(default)]
     pub cors: Option<Cors>,
+    /// Its versioning state: None (never set), `Enabled` or `Suspended`.
+    #[serde(default)]
+    pub versioning: Option<String>,
 }
 
 /// Every bucket, by name (byte order, as ListBuckets lists them).
@@ -63,6 +67,7 @@ impl Buckets {
                 storage_class: "Standard".into(),
                 created: time::now_unix(),
                 cors: None,
+                versioning: None,
             });
         }
         let buckets = Buckets { path, all: Mutex::new(all) };
@@ -157,7 +162,10 @@ pub fn create(oss: &Oss, req: &mut Request<'_>, ctx: &Ctx) -> Result<Response, O
     }
     let failed = |e: io::Error| OssError::internal(format!("cannot create the bucket: {e}"));
     oss.store.add_bucket(&ctx.bucket).map_err(failed)?;
-    all.insert(ctx.bucket.clone(), Bucket { acl, storage_class, created: time::now_unix(), cors: None });
+    all.insert(
+        ctx.bucket.clone(),
+        Bucket { acl, storage_class, created: time::now_unix(), cors: None, versioning: None },
+    );
     oss.store.buckets.save(&all).map_err(failed)?;
     Ok(Response::empty(200).header("Location", format!("/{}", ctx.bucket)))
 }
@@ -165,7 +173,7 @@ pub fn create(oss: &Oss, req: &mut Request<'_>, ctx: &Ctx) -> Result<Response, O
 /// DELETE /bucket.
 pub fn delete(oss: &Oss, ctx: &Ctx) -> Result<Response, OssError> {
     let mut all = lock(&oss.store.buckets.all);
-    if !oss.store.list(&ctx.bucket).is_empty() || !oss.uploads.ids(&ctx.bucket).is_empty() {
+    if oss.store.holds_anything(&ctx.bucket) || !oss.uploads.ids(&ctx.bucket).is_empty() {
         return Err(OssError::new(409, "BucketNotEmpty", "The bucket you tried to delete is not empty.")
             .with_extra("BucketName", ctx.bucket.clone()));
     }

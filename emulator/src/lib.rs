@@ -74,6 +74,7 @@ mod log;
 mod multipart;
 mod object;
 mod post_object;
+mod process;
 mod receiver;
 mod restore;
 mod server;
@@ -82,6 +83,7 @@ mod store;
 mod symlink;
 mod tagging;
 mod time;
+mod versioning;
 mod xml;
 
 pub use callback::CallbackPosts;
@@ -261,8 +263,8 @@ impl Emulator {
         Some(out)
     }
 
-    /// Metadata of `bucket/key`: `{"key","content_type","etag" (quoted),"size","crc64",
-    /// "content_md5","user_meta":{..},"last_modified","object_type"}`.
+    /// Metadata of the current version of `bucket/key`: `{"key","content_type","etag" (quoted),"size","crc64",
+    /// "content_md5","user_meta":{..},"last_modified","object_type","version_id",…}`.
     pub fn object_meta(&self, bucket: &str, key: &str) -> Option<Value> {
         self.oss.store.meta(bucket, key).map(|m| m.to_json())
     }

@@ -73,7 +73,8 @@ fn page(oss: &Oss, ctx: &Ctx, after: &str, max: usize) -> (Vec<Entry>, bool) {
     (entries, truncated)
 }
 
-fn max_keys(ctx: &Ctx) -> Result<usize, OssError> {
+/// The `max-keys` parameter, checked (1..=1000, default 100).
+pub fn max_keys(ctx: &Ctx) -> Result<usize, OssError> {
     match ctx.param("max-keys") {
         None => Ok(DEFAULT_MAX_KEYS),
         Some(v) => v.parse::<usize>().ok().filter(|n| (1..=MAX_KEYS).contains(n)).ok_or_else(|| {
@@ -84,7 +85,8 @@ fn max_keys(ctx: &Ctx) -> Result<usize, OssError> {
     }
 }
 
-fn encoder(ctx: &Ctx) -> Result<fn(&str) -> String, OssError> {
+/// How keys are written in a listing: as they are, or URL-encoded for `encoding-type=url`.
+pub fn encoder(ctx: &Ctx) -> Result<fn(&str) -> String, OssError> {
     match ctx.param("encoding-type") {
         None => Ok(str::to_string),
         Some("url") => Ok(|s| rawurlencode(s.as_bytes())),
@@ -178,7 +180,9 @@ pub fn list_objects_v2(oss: &Oss, ctx: &Ctx) -> Result<Response, OssError> {
 }
 
 /// POST /bucket?delete (DeleteMultipleObjects): Content-MD5 is required; `<Quiet>true</Quiet>` answers without
-/// the deleted keys. Keys that do not exist count as deleted, as in OSS.
+/// the deleted keys. Keys that do not exist count as deleted, as in OSS. An object with a `<VersionId>` deletes
+/// that version for good; the answer names delete markers added or removed (`DeleteMarker`,
+/// `DeleteMarkerVersionId`).
 pub fn delete_multiple(oss: &Oss, req: &mut Request<'_>, ctx: &Ctx) -> Result<Response, OssError> {
     if req.head.header("content-md5").is_none() {
         return Err(OssError::invalid_argument("Missing required header for this request: Content-MD5.")
@@ -191,22 +195,36 @@ pub fn delete_multiple(oss: &Oss, req: &mut Request<'_>, ctx: &Ctx) -> Result<Re
         return Err(OssError::malformed_xml());
     }
     let quiet = root.child("Quiet").is_some_and(|q| q.text.trim().eq_ignore_ascii_case("true"));
-    let keys: Vec<String> = root
+    let keys: Vec<(String, Option<String>)> = root
         .children
         .iter()
         .filter(|c| c.name == "Object")
-        .map(|o| o.child("Key").map(|k| k.text.clone()).ok_or_else(OssError::malformed_xml))
-        .collect::<Result<_, _>>()?;
+        .map(|o| {
+            let key = o.child("Key").map(|k| k.text.clone()).ok_or_else(OssError::malformed_xml)?;
+            Ok((key, o.child("VersionId").map(|v| v.text.clone())))
+        })
+        .collect::<Result<_, OssError>>()?;
     if keys.is_empty() || keys.len() > MAX_DELETE {
         return Err(OssError::malformed_xml());
     }
     let encode = ctx.param("encoding-type") == Some("url") || root.child("EncodingType").is_some();
     let mut nodes = Vec::new();
-    for key in &keys {
-        oss.store.delete(&ctx.bucket, key).map_err(|e| OssError::internal(format!("cannot delete {key}: {e}")))?;
+    for (key, version_id) in &keys {
+        let deleted = oss
+            .store
+            .delete(&ctx.bucket, key, version_id.as_deref())
+            .map_err(|e| OssError::internal(format!("cannot delete {key}: {e}")))?;
         if !quiet {
             let shown = if encode { rawurlencode(key.as_bytes()) } else { key.clone() };
-            nodes.push(Node::Group("Deleted", vec![leaf("Key", shown)]));
+            let mut fields = vec![leaf("Key", shown)];
+            if let Some(id) = version_id {
+                fields.push(leaf("VersionId", id.clone()));
+            }
+            if deleted.delete_marker {
+                fields.push(leaf("DeleteMarker", "true"));
+                fields.push(leaf("DeleteMarkerVersionId", deleted.version_id.unwrap_or_default()));
+            }
+            nodes.push(Node::Group("Deleted", fields));
         }
     }
     if encode && !quiet {

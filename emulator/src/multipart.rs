@@ -315,9 +315,9 @@ fn copy_range(header: Option<&str>, size: u64) -> Result<(u64, u64), OssError> {
 pub fn upload_part_copy(oss: &Oss, req: &Request<'_>, ctx: &Ctx) -> Result<Response, OssError> {
     let id = upload_id(ctx)?;
     let number = part_number(ctx)?;
-    let (src_bucket, src_key) = crate::copy::source(oss, &req.head)?;
+    let source = crate::copy::source(oss, &req.head)?;
     oss.uploads.get(&id, &ctx.bucket, &ctx.key)?;
-    let (mut file, meta) = oss.store.open_object(&src_bucket, &src_key).ok_or_else(OssError::no_such_key)?;
+    let (mut file, meta) = source.open(oss)?;
     if meta.object_type != "Normal" && meta.object_type != "Multipart" {
         return Err(OssError::invalid_argument(format!(
             "An object of type {} cannot be the source of UploadPartCopy.",
@@ -386,13 +386,14 @@ pub fn complete(oss: &Oss, req: &mut Request<'_>, ctx: &Ctx) -> Result<Response,
         tags: Vec::new(),
         storage_class: "Standard".into(),
         restore: None,
+        version_id: String::new(),
     };
-    let committed = oss.store.commit(&ctx.bucket, &temp, meta.clone());
+    let committed = oss.store.commit(&ctx.bucket, &temp, meta);
     oss.uploads.discard(&id);
-    if let Err(e) = committed {
+    let meta = committed.map_err(|e| {
         let _ = fs::remove_file(&temp);
-        return Err(OssError::internal(format!("cannot store the object: {e}")));
-    }
+        OssError::internal(format!("cannot store the object: {e}"))
+    })?;
     let location = format!(
         "http://{}.oss-{}.aliyuncs.com/{}",
         ctx.bucket,
@@ -408,7 +409,7 @@ pub fn complete(oss: &Oss, req: &mut Request<'_>, ctx: &Ctx) -> Result<Response,
             leaf("ETag", format!("\"{}\"", meta.etag)),
         ],
     );
-    let headers = object::upload_headers(&meta);
+    let headers = object::upload_headers(oss, &ctx.bucket, &meta);
     let plain = Response::bytes(200, "application/xml", doc);
     Ok(object::finish_upload(oss, ctx, &meta, headers, callback, Operation::CompleteMultipartUpload, plain))
 }

@@ -10,6 +10,7 @@ use crate::server::Request;
 use crate::service::{Ctx, Operation, Oss};
 use crate::store::{write_hashed, CopyError, Digests, ObjectMeta};
 use crate::time;
+use crate::versioning;
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
 use md5::{Digest, Md5};
@@ -175,21 +176,23 @@ pub fn put(oss: &Oss, req: &mut Request<'_>, ctx: &Ctx) -> Result<Response, OssE
         tags: Vec::new(),
         storage_class: storage_class(&req.head)?,
         restore: None,
+        version_id: String::new(),
     };
-    if let Err(e) = oss.store.commit(&ctx.bucket, &temp, meta.clone()) {
+    let meta = oss.store.commit(&ctx.bucket, &temp, meta).map_err(|e| {
         let _ = fs::remove_file(&temp);
-        return Err(OssError::internal(format!("cannot store the object: {e}")));
-    }
-    let headers = upload_headers(&meta);
+        OssError::internal(format!("cannot store the object: {e}"))
+    })?;
+    let headers = upload_headers(oss, &ctx.bucket, &meta);
     Ok(finish_upload(oss, ctx, &meta, headers, callback, Operation::PutObject, Response::empty(200)))
 }
 
-/// ETag, CRC-64 and (for PutObject) Content-MD5 of a stored upload.
-pub fn upload_headers(meta: &ObjectMeta) -> Vec<(String, String)> {
+/// ETag, CRC-64, version id (in a bucket with versioning) and (for PutObject) Content-MD5 of a stored upload.
+pub fn upload_headers(oss: &Oss, bucket: &str, meta: &ObjectMeta) -> Vec<(String, String)> {
     let mut headers = vec![
         ("ETag".to_string(), format!("\"{}\"", meta.etag)),
         ("x-oss-hash-crc64ecma".to_string(), meta.crc64.to_string()),
     ];
+    headers.extend(versioning::header(oss, bucket, &meta.version_id));
     if let Some(md5) = &meta.content_md5 {
         headers.push(("Content-MD5".to_string(), md5.clone()));
     }
@@ -280,12 +283,18 @@ fn parse_range(header: Option<&str>, size: u64) -> Result<Option<(u64, u64)>, Os
     Ok(Some((first, last)))
 }
 
-/// GET or HEAD /bucket/key.
+/// GET or HEAD /bucket/key (`versionId` reads that version; a symlink reads its target's current version; a GET
+/// with `x-oss-process` answers the processed image, see `process`).
 pub fn get(oss: &Oss, req: &mut Request<'_>, ctx: &Ctx) -> Result<Response, OssError> {
-    let symlink = oss.store.meta(&ctx.bucket, &ctx.key).filter(|m| m.symlink_target.is_some());
-    let key = crate::symlink::resolve(oss, &ctx.bucket, &ctx.key)?;
-    let (mut file, meta) = oss.store.open_object(&ctx.bucket, &key).ok_or_else(OssError::no_such_key)?;
-    let object_type = if symlink.is_some() { "Symlink".to_string() } else { meta.object_type.clone() };
+    if let (Some(spec), "GET") = (ctx.param("x-oss-process"), req.head.method.as_str()) {
+        return crate::process::get(oss, ctx, spec);
+    }
+    let requested = oss.store.meta_version(&ctx.bucket, &ctx.key, versioning::requested(ctx)?)?;
+    let (mut file, meta) = match crate::symlink::resolve(oss, &ctx.bucket, &requested)? {
+        Some(target) => oss.store.open_object(&ctx.bucket, &target).ok_or_else(OssError::no_such_key)?,
+        None => oss.store.open_version(&ctx.bucket, &ctx.key, Some(&requested.version_id))?,
+    };
+    let object_type = if requested.symlink_target.is_some() { "Symlink".to_string() } else { meta.object_type.clone() };
     let range = if req.head.method == "GET" { parse_range(req.head.header("range"), meta.size)? } else { None };
     let mut resp = Response::empty(if range.is_some() { 206 } else { 200 });
     let mut headers = vec![
@@ -297,11 +306,17 @@ pub fn get(oss: &Oss, req: &mut Request<'_>, ctx: &Ctx) -> Result<Response, OssE
         ("x-oss-object-type".to_string(), object_type),
         ("x-oss-storage-class".to_string(), meta.storage_class.clone()),
     ];
+    headers.extend(versioning::header(oss, &ctx.bucket, &requested.version_id));
     if let Some(restore) = crate::restore::header(&meta) {
         headers.push(("x-oss-restore".to_string(), restore));
     }
     if req.head.method == "GET" {
         crate::restore::check_readable(&meta)?;
+    }
+    for name in ["if-match", "if-none-match", "if-modified-since", "if-unmodified-since"] {
+        if let Some(value) = req.head.header(name) {
+            crate::copy::check_condition(name, value, &meta)?;
+        }
     }
     if let (Some(md5), None) = (&meta.content_md5, range) {
         headers.push(("Content-MD5".to_string(), md5.clone()));
@@ -330,21 +345,31 @@ pub fn get(oss: &Oss, req: &mut Request<'_>, ctx: &Ctx) -> Result<Response, OssE
 
 /// HEAD /bucket/key?objectMeta (GetObjectMeta): ETag, size and Last-Modified only.
 pub fn simplified_meta(oss: &Oss, ctx: &Ctx) -> Result<Response, OssError> {
-    let (file, meta) = oss.store.open_object(&ctx.bucket, &ctx.key).ok_or_else(OssError::no_such_key)?;
+    let (file, meta) = oss.store.open_version(&ctx.bucket, &ctx.key, versioning::requested(ctx)?)?;
     let mut resp = Response::empty(200)
         .header("ETag", format!("\"{}\"", meta.etag))
         .header("Last-Modified", time::http_date(meta.last_modified));
+    resp.headers.extend(versioning::header(oss, &ctx.bucket, &meta.version_id));
     // Content-Length is the object's size; a HEAD sends no body.
     resp.body = ResponseBody::File(file, meta.size);
     Ok(resp)
 }
 
-/// DELETE /bucket/key (204 whether or not the object existed).
+/// DELETE /bucket/key (204 whether or not the object existed): with `versionId` that version or delete marker for
+/// good, otherwise as the bucket's versioning says (see `store::Store::delete`).
 pub fn delete(oss: &Oss, ctx: &Ctx) -> Result<Response, OssError> {
-    oss.store
-        .delete(&ctx.bucket, &ctx.key)
+    let deleted = oss
+        .store
+        .delete(&ctx.bucket, &ctx.key, versioning::requested(ctx)?)
         .map_err(|e| OssError::internal(format!("cannot delete the object: {e}")))?;
-    Ok(Response::empty(204))
+    let mut resp = Response::empty(204);
+    if let Some(id) = deleted.version_id {
+        resp = resp.header("x-oss-version-id", id);
+    }
+    if deleted.delete_marker {
+        resp = resp.header("x-oss-delete-marker", "true");
+    }
+    Ok(resp)
 }
 
 #[cfg(test)]

@@ -155,13 +155,16 @@ fn store(
         tags: Vec::new(),
         storage_class: "Standard".into(),
         restore: None,
+        version_id: String::new(),
     };
-    oss.store
-        .commit(&ctx.bucket, temp, meta.clone())
+    let meta = oss
+        .store
+        .commit(&ctx.bucket, temp, meta)
         .map_err(|e| OssError::internal(format!("cannot store the object: {e}")))?;
     let ctx = Ctx { key, ..ctx.clone() };
     let plain = plain_answer(&form, &ctx, &meta);
-    Ok(finish_upload(oss, &ctx, &meta, upload_headers(&meta), callback, Operation::PostObject, plain))
+    let headers = upload_headers(oss, &ctx.bucket, &meta);
+    Ok(finish_upload(oss, &ctx, &meta, headers, callback, Operation::PostObject, plain))
 }
 
 /// The answer of a form without a callback: a redirect, or `success_action_status`.

@@ -55,7 +55,7 @@ pub fn restore(oss: &Oss, req: &mut Request<'_>, ctx: &Ctx) -> Result<Response, 
             })?,
         }
     };
-    let mut meta = oss.store.meta(&ctx.bucket, &ctx.key).ok_or_else(OssError::no_such_key)?;
+    let mut meta = oss.store.meta_version(&ctx.bucket, &ctx.key, crate::versioning::requested(ctx)?)?;
     if !ARCHIVED.contains(&meta.storage_class.as_str()) {
         return Err(OssError::new(400, "OperationNotSupported", "The operation is not supported for this resource."));
     }

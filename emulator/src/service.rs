@@ -17,7 +17,7 @@ use crate::object;
 use crate::server::{Exchange, Handler, Request};
 use crate::store::Store;
 use crate::time;
-use crate::{acl, append, bucket, copy, cors, listing, post_object, restore, symlink, tagging};
+use crate::{acl, append, bucket, copy, cors, listing, post_object, process, restore, symlink, tagging, versioning};
 use crate::{Credential, Stats};
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
@@ -49,6 +49,11 @@ const HANDLED_SUB_RESOURCES: &[&str] = &[
     "uploads",
     "uploadId",
     "partNumber",
+    "versioning",
+    "versions",
+    "versionId",
+    "x-oss-process",
+    "x-oss-async-process",
     "callback",
     "callback-var",
     "security-token",
@@ -111,10 +116,15 @@ pub enum Operation {
     DeleteBucketCors,
     OptionsObject,
     RestoreObject,
+    PutBucketVersioning,
+    GetBucketVersioning,
+    ListObjectVersions,
+    ProcessObject,
+    AsyncProcessObject,
 }
 
 impl Operation {
-    pub const ALL: [Operation; 39] = [
+    pub const ALL: [Operation; 44] = [
         Operation::PutObject,
         Operation::GetObject,
         Operation::HeadObject,
@@ -154,6 +164,11 @@ impl Operation {
         Operation::DeleteBucketCors,
         Operation::OptionsObject,
         Operation::RestoreObject,
+        Operation::PutBucketVersioning,
+        Operation::GetBucketVersioning,
+        Operation::ListObjectVersions,
+        Operation::ProcessObject,
+        Operation::AsyncProcessObject,
     ];
 
     /// The OSS API name, e.g. `UploadPart`.
@@ -198,6 +213,11 @@ impl Operation {
             Operation::DeleteBucketCors => "DeleteBucketCors",
             Operation::OptionsObject => "OptionsObject",
             Operation::RestoreObject => "RestoreObject",
+            Operation::PutBucketVersioning => "PutBucketVersioning",
+            Operation::GetBucketVersioning => "GetBucketVersioning",
+            Operation::ListObjectVersions => "ListObjectVersions",
+            Operation::ProcessObject => "ProcessObject",
+            Operation::AsyncProcessObject => "AsyncProcessObject",
         }
     }
 
@@ -220,6 +240,9 @@ impl Operation {
         };
         match (method, bucket_level) {
             ("GET", true) if has("uploads") => Some(Operation::ListMultipartUploads),
+            ("PUT", true) if has("versioning") => Some(Operation::PutBucketVersioning),
+            ("GET", true) if has("versioning") => Some(Operation::GetBucketVersioning),
+            ("GET", true) if has("versions") => Some(Operation::ListObjectVersions),
             ("GET", true) if has("acl") => Some(Operation::GetBucketAcl),
             ("PUT", true) if has("acl") => Some(Operation::PutBucketAcl),
             ("PUT", true) if has("cors") => Some(Operation::PutBucketCors),
@@ -249,6 +272,8 @@ impl Operation {
             ("PUT", false) => Some(Operation::PutObject),
             ("POST", false) if has("append") => Some(Operation::AppendObject),
             ("POST", false) if has("restore") => Some(Operation::RestoreObject),
+            ("POST", false) if has("x-oss-process") => Some(Operation::ProcessObject),
+            ("POST", false) if has("x-oss-async-process") => Some(Operation::AsyncProcessObject),
             ("HEAD", false) if has("objectMeta") => Some(Operation::GetObjectMeta),
             ("POST", false) if has("uploads") => Some(Operation::InitiateMultipartUpload),
             ("POST", false) if has("uploadId") => Some(Operation::CompleteMultipartUpload),
@@ -308,10 +333,13 @@ impl Ctx {
         self.query.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
     }
 
-    /// Renders `err` as an OSS error response.
+    /// Renders `err` as an OSS error response (without a body for `304 Not Modified`, which HTTP forbids one).
     pub fn error_response(&self, err: OssError) -> Response {
-        let xml = err.to_xml(&self.request_id, &self.host_id);
-        let mut resp = Response::bytes(err.status, "application/xml", xml);
+        let mut resp = if err.status == 304 {
+            Response::empty(304)
+        } else {
+            Response::bytes(err.status, "application/xml", err.to_xml(&self.request_id, &self.host_id))
+        };
         resp.headers.extend(err.headers);
         resp.error_code = Some(err.code);
         resp
@@ -510,6 +538,11 @@ impl Oss {
             Operation::DeleteBucketCors => cors::delete(self, ctx),
             Operation::OptionsObject => cors::preflight(self, req, ctx),
             Operation::RestoreObject => restore::restore(self, req, ctx),
+            Operation::PutBucketVersioning => versioning::put(self, req, ctx),
+            Operation::GetBucketVersioning => versioning::get(self, ctx),
+            Operation::ListObjectVersions => versioning::list(self, ctx),
+            Operation::ProcessObject => process::process(self, req, ctx),
+            Operation::AsyncProcessObject => process::process_async(self, req, ctx),
         };
         result.unwrap_or_else(|err| ctx.error_response(err))
     }

@@ -1,6 +1,11 @@
-//! Object storage on disk: one data file and one JSON metadata file per object, written to a
-//! temporary file first and renamed into place, with an in-memory index loaded at start.
-
+//! Object storage on disk: one data file and one JSON metadata file per object version, written to a temporary
+//! file first and renamed into place, with an in-memory index loaded at start.
+//!
+//! Every key has a history, newest first: stored versions and delete markers. In a bucket that never had versioning
+//! the history is one version, `null`, replaced by each write and removed by a delete; with versioning `Enabled`
+//! each write adds a version with a new id and a delete adds a delete marker; `Suspended` writes and deletes
+//! replace the `null` entry (a version or a delete marker) and keep the others. The current object is the newest
+//! entry when it is not a delete marker.
 use crate::bucket::Buckets;
 use crate::encoding::hex_lower;
 use crate::server::lock;
@@ -41,6 +46,8 @@ pub struct ObjectMeta {
     pub storage_class: String,
     /// For an archived object being or having been restored: (readable from, readable until), Unix seconds.
     pub restore: Option<(i64, i64)>,
+    /// The version id (`null` in a bucket that never had versioning); set by [`Store::commit`].
+    pub version_id: String,
 }
 
 impl ObjectMeta {
@@ -63,6 +70,7 @@ impl ObjectMeta {
             "tags": self.tags,
             "storage_class": self.storage_class,
             "restore": self.restore,
+            "version_id": self.version_id,
         })
     }
 
@@ -86,6 +94,7 @@ impl ObjectMeta {
             tags: serde_json::from_value(v["tags"].clone()).unwrap_or_default(),
             storage_class: v["storage_class"].as_str().unwrap_or("Standard").to_string(),
             restore: serde_json::from_value(v["restore"].clone()).unwrap_or_default(),
+            version_id: v["version_id"].as_str().unwrap_or(NULL_VERSION).to_string(),
         })
     }
 }
@@ -131,12 +140,74 @@ pub fn write_hashed(src: &mut dyn Read, dest: &Path) -> Result<Digests, CopyErro
     Ok(Digests { size, md5: md5.finalize().into(), crc64: crc.sum64() })
 }
 
+/// The version id of writes in a bucket without versioning or with versioning suspended.
+pub const NULL_VERSION: &str = "null";
+
+/// One entry of a key's history.
+#[derive(Debug, Clone)]
+pub enum Version {
+    /// Stored bytes and their metadata.
+    Object(Box<ObjectMeta>),
+    /// A delete marker.
+    DeleteMarker(DeleteMarker),
+}
+
+/// A delete marker: the key reads as deleted while it is the newest entry.
+#[derive(Debug, Clone)]
+pub struct DeleteMarker {
+    pub key: String,
+    pub version_id: String,
+    /// Unix seconds.
+    pub last_modified: i64,
+}
+
+impl Version {
+    pub fn key(&self) -> &str {
+        match self {
+            Version::Object(m) => &m.key,
+            Version::DeleteMarker(d) => &d.key,
+        }
+    }
+
+    pub fn version_id(&self) -> &str {
+        match self {
+            Version::Object(m) => &m.version_id,
+            Version::DeleteMarker(d) => &d.version_id,
+        }
+    }
+}
+
+/// Why a version could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Missing {
+    /// The key has no history, or (no version asked for) its newest entry is a delete marker (`Some(its id)`).
+    Key(Option<String>),
+    /// The key has no version with the id asked for.
+    Version,
+    /// The version asked for is a delete marker.
+    DeleteMarker(String),
+}
+
+/// What a delete did, for the response headers.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Deleted {
+    /// The version removed or the delete marker added (None in a bucket that never had versioning).
+    pub version_id: Option<String>,
+    /// Whether a delete marker was added or removed.
+    pub delete_marker: bool,
+}
+
+type History = Vec<(u64, Version)>;
+
 /// The buckets and their objects under one root directory.
 pub struct Store {
     pub buckets: Buckets,
     root: PathBuf,
-    index: Mutex<HashMap<(String, String), ObjectMeta>>,
+    /// Per bucket and key: the history, newest first, each entry with its write sequence number.
+    index: Mutex<HashMap<(String, String), History>>,
     tmp_seq: AtomicU64,
+    /// The next write sequence number (orders histories across restarts; part of new version ids).
+    write_seq: AtomicU64,
 }
 
 impl Store {
@@ -145,24 +216,32 @@ impl Store {
     pub fn open(root: &Path, configured: &[String]) -> io::Result<Store> {
         fs::create_dir_all(root.join("tmp"))?;
         let buckets = Buckets::open(root.join("buckets.json"), configured)?;
-        let mut index = HashMap::new();
+        let mut index: HashMap<(String, String), History> = HashMap::new();
+        let mut last_seq = 0;
         for bucket in &buckets.names() {
             let dir = root.join("objects").join(bucket);
             fs::create_dir_all(&dir)?;
             for entry in fs::read_dir(&dir)? {
                 let path = entry?.path();
                 if path.extension().is_some_and(|e| e == "json") {
-                    let meta = fs::read(&path)
-                        .ok()
-                        .and_then(|b| serde_json::from_slice::<Value>(&b).ok())
-                        .and_then(|v| ObjectMeta::from_json(&v));
-                    if let Some(meta) = meta {
-                        index.insert((bucket.clone(), meta.key.clone()), meta);
+                    let loaded = fs::read(&path).ok().and_then(|b| serde_json::from_slice::<Value>(&b).ok());
+                    if let Some((seq, version)) = loaded.as_ref().and_then(version_from_json) {
+                        last_seq = last_seq.max(seq);
+                        index.entry((bucket.clone(), version.key().to_string())).or_default().push((seq, version));
                     }
                 }
             }
         }
-        Ok(Store { buckets, root: root.to_path_buf(), index: Mutex::new(index), tmp_seq: AtomicU64::new(0) })
+        for history in index.values_mut() {
+            history.sort_by_key(|(seq, _)| std::cmp::Reverse(*seq));
+        }
+        Ok(Store {
+            buckets,
+            root: root.to_path_buf(),
+            index: Mutex::new(index),
+            tmp_seq: AtomicU64::new(0),
+            write_seq: AtomicU64::new(last_seq + 1),
+        })
     }
 
     /// Makes room for the objects of a new bucket.
@@ -186,70 +265,236 @@ impl Store {
         self.root.join("tmp").join(format!("{}-{n}", std::process::id()))
     }
 
-    fn paths(&self, bucket: &str, key: &str) -> (PathBuf, PathBuf) {
-        let name = hex_lower(&Sha256::digest(key.as_bytes()));
+    /// The data and metadata files of one version.
+    fn paths(&self, bucket: &str, key: &str, version_id: &str) -> (PathBuf, PathBuf) {
+        let mut name = hex_lower(&Sha256::digest(key.as_bytes()));
+        if version_id != NULL_VERSION {
+            name = format!("{name}.{version_id}");
+        }
         let dir = self.root.join("objects").join(bucket);
         (dir.join(format!("{name}.data")), dir.join(format!("{name}.json")))
     }
 
-    /// Moves the finished temporary file `data` into place as `bucket/meta.key`.
-    pub fn commit(&self, bucket: &str, data: &Path, meta: ObjectMeta) -> io::Result<()> {
-        let (data_path, meta_path) = self.paths(bucket, &meta.key);
+    /// Whether `bucket` versions its writes (versioning `Enabled`).
+    fn versioning_enabled(&self, bucket: &str) -> bool {
+        self.buckets.get(bucket).and_then(|b| b.versioning).as_deref() == Some("Enabled")
+    }
+
+    /// Adds `entry` as the newest entry of its key: with versioning enabled beside the others, otherwise in place of
+    /// the `null` entry (whose files it replaces). `data` is the finished temporary file of an object.
+    fn push(&self, bucket: &str, seq: u64, entry: Version, data: Option<&Path>) -> io::Result<()> {
+        let key = entry.key().to_string();
+        let (data_path, meta_path) = self.paths(bucket, &key, entry.version_id());
         let tmp_meta = self.temp_path();
-        fs::write(&tmp_meta, meta.to_json().to_string())?;
+        fs::write(&tmp_meta, version_to_json(seq, &entry).to_string())?;
         let mut index = lock(&self.index);
-        fs::rename(data, &data_path)?;
+        match data {
+            Some(data) => fs::rename(data, &data_path)?,
+            None => match fs::remove_file(&data_path) {
+                Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+                _ => {}
+            },
+        }
         fs::rename(&tmp_meta, &meta_path)?;
-        index.insert((bucket.to_string(), meta.key.clone()), meta);
+        let history = index.entry((bucket.to_string(), key)).or_default();
+        history.retain(|(_, v)| v.version_id() != entry.version_id());
+        history.insert(0, (seq, entry));
         Ok(())
     }
 
-    /// The metadata of `bucket/key`.
+    fn next_seq(&self) -> u64 {
+        self.write_seq.fetch_add(1, Ordering::SeqCst)
+    }
+
+    /// Moves the finished temporary file `data` into place as the newest version of `bucket/meta.key`, and returns
+    /// the metadata as stored (with its version id).
+    pub fn commit(&self, bucket: &str, data: &Path, mut meta: ObjectMeta) -> io::Result<ObjectMeta> {
+        let seq = self.next_seq();
+        meta.version_id = if self.versioning_enabled(bucket) { new_version_id(seq) } else { NULL_VERSION.to_string() };
+        self.push(bucket, seq, Version::Object(Box::new(meta.clone())), Some(data))?;
+        Ok(meta)
+    }
+
+    /// Replaces the bytes and metadata of the existing version `meta.version_id` of `bucket/meta.key` (it keeps its
+    /// place in the history); false when that version does not exist.
+    pub fn rewrite(&self, bucket: &str, data: &Path, meta: ObjectMeta) -> io::Result<bool> {
+        self.replace(bucket, meta, Some(data))
+    }
+
+    /// Replaces the metadata of an existing version (its bytes stay); false when it does not exist.
+    pub fn update_meta(&self, bucket: &str, meta: ObjectMeta) -> io::Result<bool> {
+        self.replace(bucket, meta, None)
+    }
+
+    fn replace(&self, bucket: &str, meta: ObjectMeta, data: Option<&Path>) -> io::Result<bool> {
+        let (data_path, meta_path) = self.paths(bucket, &meta.key, &meta.version_id);
+        let mut index = lock(&self.index);
+        let Some(slot) = index.get_mut(&(bucket.to_string(), meta.key.clone())).and_then(|h| {
+            h.iter_mut().find(|(_, v)| matches!(v, Version::Object(m) if m.version_id == meta.version_id))
+        }) else {
+            return Ok(false);
+        };
+        let tmp_meta = self.temp_path();
+        fs::write(&tmp_meta, version_to_json(slot.0, &Version::Object(Box::new(meta.clone()))).to_string())?;
+        if let Some(data) = data {
+            fs::rename(data, &data_path)?;
+        }
+        fs::rename(&tmp_meta, &meta_path)?;
+        slot.1 = Version::Object(Box::new(meta));
+        Ok(true)
+    }
+
+    /// The metadata of the current version of `bucket/key`.
     pub fn meta(&self, bucket: &str, key: &str) -> Option<ObjectMeta> {
-        lock(&self.index).get(&(bucket.to_string(), key.to_string())).cloned()
+        self.meta_version(bucket, key, None).ok()
     }
 
-    /// Opens `bucket/key` for reading, with metadata consistent with the opened bytes.
-    pub fn open_object(&self, bucket: &str, key: &str) -> Option<(File, ObjectMeta)> {
+    /// The metadata of version `version_id` of `bucket/key` (the current one when None).
+    pub fn meta_version(&self, bucket: &str, key: &str, version_id: Option<&str>) -> Result<ObjectMeta, Missing> {
         let index = lock(&self.index);
-        let meta = index.get(&(bucket.to_string(), key.to_string()))?.clone();
-        let file = File::open(self.paths(bucket, key).0).ok()?;
-        Some((file, meta))
+        find(index.get(&(bucket.to_string(), key.to_string())), version_id).cloned()
     }
 
-    /// The metadata of every object of `bucket`, in key order (byte order, as OSS lists).
+    /// Opens the current version of `bucket/key` for reading, with metadata consistent with the opened bytes.
+    pub fn open_object(&self, bucket: &str, key: &str) -> Option<(File, ObjectMeta)> {
+        self.open_version(bucket, key, None).ok()
+    }
+
+    /// Opens version `version_id` of `bucket/key` (the current one when None), with its metadata.
+    pub fn open_version(
+        &self,
+        bucket: &str,
+        key: &str,
+        version_id: Option<&str>,
+    ) -> Result<(File, ObjectMeta), Missing> {
+        let index = lock(&self.index);
+        let meta = find(index.get(&(bucket.to_string(), key.to_string())), version_id)?.clone();
+        let file = File::open(self.paths(bucket, key, &meta.version_id).0).map_err(|_| Missing::Key(None))?;
+        Ok((file, meta))
+    }
+
+    /// The current version of every object of `bucket`, in key order (byte order, as OSS lists).
     pub fn list(&self, bucket: &str) -> Vec<ObjectMeta> {
-        let mut all: Vec<ObjectMeta> =
-            lock(&self.index).iter().filter(|((b, _), _)| b == bucket).map(|(_, m)| m.clone()).collect();
+        let mut all: Vec<ObjectMeta> = lock(&self.index)
+            .iter()
+            .filter(|((b, _), _)| b == bucket)
+            .filter_map(|(_, h)| match h.first() {
+                Some((_, Version::Object(m))) => Some(m.as_ref().clone()),
+                _ => None,
+            })
+            .collect();
         all.sort_by(|a, b| a.key.as_bytes().cmp(b.key.as_bytes()));
         all
     }
 
-    /// Replaces the metadata of an existing object (its bytes stay); false when it does not exist.
-    pub fn update_meta(&self, bucket: &str, meta: ObjectMeta) -> io::Result<bool> {
-        let (_, meta_path) = self.paths(bucket, &meta.key);
-        let mut index = lock(&self.index);
-        let entry = (bucket.to_string(), meta.key.clone());
-        if !index.contains_key(&entry) {
-            return Ok(false);
-        }
-        let tmp_meta = self.temp_path();
-        fs::write(&tmp_meta, meta.to_json().to_string())?;
-        fs::rename(&tmp_meta, &meta_path)?;
-        index.insert(entry, meta);
-        Ok(true)
+    /// Every entry of every key of `bucket`: keys in byte order, each key's history newest first.
+    pub fn versions(&self, bucket: &str) -> Vec<Version> {
+        let index = lock(&self.index);
+        let mut keys: Vec<&String> = index.keys().filter(|(b, _)| b == bucket).map(|(_, k)| k).collect();
+        keys.sort_by(|a, b| a.as_bytes().cmp(b.as_bytes()));
+        keys.into_iter().flat_map(|k| index[&(bucket.to_string(), k.clone())].iter().map(|(_, v)| v.clone())).collect()
     }
 
-    /// Deletes `bucket/key` (a missing object is not an error).
-    pub fn delete(&self, bucket: &str, key: &str) -> io::Result<()> {
-        let (data_path, meta_path) = self.paths(bucket, key);
+    /// Whether `bucket` holds anything: a version or a delete marker.
+    pub fn holds_anything(&self, bucket: &str) -> bool {
+        lock(&self.index).keys().any(|(b, _)| b == bucket)
+    }
+
+    /// Deletes `bucket/key`: version `version_id` for good when given (a missing one is not an error), otherwise as
+    /// the bucket's versioning says: removed, or hidden behind a new delete marker (markers accumulate, and one is
+    /// added even for a key that has no history, as OSS does).
+    pub fn delete(&self, bucket: &str, key: &str, version_id: Option<&str>) -> io::Result<Deleted> {
+        let versioning = self.buckets.get(bucket).and_then(|b| b.versioning);
+        match (version_id, versioning.as_deref()) {
+            (Some(id), _) => {
+                let was_marker = self.remove(bucket, key, id)?;
+                Ok(Deleted { version_id: Some(id.to_string()), delete_marker: was_marker == Some(true) })
+            }
+            (None, None) => {
+                self.remove(bucket, key, NULL_VERSION)?;
+                Ok(Deleted::default())
+            }
+            (None, Some(state)) => {
+                let seq = self.next_seq();
+                let version_id = if state == "Enabled" { new_version_id(seq) } else { NULL_VERSION.to_string() };
+                let marker = DeleteMarker {
+                    key: key.to_string(),
+                    version_id: version_id.clone(),
+                    last_modified: crate::time::now_unix(),
+                };
+                self.push(bucket, seq, Version::DeleteMarker(marker), None)?;
+                Ok(Deleted { version_id: Some(version_id), delete_marker: true })
+            }
+        }
+    }
+
+    /// Removes one entry for good; Some(whether it was a delete marker) when it existed.
+    fn remove(&self, bucket: &str, key: &str, version_id: &str) -> io::Result<Option<bool>> {
+        let (data_path, meta_path) = self.paths(bucket, key, version_id);
         let mut index = lock(&self.index);
-        if index.remove(&(bucket.to_string(), key.to_string())).is_some() {
-            fs::remove_file(meta_path)?;
+        let entry = (bucket.to_string(), key.to_string());
+        let Some(history) = index.get_mut(&entry) else { return Ok(None) };
+        let Some(at) = history.iter().position(|(_, v)| v.version_id() == version_id) else { return Ok(None) };
+        let (_, removed) = history.remove(at);
+        if history.is_empty() {
+            index.remove(&entry);
+        }
+        fs::remove_file(meta_path)?;
+        let was_marker = matches!(removed, Version::DeleteMarker(_));
+        if !was_marker {
             fs::remove_file(data_path)?;
         }
-        Ok(())
+        Ok(Some(was_marker))
     }
+}
+
+/// The entry of `history` a read of `version_id` (None: the current one) finds.
+fn find<'h>(history: Option<&'h History>, version_id: Option<&str>) -> Result<&'h ObjectMeta, Missing> {
+    let history = history.ok_or(Missing::Key(None))?;
+    let found = match version_id {
+        None => &history.first().ok_or(Missing::Key(None))?.1,
+        Some(id) => &history.iter().find(|(_, v)| v.version_id() == id).ok_or(Missing::Version)?.1,
+    };
+    match (found, version_id) {
+        (Version::Object(m), _) => Ok(m),
+        (Version::DeleteMarker(d), None) => Err(Missing::Key(Some(d.version_id.clone()))),
+        (Version::DeleteMarker(d), Some(_)) => Err(Missing::DeleteMarker(d.version_id.clone())),
+    }
+}
+
+/// A new version id: opaque to clients, unique in this store (it carries the write sequence number).
+fn new_version_id(seq: u64) -> String {
+    format!("CAEQ{seq:012X}{:08X}", rand::random::<u32>())
+}
+
+fn version_to_json(seq: u64, version: &Version) -> Value {
+    match version {
+        Version::Object(m) => {
+            let mut v = m.to_json();
+            v["seq"] = json!(seq);
+            v
+        }
+        Version::DeleteMarker(d) => json!({
+            "key": d.key,
+            "version_id": d.version_id,
+            "last_modified": d.last_modified,
+            "delete_marker": true,
+            "seq": seq,
+        }),
+    }
+}
+
+fn version_from_json(v: &Value) -> Option<(u64, Version)> {
+    let seq = v["seq"].as_u64().unwrap_or(0);
+    if v["delete_marker"].as_bool() == Some(true) {
+        let marker = DeleteMarker {
+            key: v["key"].as_str()?.to_string(),
+            version_id: v["version_id"].as_str()?.to_string(),
+            last_modified: v["last_modified"].as_i64()?,
+        };
+        return Some((seq, Version::DeleteMarker(marker)));
+    }
+    Some((seq, Version::Object(Box::new(ObjectMeta::from_json(v)?))))
 }
 
 #[cfg(test)]

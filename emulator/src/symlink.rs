@@ -43,17 +43,20 @@ pub fn put_symlink(oss: &Oss, req: &Request<'_>, ctx: &Ctx) -> Result<Response, 
         tags: Vec::new(),
         storage_class: "Standard".into(),
         restore: None,
+        version_id: String::new(),
     };
-    if let Err(e) = oss.store.commit(&ctx.bucket, &temp, meta.clone()) {
+    let meta = oss.store.commit(&ctx.bucket, &temp, meta).map_err(|e| {
         let _ = fs::remove_file(&temp);
-        return Err(OssError::internal(format!("cannot store the symlink: {e}")));
-    }
-    Ok(Response::empty(200).header("ETag", format!("\"{}\"", meta.etag)))
+        OssError::internal(format!("cannot store the symlink: {e}"))
+    })?;
+    let mut resp = Response::empty(200).header("ETag", format!("\"{}\"", meta.etag));
+    resp.headers.extend(crate::versioning::header(oss, &ctx.bucket, &meta.version_id));
+    Ok(resp)
 }
 
 /// GET /bucket/key?symlink.
 pub fn get_symlink(oss: &Oss, ctx: &Ctx) -> Result<Response, OssError> {
-    let meta = oss.store.meta(&ctx.bucket, &ctx.key).ok_or_else(OssError::no_such_key)?;
+    let meta = oss.store.meta_version(&ctx.bucket, &ctx.key, crate::versioning::requested(ctx)?)?;
     let Some(target) = &meta.symlink_target else {
         return Err(OssError::new(400, "NotSymlink", "The specified object is not a symlink."));
     };
@@ -63,11 +66,11 @@ pub fn get_symlink(oss: &Oss, ctx: &Ctx) -> Result<Response, OssError> {
         .header("Last-Modified", time::http_date(meta.last_modified)))
 }
 
-/// The key GetObject and HeadObject read for `key`: its target when it is a symlink.
-pub fn resolve(oss: &Oss, bucket: &str, key: &str) -> Result<String, OssError> {
-    match oss.store.meta(bucket, key).and_then(|m| m.symlink_target) {
-        Some(target) if oss.store.meta(bucket, &target).is_some() => Ok(target),
+/// The key GetObject and HeadObject read instead of `meta`'s object: its target when it is a symlink.
+pub fn resolve(oss: &Oss, bucket: &str, meta: &ObjectMeta) -> Result<Option<String>, OssError> {
+    match &meta.symlink_target {
+        Some(target) if oss.store.meta(bucket, target).is_some() => Ok(Some(target.clone())),
         Some(_) => Err(OssError::new(404, "SymlinkTargetNotExist", "The symlink target object does not exist.")),
-        None => Ok(key.to_string()),
+        None => Ok(None),
     }
 }

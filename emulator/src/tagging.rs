@@ -17,7 +17,7 @@ fn invalid_tag(message: &str) -> OssError {
 
 /// PUT /bucket/key?tagging.
 pub fn put_tagging(oss: &Oss, req: &mut Request<'_>, ctx: &Ctx) -> Result<Response, OssError> {
-    let mut meta = oss.store.meta(&ctx.bucket, &ctx.key).ok_or_else(OssError::no_such_key)?;
+    let mut meta = oss.store.meta_version(&ctx.bucket, &ctx.key, crate::versioning::requested(ctx)?)?;
     let body = small_body(req, 64 * 1024)?;
     let text = String::from_utf8(body).map_err(|_| OssError::malformed_xml())?;
     let root = xml::parse(&text).map_err(|_| OssError::malformed_xml())?;
@@ -44,7 +44,7 @@ pub fn put_tagging(oss: &Oss, req: &mut Request<'_>, ctx: &Ctx) -> Result<Respon
 
 /// GET /bucket/key?tagging.
 pub fn get_tagging(oss: &Oss, ctx: &Ctx) -> Result<Response, OssError> {
-    let meta = oss.store.meta(&ctx.bucket, &ctx.key).ok_or_else(OssError::no_such_key)?;
+    let meta = oss.store.meta_version(&ctx.bucket, &ctx.key, crate::versioning::requested(ctx)?)?;
     let tags: Vec<Node> = meta
         .tags
         .iter()
@@ -55,7 +55,7 @@ pub fn get_tagging(oss: &Oss, ctx: &Ctx) -> Result<Response, OssError> {
 
 /// DELETE /bucket/key?tagging.
 pub fn delete_tagging(oss: &Oss, ctx: &Ctx) -> Result<Response, OssError> {
-    let mut meta = oss.store.meta(&ctx.bucket, &ctx.key).ok_or_else(OssError::no_such_key)?;
+    let mut meta = oss.store.meta_version(&ctx.bucket, &ctx.key, crate::versioning::requested(ctx)?)?;
     meta.tags.clear();
     store(oss, ctx, meta)?;
     Ok(Response::empty(204))

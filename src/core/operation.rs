@@ -242,6 +242,26 @@ pub(crate) const OPTIONS_OBJECT: Operation = requires(
 );
 /// RestoreObject (`POST ?restore`, an optional `RestoreRequest` body): 202 started, 200 already restored.
 pub(crate) const RESTORE_OBJECT: Operation = sub(op("RestoreObject", "POST", Target::Object), &[("restore", "")]);
+/// PutBucketVersioning (a `VersioningConfiguration` XML body).
+pub(crate) const PUT_BUCKET_VERSIONING: Operation =
+    sub(op("PutBucketVersioning", "PUT", Target::Bucket), &[("versioning", "")]);
+/// GetBucketVersioning (`Status` absent for a bucket that never had versioning).
+pub(crate) const GET_BUCKET_VERSIONING: Operation =
+    result(sub(op("GetBucketVersioning", "GET", Target::Bucket), &[("versioning", "")]), "VersioningConfiguration");
+/// ListObjectVersions (`GET /bucket?versions`; `key-marker`, `version-id-marker`, `prefix`, `delimiter`, …).
+pub(crate) const LIST_OBJECT_VERSIONS: Operation = lists(
+    sub(op("ListObjectVersions", "GET", Target::Bucket), &[("versions", "")]),
+    "ListVersionsResult",
+    &["Version", "DeleteMarker", "CommonPrefixes"],
+);
+
+/// ProcessObject (`POST ?x-oss-process`, body `x-oss-process=<pipeline>|sys/saveas,…`): the answer is OSS's JSON.
+pub(crate) const PROCESS_OBJECT: Operation = sub(op("ProcessObject", "POST", Target::Object), &[("x-oss-process", "")]);
+/// AsyncProcessObject (`POST ?x-oss-async-process`): never repeated, a repeat would start a second task.
+pub(crate) const ASYNC_PROCESS_OBJECT: Operation = Operation {
+    retry: Retry::Never,
+    ..sub(op("AsyncProcessObject", "POST", Target::Object), &[("x-oss-async-process", "")])
+};
 
 /// Every operation of the table, for lookups by name.
 pub(crate) const OPERATIONS: &[&Operation] = &[
@@ -283,6 +303,11 @@ pub(crate) const OPERATIONS: &[&Operation] = &[
     &DELETE_BUCKET_CORS,
     &OPTIONS_OBJECT,
     &RESTORE_OBJECT,
+    &PUT_BUCKET_VERSIONING,
+    &GET_BUCKET_VERSIONING,
+    &LIST_OBJECT_VERSIONS,
+    &PROCESS_OBJECT,
+    &ASYNC_PROCESS_OBJECT,
 ];
 
 impl std::fmt::Display for Required {

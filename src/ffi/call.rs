@@ -36,7 +36,9 @@ pub extern "C" fn oss_operations() -> *const c_char {
 /// `CreateBucketConfiguration` body), DeleteBucket, GetBucketInfo, GetBucketStat, PutBucketAcl (`x-oss-acl`),
 /// PutBucketCors (the `CORSConfiguration` XML body), GetBucketCors, DeleteBucketCors, OptionsObject (a CORS
 /// preflight: `Origin`, `Access-Control-Request-Method`, optionally `Access-Control-Request-Headers`),
-/// RestoreObject (an optional `RestoreRequest` body); on
+/// RestoreObject (an optional `RestoreRequest` body), PutBucketVersioning (the `VersioningConfiguration` XML body),
+/// GetBucketVersioning, ListObjectVersions, ProcessObject (the body `x-oss-process=<pipeline>`), AsyncProcessObject
+/// (the body `x-oss-async-process=<pipeline>`; never repeated); on
 /// `bucket` and `object` (NULL or "" for bucket operations),
 /// with the headers and query parameters of `options` (NULL for none) and the `body_len` bytes at `body` (NULL
 /// with 0 for none, or `oss_options_set_body_file`; Content-MD5 is added where OSS requires it or

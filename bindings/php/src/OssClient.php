@@ -18,15 +18,21 @@ use OSS\Model\BucketInfo;
 use OSS\Model\BucketListInfo;
 use OSS\Model\BucketStat;
 use OSS\Model\CorsConfig;
+use OSS\Model\DeletedObjectInfo;
+use OSS\Model\DeleteMarkerInfo;
+use OSS\Model\DeleteObjectInfo;
 use OSS\Model\ListMultipartUploadInfo;
 use OSS\Model\ListPartsInfo;
 use OSS\Model\ObjectInfo;
 use OSS\Model\ObjectListInfo;
 use OSS\Model\ObjectListInfoV2;
+use OSS\Model\ObjectVersionInfo;
+use OSS\Model\ObjectVersionListInfo;
 use OSS\Model\PrefixInfo;
 use OSS\Model\RestoreConfig;
 use OSS\Model\TaggingConfig;
 use OSS\Model\UploadInfo;
+use OSS\Model\VersioningConfig;
 use OSS\Native\CString;
 use OSS\Native\Digest;
 use OSS\Native\NativeClient;
@@ -64,6 +70,8 @@ class OssClient
     const OSS_PREFIX = 'prefix';
     const OSS_DELIMITER = 'delimiter';
     const OSS_MARKER = 'marker';
+    const OSS_KEY_MARKER = 'key-marker';
+    const OSS_VERSION_ID_MARKER = 'version-id-marker';
     const OSS_START_AFTER = 'start-after';
     const OSS_CONTINUATION_TOKEN = 'continuation-token';
     const OSS_LIST_TYPE = 'list-type';
@@ -893,15 +901,53 @@ class OssClient
         foreach ($objects as $object) {
             $names[] = ArgumentCheck::objectName($object);
         }
-        $quiet = $options['quiet'] ?? false;
-        $quiet = ($quiet === true || $quiet === 'true') ? 'true' : 'false';
         $request = OptionsMapper::map($options, false, false);
         $request->headers[] = ['Content-Type', 'application/xml'];
-        $body = OssUtil::createDeleteObjectsXmlBody($names, $quiet);
+        $body = OssUtil::createDeleteObjectsXmlBody($names, self::quiet($options));
         [$result] = $this->nativeClient($options)->call('DeleteMultipleObjects', $bucket, '', $request, $body);
         $deleted = [];
         foreach ((is_array($result) ? $result['Deleted'] ?? [] : []) as $entry) {
             $deleted[] = (string) ($entry['Key'] ?? '');
+        }
+        return $deleted;
+    }
+
+    /**
+     * Deletes objects or versions of them (DeleteMultipleObjects with version ids): each entry an
+     * OSS\Model\DeleteObjectInfo; one with a version id deletes that version (or delete marker) for good, one
+     * without deletes the current version as DeleteObject does (in a bucket with versioning: adds a delete
+     * marker). Options 'quiet' as deleteObjects.
+     *
+     * @param string $bucket
+     * @param DeleteObjectInfo[] $objects
+     * @param array|null $options
+     * @return DeletedObjectInfo[] what was deleted (none in quiet mode)
+     * @throws OssException
+     */
+    public function deleteObjectVersions($bucket, $objects, $options = null)
+    {
+        [$bucket, $options] = $this->precheckBucket($bucket, $options);
+        if (!is_array($objects) || !$objects) {
+            throw new OssException('objects must be array');
+        }
+        $body = OssUtil::createDeleteObjectVersionsXmlBody($objects, self::quiet($options));
+        foreach ($objects as $object) {
+            ArgumentCheck::objectName($object->getKey());
+        }
+        $request = OptionsMapper::map($options, false, false);
+        $request->headers[] = ['Content-Type', 'application/xml'];
+        [$result] = $this->nativeClient($options)->call('DeleteMultipleObjects', $bucket, '', $request, $body);
+        $result = is_array($result) ? $result : [];
+        $url = ($result['EncodingType'] ?? '') === 'url';
+        $deleted = [];
+        foreach ($result['Deleted'] ?? [] as $entry) {
+            $entry = is_array($entry) ? $entry : [];
+            $deleted[] = new DeletedObjectInfo(
+                self::listed($entry, 'Key', $url),
+                self::listed($entry, 'VersionId', false),
+                self::listed($entry, 'DeleteMarker', false),
+                self::listed($entry, 'DeleteMarkerVersionId', false)
+            );
         }
         return $deleted;
     }
@@ -1336,6 +1382,155 @@ class OssClient
         [$bucket, $options] = $this->precheckBucket($bucket, $options);
         $request = OptionsMapper::map($options, false, false);
         return BucketStat::fromResult($this->nativeClient($options)->call('GetBucketStat', $bucket, '', $request)[0]);
+    }
+
+    /**
+     * Processes an image object and saves the result (ProcessObject: `POST ?x-oss-process`): $process is an image
+     * pipeline ending with sys/saveas, e.g. 'image/resize,w_100|sys/saveas,o_' . base64url(target) . ',b_' .
+     * base64url(bucket), as OSS documents it.
+     *
+     * @param string $bucket
+     * @param string $object
+     * @param string $process
+     * @param array|null $options
+     * @return string OSS's JSON answer: {"bucket","fileSize","object","status"}
+     * @throws OssException
+     */
+    public function processObject($bucket, $object, $process, $options = null)
+    {
+        return $this->process('ProcessObject', 'x-oss-process', $bucket, $object, $process, $options);
+    }
+
+    /**
+     * Starts an asynchronous processing task on the object (AsyncProcessObject: `POST ?x-oss-async-process`):
+     * $asyncProcess ends with sys/saveas. Never repeated after a transient failure (a repeat would start a second
+     * task).
+     *
+     * @param string $bucket
+     * @param string $object
+     * @param string $asyncProcess
+     * @param array|null $options
+     * @return string OSS's JSON answer: {"EventId","RequestId","TaskId"}
+     * @throws OssException
+     */
+    public function asyncProcessObject($bucket, $object, $asyncProcess, $options = null)
+    {
+        return $this->process('AsyncProcessObject', 'x-oss-async-process', $bucket, $object, $asyncProcess, $options);
+    }
+
+    /**
+     * The body `$field=$process` sent to $operation; the answer's body.
+     *
+     * @param mixed $bucket
+     * @param mixed $object
+     * @param mixed $process
+     * @param mixed $options
+     * @throws OssException
+     */
+    private function process(string $operation, string $field, $bucket, $object, $process, $options): string
+    {
+        [$bucket, $object, $options] = $this->precheckCommon($bucket, $object, $options);
+        $body = $field . '=' . ArgumentCheck::text($process, 'process');
+        $request = OptionsMapper::map($options, false, false);
+        $request->headers[] = [self::OSS_CONTENT_TYPE, 'application/octet-stream'];
+        return (string) $this->nativeClient($options)->call($operation, $bucket, $object, $request, $body)[1]['body'];
+    }
+
+    /**
+     * Sets the bucket's versioning (PutBucketVersioning): $status 'Enabled' or 'Suspended' (OSS answers any other
+     * value with MalformedXML). A bucket with versioning keeps every version of its objects; it never goes back to
+     * having none.
+     *
+     * @param string $bucket
+     * @param string $status
+     * @param array|null $options
+     * @return array the result array, as putObject
+     * @throws OssException
+     */
+    public function putBucketVersioning($bucket, $status, $options = null)
+    {
+        [$bucket, $options] = $this->precheckBucket($bucket, $options);
+        $body = (new VersioningConfig(ArgumentCheck::text($status, 'status')))->serializeToXml();
+        $request = OptionsMapper::map($options, false, false);
+        $request->headers[] = [self::OSS_CONTENT_TYPE, 'application/xml'];
+        return $this->nativeClient($options)->call('PutBucketVersioning', $bucket, '', $request, $body)[1];
+    }
+
+    /**
+     * The bucket's versioning status (GetBucketVersioning).
+     *
+     * @param string $bucket
+     * @param array|null $options
+     * @return string|null 'Enabled' or 'Suspended'; null for a bucket that never had versioning
+     * @throws OssException
+     */
+    public function getBucketVersioning($bucket, $options = null)
+    {
+        [$bucket, $options] = $this->precheckBucket($bucket, $options);
+        $request = OptionsMapper::map($options, false, false);
+        [$result] = $this->nativeClient($options)->call('GetBucketVersioning', $bucket, '', $request);
+        return is_array($result) && is_string($result['Status'] ?? null) ? $result['Status'] : null;
+    }
+
+    /**
+     * Lists the versions and delete markers of the bucket's objects (ListObjectVersions): keys in order, each
+     * key's versions newest first. Options as listObjects, with OSS_KEY_MARKER and OSS_VERSION_ID_MARKER (from the
+     * previous page's getNextKeyMarker() and getNextVersionIdMarker()) instead of the marker.
+     *
+     * @param string $bucket
+     * @param array|null $options
+     * @return ObjectVersionListInfo
+     * @throws OssException
+     */
+    public function listObjectVersions($bucket, $options = null)
+    {
+        [$bucket, $options] = $this->precheckBucket($bucket, $options);
+        $request = $this->listingRequest($options, [
+            self::OSS_KEY_MARKER => $options[self::OSS_KEY_MARKER] ?? '',
+            self::OSS_VERSION_ID_MARKER => $options[self::OSS_VERSION_ID_MARKER] ?? '',
+        ]);
+        [$result] = $this->nativeClient($options)->call('ListObjectVersions', $bucket, '', $request);
+        $result = is_array($result) ? $result : [];
+        $url = ($result['EncodingType'] ?? '') === 'url';
+        $text = static fn (array $entry, string $field): string => self::listed($entry, $field, false);
+        $versions = [];
+        foreach ($result['Version'] ?? [] as $entry) {
+            $entry = is_array($entry) ? $entry : [];
+            $versions[] = new ObjectVersionInfo(
+                self::listed($entry, 'Key', $url),
+                $text($entry, 'VersionId'),
+                $text($entry, 'LastModified'),
+                $text($entry, 'ETag'),
+                $text($entry, 'Type'),
+                $entry['Size'] ?? '0',
+                $text($entry, 'StorageClass'),
+                $text($entry, 'IsLatest')
+            );
+        }
+        $markers = [];
+        foreach ($result['DeleteMarker'] ?? [] as $entry) {
+            $entry = is_array($entry) ? $entry : [];
+            $markers[] = new DeleteMarkerInfo(
+                self::listed($entry, 'Key', $url),
+                $text($entry, 'VersionId'),
+                $text($entry, 'LastModified'),
+                $text($entry, 'IsLatest')
+            );
+        }
+        return new ObjectVersionListInfo(
+            $text($result, 'Name'),
+            self::listed($result, 'Prefix', $url),
+            self::listed($result, 'KeyMarker', $url),
+            self::listed($result, 'NextKeyMarker', $url),
+            $text($result, 'VersionIdMarker'),
+            $text($result, 'NextVersionIdMarker'),
+            (int) ($result['MaxKeys'] ?? 0),
+            self::listed($result, 'Delimiter', $url),
+            $text($result, 'IsTruncated'),
+            $versions,
+            $markers,
+            self::prefixInfos($result, $url)
+        );
     }
 
     /**
@@ -1829,6 +2024,17 @@ class OssClient
             $request->query[] = [$name, ArgumentCheck::text(is_int($value) ? (string) $value : $value, $name)];
         }
         return $request;
+    }
+
+    /**
+     * The Quiet of a batch delete: 'true' for options['quiet'] true or 'true', else 'false' (as the SDK).
+     *
+     * @param array<mixed> $options
+     */
+    private static function quiet(array $options): string
+    {
+        $quiet = $options['quiet'] ?? false;
+        return ($quiet === true || $quiet === 'true') ? 'true' : 'false';
     }
 
     /** @param array<string, mixed> $result */

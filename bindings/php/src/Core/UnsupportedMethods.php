@@ -25,12 +25,6 @@ trait UnsupportedMethods
     }
 
     /** @throws OssException always: not supported by ossrs yet */
-    public function asyncProcessObject($bucket, $object, $asyncProcess, $options = null)
-    {
-        throw UnsupportedMethod::exception(__FUNCTION__);
-    }
-
-    /** @throws OssException always: not supported by ossrs yet */
     public function completeBucketWorm($bucket, $wormId, $options = null)
     {
         throw UnsupportedMethod::exception(__FUNCTION__);
@@ -86,12 +80,6 @@ trait UnsupportedMethods
 
     /** @throws OssException always: not supported by ossrs yet */
     public function deleteBucketWebsite($bucket, $options = null)
-    {
-        throw UnsupportedMethod::exception(__FUNCTION__);
-    }
-
-    /** @throws OssException always: not supported by ossrs yet */
-    public function deleteObjectVersions($bucket, $objects, $options = null)
     {
         throw UnsupportedMethod::exception(__FUNCTION__);
     }
@@ -175,12 +163,6 @@ trait UnsupportedMethods
     }
 
     /** @throws OssException always: not supported by ossrs yet */
-    public function getBucketVersioning($bucket, $options = null)
-    {
-        throw UnsupportedMethod::exception(__FUNCTION__);
-    }
-
-    /** @throws OssException always: not supported by ossrs yet */
     public function getBucketWebsite($bucket, $options = null)
     {
         throw UnsupportedMethod::exception(__FUNCTION__);
@@ -223,19 +205,7 @@ trait UnsupportedMethods
     }
 
     /** @throws OssException always: not supported by ossrs yet */
-    public function listObjectVersions($bucket, $options = null)
-    {
-        throw UnsupportedMethod::exception(__FUNCTION__);
-    }
-
-    /** @throws OssException always: not supported by ossrs yet */
     public function postVodPlaylist($bucket, $channelName, $playlistName, $setTime)
-    {
-        throw UnsupportedMethod::exception(__FUNCTION__);
-    }
-
-    /** @throws OssException always: not supported by ossrs yet */
-    public function processObject($bucket, $object, $process, $options = null)
     {
         throw UnsupportedMethod::exception(__FUNCTION__);
     }
@@ -296,12 +266,6 @@ trait UnsupportedMethods
 
     /** @throws OssException always: not supported by ossrs yet */
     public function putBucketTransferAcceleration($bucket, $enabled, $options = null)
-    {
-        throw UnsupportedMethod::exception(__FUNCTION__);
-    }
-
-    /** @throws OssException always: not supported by ossrs yet */
-    public function putBucketVersioning($bucket, $status, $options = null)
     {
         throw UnsupportedMethod::exception(__FUNCTION__);
     }

@@ -52,6 +52,44 @@ final class ObjectOperationsTest extends TestCase
         }
     }
 
+    public function testCopyConditionsAreCheckedAgainstTheSource(): void
+    {
+        $b = Emulator::BUCKET;
+        $etag = $this->client->putObject($b, $this->dir . 'cond-src', 'conditional')['etag'];
+        $copy = fn (array $headers) => $this->client->copyObject($b, $this->dir . 'cond-src', $b, $this->dir . 'cond-dst', [
+            OssClient::OSS_HEADERS => $headers,
+        ]);
+        $copy(['x-oss-copy-source-if-match' => $etag, 'x-oss-copy-source-if-none-match' => '"0"']);
+        self::assertSame('conditional', $this->client->getObject($b, $this->dir . 'cond-dst'));
+        $this->client->deleteObject($b, $this->dir . 'cond-dst');
+        $refusals = [
+            ['PreconditionFailed', '412', ['x-oss-copy-source-if-match' => '"0123"']],
+            ['PreconditionFailed', '412', ['x-oss-copy-source-if-unmodified-since' => gmdate('D, d M Y H:i:s', time() - 3600) . ' GMT']],
+            ['', '304', ['x-oss-copy-source-if-none-match' => $etag]],
+            ['', '304', ['x-oss-copy-source-if-modified-since' => gmdate('D, d M Y H:i:s', time() + 3600) . ' GMT']],
+        ];
+        foreach ($refusals as [$code, $status, $headers]) {
+            try {
+                $copy($headers);
+                self::fail('copied despite ' . json_encode($headers));
+            } catch (OssException $e) {
+                self::assertSame([$code, $status], [$e->getErrorCode(), $e->getHTTPStatus()], json_encode($headers));
+            }
+        }
+        self::assertFalse($this->client->doesObjectExist($b, $this->dir . 'cond-dst'));
+        // GetObject's conditions, as the SDK sends them for OSS_LAST_MODIFIED and OSS_ETAG.
+        $future = gmdate('D, d M Y H:i:s', time() + 3600) . ' GMT';
+        foreach ([[OssClient::OSS_ETAG => $etag], [OssClient::OSS_LAST_MODIFIED => $future]] as $options) {
+            try {
+                $this->client->getObject($b, $this->dir . 'cond-src', $options);
+                self::fail('read despite ' . json_encode($options));
+            } catch (OssException $e) {
+                self::assertSame('304', $e->getHTTPStatus());
+            }
+        }
+        self::assertSame('conditional', $this->client->getObject($b, $this->dir . 'cond-src', [OssClient::OSS_ETAG => '"1"']));
+    }
+
     /** The flow of the SDK's own samples/Callback.php: a multipart upload built with uploadPartCopy, completed with a callback. */
     public function testUploadPartCopyBuildsAMultipartUploadCompletedWithACallback(): void
     {

@@ -178,6 +178,27 @@ final class Emulator
     }
 
     /**
+     * Every stored version and delete marker of bucket/key, newest first, read from the emulator's data directory
+     * (data/objects/<bucket>/<sha256 of the key>[.<version id>].json beside its .data): [version id, bytes] for a
+     * version, [version id, null] for a delete marker.
+     *
+     * @return list<array{0: string, 1: ?string}>
+     */
+    public function objectVersions(string $bucket, string $key): array
+    {
+        $dir = dirname($this->receiverLog) . '/data/objects/' . $bucket;
+        $entries = [];
+        foreach (glob($dir . '/' . hash('sha256', $key) . '*.json') ?: [] as $file) {
+            $meta = json_decode((string) file_get_contents($file), true);
+            $data = substr($file, 0, -strlen('.json')) . '.data';
+            $bytes = ($meta['delete_marker'] ?? false) ? null : (string) file_get_contents($data);
+            $entries[] = [(int) ($meta['seq'] ?? 0), (string) $meta['version_id'], $bytes];
+        }
+        usort($entries, fn ($a, $b) => $b[0] <=> $a[0]);
+        return array_map(fn ($e) => [$e[1], $e[2]], $entries);
+    }
+
+    /**
      * The ids of the multipart uploads open now (neither completed nor aborted), sorted: the emulator keeps each
      * one's parts in data/uploads/<id>/ until then.
      *
