@@ -6,17 +6,12 @@
 use std::fs::{self, File};
 use std::io::{self, Read};
 
-use base64::engine::general_purpose::STANDARD as B64;
-use base64::Engine;
-
-use crate::encoding::hex_upper;
 use crate::error::OssError;
 use crate::http::Response;
 use crate::object::{body_error, content_md5, content_type, require_length, user_meta};
 use crate::server::Request;
 use crate::service::{Ctx, Oss};
 use crate::store::{write_hashed, CopyError, ObjectMeta};
-use crate::time;
 
 /// POST /bucket/key?append&position=N.
 pub fn append(oss: &Oss, req: &mut Request<'_>, ctx: &Ctx) -> Result<Response, OssError> {
@@ -66,22 +61,12 @@ pub fn append(oss: &Oss, req: &mut Request<'_>, ctx: &Ctx) -> Result<Response, O
         OssError::internal(format!("cannot assemble the object: {e}"))
     })?;
     let previous = oss.store.meta(&ctx.bucket, &ctx.key);
+    let content_type = previous.as_ref().map_or_else(|| content_type(&req.head), |m| m.content_type.clone());
     let meta = ObjectMeta {
-        key: ctx.key.clone(),
-        content_type: previous.as_ref().map_or_else(|| content_type(&req.head), |m| m.content_type.clone()),
-        etag: hex_upper(&whole.md5),
-        size: whole.size,
-        crc64: whole.crc64,
-        content_md5: Some(B64.encode(whole.md5)),
         user_meta: previous.as_ref().map_or_else(|| user_meta(&req.head), |m| m.user_meta.clone()),
-        last_modified: time::now_unix(),
-        object_type: "Appendable".into(),
         acl: previous.as_ref().map_or_else(|| "default".into(), |m| m.acl.clone()),
-        symlink_target: None,
-        tags: Vec::new(),
-        storage_class: "Standard".into(),
-        restore: None,
         version_id: previous.as_ref().map_or_else(String::new, |m| m.version_id.clone()),
+        ..ObjectMeta::new(ctx.key.clone(), content_type, "Appendable", &whole)
     };
     // An append rewrites the current version in place; only the first one makes a new version.
     let stored = match previous {

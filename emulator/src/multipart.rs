@@ -372,21 +372,10 @@ pub fn complete(oss: &Oss, req: &mut Request<'_>, ctx: &Ctx) -> Result<Response,
     };
     let md5s: Vec<[u8; 16]> = chosen.iter().map(|(_, p)| p.md5).collect();
     let meta = ObjectMeta {
-        key: ctx.key.clone(),
-        content_type: upload.content_type,
         etag: multipart_etag(&md5s),
-        size: digests.size,
-        crc64: digests.crc64,
         content_md5: None,
         user_meta: upload.user_meta,
-        last_modified: time::now_unix(),
-        object_type: "Multipart".into(),
-        acl: "default".into(),
-        symlink_target: None,
-        tags: Vec::new(),
-        storage_class: "Standard".into(),
-        restore: None,
-        version_id: String::new(),
+        ..ObjectMeta::new(ctx.key.clone(), upload.content_type, "Multipart", &digests)
     };
     let committed = oss.store.commit(&ctx.bucket, &temp, meta);
     oss.uploads.discard(&id);

@@ -2,7 +2,6 @@
 //! ranges) and DeleteObject, plus the upload helpers multipart shares.
 
 use crate::callback::{self, CallbackConfig, UploadFacts};
-use crate::encoding::hex_upper;
 use crate::error::OssError;
 use crate::http::{Body, RequestHead, Response, ResponseBody};
 use crate::image;
@@ -162,21 +161,10 @@ pub fn put(oss: &Oss, req: &mut Request<'_>, ctx: &Ctx) -> Result<Response, OssE
     let temp = oss.store.temp_path();
     let digests = receive(&mut req.body, &temp, expected)?;
     let meta = ObjectMeta {
-        key: ctx.key.clone(),
-        content_type: content_type(&req.head),
-        etag: hex_upper(&digests.md5),
-        size: digests.size,
-        crc64: digests.crc64,
-        content_md5: Some(B64.encode(digests.md5)),
         user_meta: user_meta(&req.head),
-        last_modified: time::now_unix(),
-        object_type: "Normal".into(),
         acl: crate::acl::requested(&req.head)?.unwrap_or("default").to_string(),
-        symlink_target: None,
-        tags: Vec::new(),
         storage_class: storage_class(&req.head)?,
-        restore: None,
-        version_id: String::new(),
+        ..ObjectMeta::new(ctx.key.clone(), content_type(&req.head), "Normal", &digests)
     };
     let meta = oss.store.commit(&ctx.bucket, &temp, meta).map_err(|e| {
         let _ = fs::remove_file(&temp);

@@ -18,14 +18,13 @@ use serde_json::Value;
 
 use crate::auth::{self, lookup, mismatch};
 use crate::callback;
-use crate::encoding::hex_upper;
 use crate::error::OssError;
 use crate::form::{self, Form, FormError};
 use crate::http::Response;
 use crate::object::{finish_upload, upload_headers};
 use crate::server::Request;
 use crate::service::{Ctx, Operation, Oss};
-use crate::store::ObjectMeta;
+use crate::store::{Digests, ObjectMeta};
 use crate::time;
 use crate::xml::{document, leaf};
 
@@ -130,32 +129,22 @@ fn store(
         return Err(OssError::new(400, "InvalidObjectName", "The specified object is not valid."));
     }
     let callback = callback_config(&form)?;
+    let content_type = form
+        .get("Content-Type")
+        .or(form.file_type.as_deref())
+        .filter(|t| !t.is_empty())
+        .unwrap_or(crate::object::DEFAULT_CONTENT_TYPE)
+        .to_string();
+    let digests = Digests { size: form.file_size, md5, crc64 };
     let meta = ObjectMeta {
-        key: key.clone(),
-        content_type: form
-            .get("Content-Type")
-            .or(form.file_type.as_deref())
-            .filter(|t| !t.is_empty())
-            .unwrap_or(crate::object::DEFAULT_CONTENT_TYPE)
-            .to_string(),
-        etag: hex_upper(&md5),
-        size: form.file_size,
-        crc64,
-        content_md5: Some(B64.encode(md5)),
         user_meta: form
             .fields
             .iter()
             .map(|(n, v)| (n.to_ascii_lowercase(), v.clone()))
             .filter(|(n, _)| n.starts_with("x-oss-meta-"))
             .collect(),
-        last_modified: time::now_unix(),
-        object_type: "Normal".into(),
         acl: form.get("x-oss-object-acl").unwrap_or("default").to_string(),
-        symlink_target: None,
-        tags: Vec::new(),
-        storage_class: "Standard".into(),
-        restore: None,
-        version_id: String::new(),
+        ..ObjectMeta::new(key.clone(), content_type, "Normal", &digests)
     };
     let meta = oss
         .store

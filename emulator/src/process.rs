@@ -27,15 +27,12 @@ use image::imageops::FilterType;
 use image::{DynamicImage, GenericImageView, ImageFormat, Rgba, RgbaImage};
 use serde_json::json;
 
-use crate::encoding::hex_upper;
 use crate::error::OssError;
 use crate::http::Response;
 use crate::object::small_body;
 use crate::server::Request;
 use crate::service::{Ctx, Oss};
-use crate::store::ObjectMeta;
-use crate::time;
-use md5::{Digest, Md5};
+use crate::store::{write_hashed, ObjectMeta};
 
 /// Largest source image: 20 MB.
 const MAX_SOURCE_BYTES: u64 = 20 * 1024 * 1024;
@@ -417,27 +414,11 @@ fn process_and_save(
     let (_, img, format) = load(oss, ctx)?;
     let out = run(img, format, &pipeline.actions)?;
     let temp = oss.store.temp_path();
-    fs::write(&temp, &out.bytes).map_err(|e| OssError::internal(format!("cannot store the result: {e}")))?;
-    let md5: [u8; 16] = Md5::digest(&out.bytes).into();
-    let mut crc = crc64fast::Digest::new();
-    crc.write(&out.bytes);
-    let meta = ObjectMeta {
-        key: save_as.key.clone(),
-        content_type: out.content_type.into(),
-        etag: hex_upper(&md5),
-        size: out.bytes.len() as u64,
-        crc64: crc.sum64(),
-        content_md5: Some(base64::engine::general_purpose::STANDARD.encode(md5)),
-        user_meta: Vec::new(),
-        last_modified: time::now_unix(),
-        object_type: "Normal".into(),
-        acl: "default".into(),
-        symlink_target: None,
-        tags: Vec::new(),
-        storage_class: "Standard".into(),
-        restore: None,
-        version_id: String::new(),
-    };
+    let digests = write_hashed(&mut out.bytes.as_slice(), &temp).map_err(|e| {
+        let _ = fs::remove_file(&temp);
+        OssError::internal(format!("cannot store the result: {e:?}"))
+    })?;
+    let meta = ObjectMeta::new(save_as.key.clone(), out.content_type.into(), "Normal", &digests);
     oss.store.commit(&bucket, &temp, meta).map_err(|e| {
         let _ = fs::remove_file(&temp);
         OssError::internal(format!("cannot store the result: {e}"))

@@ -7,8 +7,10 @@
 //! replace the `null` entry (a version or a delete marker) and keep the others. The current object is the newest
 //! entry when it is not a delete marker.
 use crate::bucket::Buckets;
-use crate::encoding::hex_lower;
+use crate::encoding::{hex_lower, hex_upper};
 use crate::server::lock;
+use base64::engine::general_purpose::STANDARD as B64;
+use base64::Engine;
 use md5::{Digest, Md5};
 use serde_json::{json, Value};
 use sha2::Sha256;
@@ -51,6 +53,28 @@ pub struct ObjectMeta {
 }
 
 impl ObjectMeta {
+    /// A new object's metadata from its digests: ETag and Content-MD5 from the MD5, no user metadata or tags, the
+    /// bucket's ACL, Standard, written now (the version id is set by [`Store::commit`]).
+    pub fn new(key: String, content_type: String, object_type: &str, digests: &Digests) -> ObjectMeta {
+        ObjectMeta {
+            key,
+            content_type,
+            etag: hex_upper(&digests.md5),
+            size: digests.size,
+            crc64: digests.crc64,
+            content_md5: Some(B64.encode(digests.md5)),
+            user_meta: Vec::new(),
+            last_modified: crate::time::now_unix(),
+            object_type: object_type.to_string(),
+            acl: "default".into(),
+            symlink_target: None,
+            tags: Vec::new(),
+            storage_class: "Standard".into(),
+            restore: None,
+            version_id: String::new(),
+        }
+    }
+
     /// The JSON form used for the metadata file and for `Emulator::object_meta`.
     pub fn to_json(&self) -> Value {
         let meta: serde_json::Map<String, Value> =

@@ -4,17 +4,15 @@
 
 use std::fs;
 
-use base64::engine::general_purpose::STANDARD as B64;
-use base64::Engine;
 use md5::{Digest, Md5};
 
-use crate::encoding::{hex_upper, percent_decode, rawurlencode};
+use crate::encoding::{percent_decode, rawurlencode};
 use crate::error::OssError;
 use crate::http::Response;
 use crate::object::{content_type, user_meta};
 use crate::server::Request;
 use crate::service::{Ctx, Oss};
-use crate::store::ObjectMeta;
+use crate::store::{Digests, ObjectMeta};
 use crate::time;
 
 /// PUT /bucket/key?symlink.
@@ -29,21 +27,10 @@ pub fn put_symlink(oss: &Oss, req: &Request<'_>, ctx: &Ctx) -> Result<Response, 
     fs::write(&temp, b"").map_err(|e| OssError::internal(format!("cannot store the symlink: {e}")))?;
     let md5: [u8; 16] = Md5::digest(target.as_bytes()).into();
     let meta = ObjectMeta {
-        key: ctx.key.clone(),
-        content_type: content_type(&req.head),
-        etag: hex_upper(&md5),
-        size: 0,
-        crc64: 0,
-        content_md5: Some(B64.encode(md5)),
         user_meta: user_meta(&req.head),
-        last_modified: time::now_unix(),
-        object_type: "Symlink".into(),
         acl: crate::acl::requested(&req.head)?.unwrap_or("default").to_string(),
         symlink_target: Some(target),
-        tags: Vec::new(),
-        storage_class: "Standard".into(),
-        restore: None,
-        version_id: String::new(),
+        ..ObjectMeta::new(ctx.key.clone(), content_type(&req.head), "Symlink", &Digests { size: 0, md5, crc64: 0 })
     };
     let meta = oss.store.commit(&ctx.bucket, &temp, meta).map_err(|e| {
         let _ = fs::remove_file(&temp);
