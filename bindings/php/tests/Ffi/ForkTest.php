@@ -22,7 +22,10 @@ final class ForkTest extends TestCase
             $recorder->stop();
         }
         self::assertSame(0, $run['exit'], $run['stdout'] . $run['stderr']);
-        $lines = array_map(static fn (string $l): array => json_decode($l, true), array_filter(explode("\n", $run['stdout'])));
+        $lines = array_map(static fn (string $l): mixed => json_decode($l, true), array_filter(explode("\n", $run['stdout'])));
+        foreach ($lines as $line) {
+            self::assertIsArray($line, 'one JSON object per line: ' . $run['stdout']);
+        }
         $byProcess = array_column($lines, 'status', 'process');
         ksort($byProcess);
         self::assertSame(['child' => 200, 'parent' => 200], $byProcess);

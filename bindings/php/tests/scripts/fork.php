@@ -24,9 +24,10 @@ $who = $pid === 0 ? 'child' : 'parent';
 try {
     $status = $client->putObject('bkt', $who . '.txt', $who)['info']['http_code'];
     $ids = ['before' => $before, 'after' => $client->ossrsNativeClientId()];
-    echo json_encode(['process' => $who, 'status' => $status, 'ids' => $ids]), "\n";
+    // One write per line: parent and child share stdout, and `echo a, b` would be two writes that can interleave.
+    echo json_encode(['process' => $who, 'status' => $status, 'ids' => $ids]) . "\n";
 } catch (Throwable $e) {
-    echo json_encode(['process' => $who, 'error' => get_class($e) . ': ' . $e->getMessage()]), "\n";
+    echo json_encode(['process' => $who, 'error' => get_class($e) . ': ' . $e->getMessage()]) . "\n";
     exit(1);
 }
 if ($pid === 0) {
