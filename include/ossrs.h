@@ -374,7 +374,8 @@ enum oss_result oss_config_builder_build(struct oss_config_builder *builder,
                                          struct oss_error **error_out);
 
 // Like `oss_config_builder_build`, but the new handle shares the connection pool, TLS sessions and transport
-// thread of the process's client with exactly the same settings (secrets included), if one is cached: for
+// thread of the process's client built from exactly the same settings (secrets included, same order) and the same
+// proxy environment, if one is cached; such a hit does not parse the settings again: for
 // owners that live shorter than the process, such as a PHP request that builds a new `OssClient` each time.
 // The process caches clients for the 8 most recently used settings; an evicted client lives until its last
 // handle is freed. Freeing a handle leaves the cached client for the next owner. After `fork()` the child

@@ -10,7 +10,7 @@
 use std::cell::RefCell;
 use std::sync::{Arc, Mutex, MutexGuard, Once};
 
-use super::config::ClientConfig;
+use super::config::ConfigBuilder;
 use super::credentials::Secret;
 use super::{Client, Result};
 
@@ -18,7 +18,7 @@ use super::{Client, Result};
 pub const CAPACITY: usize = 8;
 
 struct Entry {
-    identity: Secret,
+    settings: Secret,
     client: Arc<Client>,
 }
 
@@ -30,11 +30,12 @@ struct Cache {
 
 static CACHE: Mutex<Cache> = Mutex::new(Cache { pid: 0, entries: Vec::new() });
 
-/// The shared client for `config`: the cached one with the same settings, or a new one that is cached.
+/// The shared client for the settings of `builder`: the cached one built from the same settings
+/// ([`ConfigBuilder::settings_key`]; a hit does not check or parse them again), or a new one that is cached.
 ///
-/// Errors: those of [`Client::new`] (nothing is cached then).
-pub fn shared_client(config: ClientConfig) -> Result<Arc<Client>> {
-    let identity = config.identity();
+/// Errors: those of [`ConfigBuilder::build`] and [`Client::new`] (nothing is cached then).
+pub fn shared_client(builder: &ConfigBuilder) -> Result<Arc<Client>> {
+    let settings = builder.settings_key();
     let mut cache = lock();
     let pid = std::process::id();
     if cache.pid != pid {
@@ -42,17 +43,17 @@ pub fn shared_client(config: ClientConfig) -> Result<Arc<Client>> {
         std::mem::forget(std::mem::take(&mut cache.entries));
         cache.pid = pid;
     }
-    if let Some(i) = cache.entries.iter().position(|e| e.identity.expose() == identity.expose()) {
+    if let Some(i) = cache.entries.iter().position(|e| e.settings.expose() == settings.expose()) {
         let entry = cache.entries.remove(i);
         let client = entry.client.clone();
         cache.entries.push(entry);
         return Ok(client);
     }
-    let client = Arc::new(Client::new(config)?);
+    let client = Arc::new(Client::new(builder.build()?)?);
     if cache.entries.len() == CAPACITY {
         cache.entries.remove(0);
     }
-    cache.entries.push(Entry { identity, client: client.clone() });
+    cache.entries.push(Entry { settings, client: client.clone() });
     Ok(client)
 }
 
@@ -84,19 +85,30 @@ extern "C" fn release() {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::ConfigBuilder;
 
     fn cached_count() -> usize {
         lock().entries.len()
     }
 
-    fn config(token: &str) -> ClientConfig {
+    fn config(token: &str) -> ConfigBuilder {
         let mut b = ConfigBuilder::new();
         b.set("endpoint", "http://127.0.0.1:9").set("access_key_id", "ak").set("access_key_secret", "sk");
         if !token.is_empty() {
             b.set("security_token", token);
         }
-        b.build().unwrap()
+        b
+    }
+
+    #[test]
+    fn settings_that_do_not_build_are_refused_every_time_and_never_cached() {
+        let mut b = config("bad");
+        b.set("max_retries", "many");
+        for _ in 0..2 {
+            let e = shared_client(&b).unwrap_err();
+            assert!(e.message().contains("max_retries"), "{}", e.message());
+        }
+        let key = b.settings_key();
+        assert!(!lock().entries.iter().any(|e| e.settings.expose() == key.expose()));
     }
 
     #[test]
@@ -105,21 +117,21 @@ mod tests {
             let mut b = ConfigBuilder::new();
             b.set("endpoint", "http://127.0.0.1:9").set("access_key_id", "ak").set("access_key_secret", "sk");
             b.set("proxy", &format!("http://user:{password}@127.0.0.1:3128"));
-            shared_client(b.build().unwrap()).unwrap()
+            shared_client(&b).unwrap()
         };
         assert!(!Arc::ptr_eq(&with_proxy("one"), &with_proxy("two")));
     }
 
     #[test]
     fn same_settings_share_a_client_and_the_oldest_is_evicted() {
-        let first = shared_client(config("t0")).unwrap();
-        assert!(Arc::ptr_eq(&first, &shared_client(config("t0")).unwrap()));
-        assert!(!Arc::ptr_eq(&first, &shared_client(config("")).unwrap()), "the token is part of the settings");
+        let first = shared_client(&config("t0")).unwrap();
+        assert!(Arc::ptr_eq(&first, &shared_client(&config("t0")).unwrap()));
+        assert!(!Arc::ptr_eq(&first, &shared_client(&config("")).unwrap()), "the token is part of the settings");
         for i in 1..=CAPACITY {
-            shared_client(config(&format!("t{i}"))).unwrap();
+            shared_client(&config(&format!("t{i}"))).unwrap();
         }
         assert_eq!(cached_count(), CAPACITY);
-        let again = shared_client(config("t0")).unwrap();
+        let again = shared_client(&config("t0")).unwrap();
         assert!(!Arc::ptr_eq(&first, &again), "t0 was the least recently used and was evicted");
         assert_ne!(first.id(), again.id());
     }

@@ -1,6 +1,7 @@
 //! Client configuration: string keys (with the aliases PHP and environment users know) parsed and checked in
 //! one place, so the C and PHP surfaces stay a thin `set(key, value)`.
 
+use std::fmt::Write as _;
 use std::net::IpAddr;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -121,25 +122,6 @@ pub struct ClientConfig {
     pub retry: RetryConfig,
 }
 
-impl ClientConfig {
-    /// Every setting, secrets included, as one text: two configurations with the same identity build clients
-    /// that behave the same. Wiped on drop; never to be shown.
-    pub fn identity(&self) -> Secret {
-        let c = &self.credentials;
-        Secret::new(format!(
-            "{:?}\n{}\n{}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}",
-            self.endpoint,
-            c.access_key_id,
-            c.access_key_secret.expose(),
-            c.security_token.as_ref().map(Secret::expose),
-            self.signature,
-            self.transport,
-            self.transport.proxy, // in full: the Debug output above hides its credentials
-            self.retry
-        ))
-    }
-}
-
 impl ConfigBuilder {
     /// An empty builder.
     pub fn new() -> Self {
@@ -150,6 +132,30 @@ impl ConfigBuilder {
     pub fn set(&mut self, key: &str, value: &str) -> &mut Self {
         self.values.push((key.to_string(), Secret::new(value)));
         self
+    }
+
+    /// What [`ConfigBuilder::build`] depends on, as one text: the settings exactly as recorded, plus the proxy
+    /// environment ([`PROXY_ENVIRONMENT`]) it reads when no `proxy` is set. Two builders with the same key build
+    /// the same configuration (a `ca_cert_file` aside, whose contents are read by the client), so a cache of
+    /// clients can be looked up without building. Length-prefixed, so no two settings lists share a key. Holds
+    /// the secrets: wiped on drop, never to be shown.
+    pub fn settings_key(&self) -> Secret {
+        let environment = PROXY_ENVIRONMENT.map(|name| std::env::var(name).ok());
+        let texts = || {
+            let settings = self.values.iter().flat_map(|(name, value)| [Some(name.as_str()), Some(value.expose())]);
+            settings.chain(environment.iter().map(Option::as_deref))
+        };
+        // Sized up front: growing would leave copies of the secrets in freed memory.
+        let mut key = String::with_capacity(texts().map(|t| t.map_or(1, |t| t.len() + 21)).sum());
+        for text in texts() {
+            match text {
+                Some(text) => {
+                    let _ = write!(key, "{}:{text}", text.len());
+                }
+                None => key.push('-'),
+            }
+        }
+        Secret::new(key)
     }
 
     /// Checks everything and returns the configuration, or the first problem found.
@@ -242,6 +248,10 @@ impl ConfigBuilder {
         Ok(ClientConfig { endpoint, credentials, signature, transport, retry })
     }
 }
+
+/// The environment variables [`proxy_from_env`] reads.
+pub const PROXY_ENVIRONMENT: [&str; 7] =
+    ["no_proxy", "NO_PROXY", "https_proxy", "HTTPS_PROXY", "http_proxy", "all_proxy", "ALL_PROXY"];
 
 /// The proxy libcurl (and so the official SDK) would use: `http_proxy` for http endpoints (lower case only, as
 /// curl does, so a CGI `Proxy:` request header cannot inject one), `https_proxy`/`HTTPS_PROXY` for https, then

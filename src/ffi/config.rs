@@ -9,7 +9,7 @@ use super::client::{oss_client, register};
 use super::error::oss_error;
 use super::panic::{call, guard};
 use super::result::oss_result;
-use crate::core::{client_cache, Client, ClientConfig, ConfigBuilder, Error, ErrorKind, Result};
+use crate::core::{client_cache, Client, ConfigBuilder, Error, ErrorKind, Result};
 
 /// Client settings as `key = value` strings, checked all at once by `oss_config_builder_build`.
 ///
@@ -80,11 +80,12 @@ pub unsafe extern "C" fn oss_config_builder_build(
     client_out: *mut *const oss_client,
     error_out: *mut *mut oss_error,
 ) -> oss_result {
-    build_with(builder, client_out, error_out, |config| Client::new(config).map(Arc::new))
+    build_with(builder, client_out, error_out, |settings| Client::new(settings.build()?).map(Arc::new))
 }
 
 /// Like `oss_config_builder_build`, but the new handle shares the connection pool, TLS sessions and transport
-/// thread of the process's client with exactly the same settings (secrets included), if one is cached: for
+/// thread of the process's client built from exactly the same settings (secrets included, same order) and the same
+/// proxy environment, if one is cached; such a hit does not parse the settings again: for
 /// owners that live shorter than the process, such as a PHP request that builds a new `OssClient` each time.
 /// The process caches clients for the 8 most recently used settings; an evicted client lives until its last
 /// handle is freed. Freeing a handle leaves the cached client for the next owner. After `fork()` the child
@@ -101,7 +102,7 @@ pub unsafe extern "C" fn oss_config_builder_build_shared(
     client_out: *mut *const oss_client,
     error_out: *mut *mut oss_error,
 ) -> oss_result {
-    build_with(builder, client_out, error_out, client_cache::shared_client)
+    build_with(builder, client_out, error_out, |settings| client_cache::shared_client(&settings))
 }
 
 /// Consumes the builder's settings, checks them and registers the client `make` returns.
@@ -109,7 +110,7 @@ unsafe fn build_with(
     builder: *mut oss_config_builder,
     client_out: *mut *const oss_client,
     error_out: *mut *mut oss_error,
-    make: impl FnOnce(ClientConfig) -> Result<Arc<Client>>,
+    make: impl FnOnce(ConfigBuilder) -> Result<Arc<Client>>,
 ) -> oss_result {
     if !client_out.is_null() {
         *client_out = ptr::null();
@@ -120,7 +121,7 @@ unsafe fn build_with(
         if client_out.is_null() {
             return Err(Error::new(ErrorKind::NullParameter, "client_out is NULL"));
         }
-        *client_out = register(make(inner.build()?)?);
+        *client_out = register(make(inner)?);
         Ok(())
     })
 }
