@@ -3,6 +3,9 @@
 use std::ffi::{c_char, CString};
 use std::ptr;
 
+use once_cell::sync::OnceCell;
+use serde::Serialize;
+
 use super::cast::{cstring, free_box, read, str_arg};
 use super::panic::guard;
 use crate::core::ops::{CallResult, InitiateResult, ListPartsResult};
@@ -23,17 +26,38 @@ use crate::core::Response;
 /// Ownership: caller owns, free with `oss_response_free`. Read-only accessors may run on any thread.
 pub struct oss_response {
     inner: Response,
-    names: Vec<CString>,
-    values: Vec<CString>,
-    url: CString,
-    method: CString,
+    texts: OnceCell<Texts>,
     upload_id: Option<CString>,
     parts: Vec<Part>,
     parts_truncated: bool,
     next_part_number_marker: u32,
     max_parts: u32,
     result: Option<serde_json::Value>,
-    json: once_cell::sync::OnceCell<CString>,
+    json: OnceCell<CString>,
+}
+
+/// The answer's texts as C strings, made on the first accessor that needs one (a binding reading the JSON
+/// document never does).
+struct Texts {
+    names: Vec<CString>,
+    values: Vec<CString>,
+    url: CString,
+    method: CString,
+}
+
+/// What `oss_response_json` serializes.
+#[derive(Serialize)]
+struct Document<'a> {
+    status: u16,
+    headers: &'a [(String, String)],
+    url: &'a str,
+    method: &'a str,
+    total_time_us: u64,
+    bytes_sent: u64,
+    body_len: usize,
+    recovered: bool,
+    attempts: u32,
+    result: &'a Option<serde_json::Value>,
 }
 
 struct Part {
@@ -46,17 +70,14 @@ struct Part {
 impl oss_response {
     pub(crate) fn new(inner: Response) -> Self {
         oss_response {
-            names: inner.headers.iter().map(|(n, _)| cstring(n)).collect(),
-            values: inner.headers.iter().map(|(_, v)| cstring(v)).collect(),
-            url: cstring(&inner.url),
-            method: cstring(&inner.method),
+            texts: OnceCell::new(),
             upload_id: None,
             parts: Vec::new(),
             parts_truncated: false,
             next_part_number_marker: 0,
             max_parts: 0,
             result: None,
-            json: once_cell::sync::OnceCell::new(),
+            json: OnceCell::new(),
             inner,
         }
     }
@@ -95,19 +116,32 @@ impl oss_response {
     fn json(&self) -> &CString {
         self.json.get_or_init(|| {
             let r = &self.inner;
-            let doc = serde_json::json!({
-                "status": r.status,
-                "headers": r.headers,
-                "url": r.url,
-                "method": r.method,
-                "total_time_us": u64::try_from(r.total_time.as_micros()).unwrap_or(u64::MAX),
-                "bytes_sent": r.bytes_sent,
-                "body_len": r.body.len(),
-                "recovered": r.recovered,
-                "attempts": r.attempts,
-                "result": self.result,
-            });
-            cstring(&doc.to_string())
+            let document = Document {
+                status: r.status,
+                headers: &r.headers,
+                url: &r.url,
+                method: &r.method,
+                total_time_us: u64::try_from(r.total_time.as_micros()).unwrap_or(u64::MAX),
+                bytes_sent: r.bytes_sent,
+                body_len: r.body.len(),
+                recovered: r.recovered,
+                attempts: r.attempts,
+                result: &self.result,
+            };
+            // Serializing strings, numbers and a Value into memory cannot fail.
+            cstring(&serde_json::to_string(&document).unwrap_or_default())
+        })
+    }
+
+    fn texts(&self) -> &Texts {
+        self.texts.get_or_init(|| {
+            let r = &self.inner;
+            Texts {
+                names: r.headers.iter().map(|(n, _)| cstring(n)).collect(),
+                values: r.headers.iter().map(|(_, v)| cstring(v)).collect(),
+                url: cstring(&r.url),
+                method: cstring(&r.method),
+            }
         })
     }
 
@@ -120,7 +154,7 @@ impl oss_response {
             .headers
             .iter()
             .position(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map_or(ptr::null(), |i| self.values[i].as_ptr())
+            .map_or(ptr::null(), |i| self.texts().values[i].as_ptr())
     }
 }
 
@@ -146,21 +180,21 @@ pub extern "C" fn oss_response_status(response: *const oss_response) -> u16 {
 /// Ownership: borrows for the duration of the call and keeps no pointer.
 #[no_mangle]
 pub extern "C" fn oss_response_header_count(response: *const oss_response) -> usize {
-    read(response, 0, |r| r.names.len())
+    read(response, 0, |r| r.inner.headers.len())
 }
 
 /// Name of header `index` (lower case, server order), NULL when out of range.
 /// Ownership: valid until `oss_response_free(response)`.
 #[no_mangle]
 pub extern "C" fn oss_response_header_name(response: *const oss_response, index: usize) -> *const c_char {
-    read(response, ptr::null(), |r| r.names.get(index).map_or(ptr::null(), |c| c.as_ptr()))
+    read(response, ptr::null(), |r| r.texts().names.get(index).map_or(ptr::null(), |c| c.as_ptr()))
 }
 
 /// Value of header `index`, NULL when out of range.
 /// Ownership: valid until `oss_response_free(response)`.
 #[no_mangle]
 pub extern "C" fn oss_response_header_value(response: *const oss_response, index: usize) -> *const c_char {
-    read(response, ptr::null(), |r| r.values.get(index).map_or(ptr::null(), |c| c.as_ptr()))
+    read(response, ptr::null(), |r| r.texts().values.get(index).map_or(ptr::null(), |c| c.as_ptr()))
 }
 
 /// Value of the first header called `name` (case-insensitive), NULL when absent or `name` is NULL/not UTF-8.
@@ -207,14 +241,14 @@ pub extern "C" fn oss_response_body_len(response: *const oss_response) -> usize 
 /// Ownership: valid until `oss_response_free(response)`.
 #[no_mangle]
 pub extern "C" fn oss_response_url(response: *const oss_response) -> *const c_char {
-    read(response, ptr::null(), |r| r.url.as_ptr())
+    read(response, ptr::null(), |r| r.texts().url.as_ptr())
 }
 
 /// The request method (`PUT`, `POST`, …).
 /// Ownership: valid until `oss_response_free(response)`.
 #[no_mangle]
 pub extern "C" fn oss_response_method(response: *const oss_response) -> *const c_char {
-    read(response, ptr::null(), |r| r.method.as_ptr())
+    read(response, ptr::null(), |r| r.texts().method.as_ptr())
 }
 
 /// Microseconds from sending the request to having read the whole answer.

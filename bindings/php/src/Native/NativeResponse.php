@@ -39,9 +39,10 @@ final class NativeResponse
         $doc = $this->document();
         $result = [];
         $contentType = null;
+        // libossrs gives the names in lower case.
         foreach ($doc['headers'] as [$name, $value]) {
-            $result[strtolower($name)] = $value;
-            if ($contentType === null && strcasecmp($name, 'Content-Type') === 0) {
+            $result[$name] = $value;
+            if ($contentType === null && $name === 'content-type') {
                 $contentType = $value;
             }
         }
