@@ -130,8 +130,7 @@ typedef struct oss_client oss_client;
 // result or callback reply read into memory), `max_error_body_bytes` (65536), `max_object_bytes` (1073741824:
 // `oss_get_object`). An answer over its limit fails with `OSS_RESULT_INVALID_RESPONSE` without being read further.
 //
-// Methods: `oss_config_builder_new`, `oss_config_builder_set`, `oss_config_builder_set_json`,
-// `oss_config_builder_build`, `oss_config_builder_build_shared`,
+// Methods: `oss_config_builder_new`, `oss_config_builder_set`, `oss_config_builder_build`,
 // `oss_config_builder_free`.
 //
 // Ownership: caller owns, free with `oss_config_builder_free` (also after building). Not to be used from two
@@ -360,21 +359,6 @@ enum oss_result oss_config_builder_set(struct oss_config_builder *builder,
                                        const char *key,
                                        const char *value,
                                        struct oss_error **error_out);
-
-// Records every member of the JSON object `settings_json` (`{"endpoint": "…", "access_key_id": "…"}`, string
-// values, the keys of `oss_config_builder_set`) as `oss_config_builder_set` would, sorted by key (a key given
-// twice keeps its last value): a binding sets a whole configuration in one call. The values are checked by
-// `oss_config_builder_build`.
-//
-// Errors: `OSS_RESULT_NULL_PARAMETER`, `OSS_RESULT_INVALID_UTF8`, `OSS_RESULT_INVALID_CONFIG` (not an object of
-// strings; nothing is recorded), `OSS_RESULT_ALREADY_USED` (after build).
-// Ownership: borrows `settings_json` for the duration of the call and keeps no pointer.
-//
-// # Safety
-// `builder` is NULL or live; `settings_json` is NULL or NUL-terminated; `error_out` is NULL or writable.
-enum oss_result oss_config_builder_set_json(struct oss_config_builder *builder,
-                                            const char *settings_json,
-                                            struct oss_error **error_out);
 
 // Checks every setting and creates a client. The builder's contents are consumed on every path (a second
 // build returns `OSS_RESULT_ALREADY_USED`); the builder itself must still be freed.

@@ -274,57 +274,6 @@ fn free_functions_accept_null_and_dead_handles_are_detected() {
 }
 
 #[test]
-fn settings_json_sets_a_whole_configuration_in_one_call() {
-    unsafe {
-        let b = oss_config_builder_new();
-        let json = c(r#"{"endpoint":"http://127.0.0.1:9","access_key_id":"ak","access_key_secret":"TOPSECRET"}"#);
-        assert_eq!(oss_config_builder_set_json(b, json.as_ptr(), ptr::null_mut()), oss_result::Ok);
-        let (mut first, mut second): (*const oss_client, *const oss_client) = (ptr::null(), ptr::null());
-        assert_eq!(oss_config_builder_build_shared(b, &mut first, ptr::null_mut()), oss_result::Ok);
-        oss_config_builder_free(b);
-        let b = oss_config_builder_new();
-        assert_eq!(oss_config_builder_set_json(b, json.as_ptr(), ptr::null_mut()), oss_result::Ok);
-        assert_eq!(oss_config_builder_build_shared(b, &mut second, ptr::null_mut()), oss_result::Ok);
-        assert_eq!(oss_client_id(first), oss_client_id(second), "the same settings share one client");
-        oss_config_builder_free(b);
-        oss_client_free(first);
-        oss_client_free(second);
-    }
-    let cases = [
-        (r#"["endpoint"]"#, "not an object of strings"),
-        (r#"{"endpoint":"h","max_retries":3}"#, r#"the value of "max_retries" is not a string"#),
-        (r#"{"endpoint":"h","access_key_secret":"TOPSECRET""#, "not an object of strings"),
-        (
-            r#"{"endpoint":"h","access_key_secret":"TOP\u0000SECRET"}"#,
-            r#"the value of "access_key_secret" holds a NUL"#,
-        ),
-    ];
-    for (json, expected) in cases {
-        unsafe {
-            let b = oss_config_builder_new();
-            let mut err = ptr::null_mut();
-            assert_eq!(oss_config_builder_set_json(b, c(json).as_ptr(), &mut err), oss_result::InvalidConfig, "{json}");
-            let text = message(err);
-            assert!(text.contains(expected) && !text.contains("TOPSECRET"), "{json}: {text}");
-            // Nothing was recorded: the build misses the endpoint, not a bad value.
-            let mut client: *const oss_client = ptr::null();
-            let mut err = ptr::null_mut();
-            assert_eq!(oss_config_builder_build(b, &mut client, &mut err), oss_result::InvalidConfig);
-            assert!(message(err).contains("endpoint is empty"), "{json}");
-            oss_config_builder_free(b);
-        }
-    }
-    unsafe {
-        let b = oss_config_builder_new();
-        assert_eq!(oss_config_builder_set_json(b, ptr::null(), ptr::null_mut()), oss_result::NullParameter);
-        let mut client: *const oss_client = ptr::null();
-        oss_config_builder_build(b, &mut client, ptr::null_mut());
-        assert_eq!(oss_config_builder_set_json(b, c("{}").as_ptr(), ptr::null_mut()), oss_result::AlreadyUsed);
-        oss_config_builder_free(b);
-    }
-}
-
-#[test]
 fn builder_is_consumed_once_and_reports_bad_config() {
     unsafe {
         let b = oss_config_builder_new();

@@ -6,8 +6,6 @@ use std::net::IpAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use zeroize::Zeroize;
-
 use super::credentials::{Credentials, Secret};
 use super::endpoint::Endpoint;
 use super::error::{fail, Error, ErrorKind, Result};
@@ -134,31 +132,6 @@ impl ConfigBuilder {
     pub fn set(&mut self, key: &str, value: &str) -> &mut Self {
         self.values.push((key.to_string(), Secret::new(value)));
         self
-    }
-
-    /// Records every member of the JSON object `json` (`{"endpoint": "…", "access_key_id": "…"}`) as
-    /// [`ConfigBuilder::set`] would, sorted by key (a key given twice keeps its last value): bindings set a whole
-    /// configuration in one call. The parsed values are wiped once recorded.
-    ///
-    /// Errors: `InvalidConfig` when `json` is not an object of strings without NUL (nothing is recorded then).
-    pub fn set_json(&mut self, json: &str) -> Result<&mut Self> {
-        let invalid = |why: String| Error::new(ErrorKind::InvalidConfig, format!("settings JSON: {why}"));
-        let members: serde_json::Map<String, serde_json::Value> =
-            serde_json::from_str(json).map_err(|e| invalid(format!("not an object of strings ({e})")))?;
-        for (key, value) in &members {
-            match value.as_str() {
-                None => return Err(invalid(format!("the value of {key:?} is not a string"))),
-                Some(text) if text.contains('\0') => return Err(invalid(format!("the value of {key:?} holds a NUL"))),
-                Some(_) => {}
-            }
-        }
-        for (key, value) in members {
-            if let serde_json::Value::String(mut value) = value {
-                self.set(&key, &value);
-                value.zeroize();
-            }
-        }
-        Ok(self)
     }
 
     /// What [`ConfigBuilder::build`] depends on, as one text: the settings exactly as recorded, plus the proxy

@@ -25,8 +25,7 @@ use crate::core::{client_cache, Client, ConfigBuilder, Error, ErrorKind, Result}
 /// result or callback reply read into memory), `max_error_body_bytes` (65536), `max_object_bytes` (1073741824:
 /// `oss_get_object`). An answer over its limit fails with `OSS_RESULT_INVALID_RESPONSE` without being read further.
 ///
-/// Methods: `oss_config_builder_new`, `oss_config_builder_set`, `oss_config_builder_set_json`,
-/// `oss_config_builder_build`, `oss_config_builder_build_shared`,
+/// Methods: `oss_config_builder_new`, `oss_config_builder_set`, `oss_config_builder_build`,
 /// `oss_config_builder_free`.
 ///
 /// Ownership: caller owns, free with `oss_config_builder_free` (also after building). Not to be used from two
@@ -62,31 +61,6 @@ pub unsafe extern "C" fn oss_config_builder_set(
         let (key, value) = (str_arg(key, "key")?, str_arg(value, "value")?);
         let inner = b.inner.as_mut().ok_or_else(already_built)?;
         inner.set(key, value);
-        Ok(())
-    })
-}
-
-/// Records every member of the JSON object `settings_json` (`{"endpoint": "…", "access_key_id": "…"}`, string
-/// values, the keys of `oss_config_builder_set`) as `oss_config_builder_set` would, sorted by key (a key given
-/// twice keeps its last value): a binding sets a whole configuration in one call. The values are checked by
-/// `oss_config_builder_build`.
-///
-/// Errors: `OSS_RESULT_NULL_PARAMETER`, `OSS_RESULT_INVALID_UTF8`, `OSS_RESULT_INVALID_CONFIG` (not an object of
-/// strings; nothing is recorded), `OSS_RESULT_ALREADY_USED` (after build).
-/// Ownership: borrows `settings_json` for the duration of the call and keeps no pointer.
-///
-/// # Safety
-/// `builder` is NULL or live; `settings_json` is NULL or NUL-terminated; `error_out` is NULL or writable.
-#[no_mangle]
-pub unsafe extern "C" fn oss_config_builder_set_json(
-    builder: *mut oss_config_builder,
-    settings_json: *const c_char,
-    error_out: *mut *mut oss_error,
-) -> oss_result {
-    call(error_out, || {
-        let b = handle_mut_arg(builder, "builder")?;
-        let json = str_arg(settings_json, "settings_json")?;
-        b.inner.as_mut().ok_or_else(already_built)?.set_json(json)?;
         Ok(())
     })
 }

@@ -113,10 +113,6 @@ enum oss_result oss_config_builder_set(struct oss_config_builder *builder,
                                        const char *value,
                                        struct oss_error **error_out);
 
-enum oss_result oss_config_builder_set_json(struct oss_config_builder *builder,
-                                            const char *settings_json,
-                                            struct oss_error **error_out);
-
 enum oss_result oss_config_builder_build(struct oss_config_builder *builder,
                                          const struct oss_client **client_out,
                                          struct oss_error **error_out);

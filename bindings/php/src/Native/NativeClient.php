@@ -48,15 +48,10 @@ final class NativeClient
         $ffi = Library::ffi();
         $builder = $ffi->oss_config_builder_new();
         try {
-            // One call in every PHP-FPM request (without an error object: it fails only on bad input, which the
-            // loop below then reports setting by setting).
-            $json = json_encode($config, JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE);
-            if (
-                $json === false || strpos($json, '\\u0000') !== false
-                || $ffi->oss_config_builder_set_json($builder, $json, null) !== $ffi->OSS_RESULT_OK
-            ) {
-                foreach ($config as $key => $value) {
-                    CString::check($value, 'setting ' . $key);
+            foreach ($config as $key => $value) {
+                CString::check($value, 'setting ' . $key);
+                // Without an error object first: this runs in every PHP-FPM request, and fails only on bad input.
+                if ($ffi->oss_config_builder_set($builder, $key, $value, null) !== $ffi->OSS_RESULT_OK) {
                     $error = $ffi->new('oss_error*');
                     $result = $ffi->oss_config_builder_set($builder, $key, $value, FFI::addr($error));
                     NativeError::check($ffi, $result, $error);
