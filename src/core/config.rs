@@ -202,6 +202,10 @@ impl ConfigBuilder {
                 return fail(ErrorKind::InvalidConfig, format!("signature_version {other:?} is not v1 or v4"))
             }
         };
+        let proxy = match get(ConfigKey::Proxy).map(str::trim).filter(|p| !p.is_empty()) {
+            Some(p) => Some(p.to_string()),
+            None => proxy_from_env(&endpoint, |k| std::env::var(k).ok()),
+        };
         let transport = TransportConfig {
             connect_timeout: parse_ms(
                 ConfigKey::ConnectTimeoutMs,
@@ -210,10 +214,8 @@ impl ConfigBuilder {
             )?,
             timeout: parse_ms(ConfigKey::TimeoutMs, get(ConfigKey::TimeoutMs), None)?,
             attempt_timeout: parse_ms(ConfigKey::AttemptTimeoutMs, get(ConfigKey::AttemptTimeoutMs), None)?,
-            proxy: match get(ConfigKey::Proxy).map(str::trim).filter(|p| !p.is_empty()) {
-                Some(p) => Some(p.to_string()),
-                None => proxy_from_env(&endpoint, |k| std::env::var(k).ok()),
-            },
+            plain_http_only: !endpoint.https && proxy.as_deref().is_none_or(is_plain_http_proxy),
+            proxy,
             ca_cert_file: get(ConfigKey::CaCertFile).filter(|p| !p.is_empty()).map(PathBuf::from),
             resolve: parse_resolve(get(ConfigKey::Resolve).unwrap_or(""))?,
             user_agent: match get(ConfigKey::UserAgent) {
@@ -252,6 +254,14 @@ impl ConfigBuilder {
 /// The environment variables [`proxy_from_env`] reads.
 pub const PROXY_ENVIRONMENT: [&str; 7] =
     ["no_proxy", "NO_PROXY", "https_proxy", "HTTPS_PROXY", "http_proxy", "all_proxy", "ALL_PROXY"];
+
+/// True for a proxy reached without TLS: `http://host:port`, or `host:port` (which reqwest takes as http).
+fn is_plain_http_proxy(proxy: &str) -> bool {
+    match proxy.find("://") {
+        Some(i) => proxy[..i].eq_ignore_ascii_case("http"),
+        None => true,
+    }
+}
 
 /// The proxy libcurl (and so the official SDK) would use: `http_proxy` for http endpoints (lower case only, as
 /// curl does, so a CGI `Proxy:` request header cannot inject one), `https_proxy`/`HTTPS_PROXY` for https, then
@@ -329,6 +339,20 @@ mod tests {
             b.set(k, v);
         }
         b
+    }
+
+    #[test]
+    fn only_clients_that_cannot_use_tls_leave_the_system_store_unread() {
+        let plain = |endpoint: &str, proxy: &str| {
+            let pairs = [("endpoint", endpoint), ("access_key_id", "a"), ("access_key_secret", "s"), ("proxy", proxy)];
+            builder(&pairs).build().unwrap().transport.plain_http_only
+        };
+        assert!(plain("http://127.0.0.1:9000", "http://proxy:3128"));
+        assert!(plain("oss-cn-hangzhou.aliyuncs.com", "HTTP://proxy:3128"));
+        assert!(plain("http://h", "proxy:3128"));
+        assert!(!plain("https://h", "http://proxy:3128"));
+        assert!(!plain("http://h", "https://proxy:443"));
+        assert!(!plain("http://h", "socks5://proxy:1080"));
     }
 
     #[test]

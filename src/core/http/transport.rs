@@ -31,6 +31,9 @@ pub struct TransportConfig {
     pub proxy: Option<String>,
     /// Extra PEM CA certificate(s) trusted in addition to the system store.
     pub ca_cert_file: Option<PathBuf>,
+    /// True when no request can use TLS (an `http://` endpoint reached directly or through an `http://` proxy):
+    /// the system's CA certificates are then never loaded.
+    pub plain_http_only: bool,
     /// Host names pinned to addresses (like curl's `--resolve`).
     pub resolve: Vec<(String, IpAddr)>,
     /// User-Agent header.
@@ -52,6 +55,7 @@ impl std::fmt::Debug for TransportConfig {
             .field("attempt_timeout", &self.attempt_timeout)
             .field("proxy", &proxy)
             .field("ca_cert_file", &self.ca_cert_file)
+            .field("plain_http_only", &self.plain_http_only)
             .field("resolve", &self.resolve)
             .field("user_agent", &self.user_agent)
             .field("limits", &self.limits)
@@ -74,7 +78,7 @@ impl Transport {
     /// Builds the HTTP client. TLS certificates are always verified.
     pub fn new(cfg: &TransportConfig) -> Result<Transport> {
         let mut b = Client::builder()
-            .tls_backend_preconfigured(trust::client_config(cfg.ca_cert_file.as_deref())?)
+            .tls_backend_preconfigured(trust::client_config(cfg.ca_cert_file.as_deref(), cfg.plain_http_only)?)
             .redirect(reqwest::redirect::Policy::none())
             .user_agent(cfg.user_agent.clone())
             .pool_idle_timeout(Duration::from_secs(30))
