@@ -524,6 +524,14 @@ fn argument_cases(env: &Env) -> Vec<Case<'_>> {
                     c.data_len = Some(usize::MAX);
                 }),
             ));
+            cases.push(op_case(
+                env,
+                "data with a length past isize::MAX",
+                "data with an impossible length",
+                oss_result::InvalidArgument,
+                format!("data length {} is larger than any buffer", usize::MAX),
+                with(base.clone(), |c| c.data_len = Some(usize::MAX)),
+            ));
         }
         // No error_out: the code alone, and no crash.
         cases.push(op_case(

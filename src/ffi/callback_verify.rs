@@ -128,7 +128,7 @@ pub unsafe extern "C" fn oss_callback_verifier_verify(
         v.inner.verify(&CallbackRequest {
             path: str_arg(path, "path")?,
             query: opt_str_arg(query, "query")?,
-            body: &body,
+            body,
             authorization: str_arg(authorization, "authorization")?,
             pub_key_url: opt_str_arg(pub_key_url, "pub_key_url")?,
         })

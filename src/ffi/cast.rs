@@ -4,8 +4,6 @@ use std::ffi::{c_char, c_void, CStr, CString};
 use std::path::PathBuf;
 use std::ptr;
 
-use bytes::Bytes;
-
 use super::panic::guard;
 use crate::core::{Error, ErrorKind, Result};
 
@@ -42,19 +40,22 @@ pub(crate) unsafe fn path_arg(p: *const c_char, name: &str) -> Result<PathBuf> {
     str_arg(p, name).map(PathBuf::from)
 }
 
-/// A byte buffer, copied once. NULL is accepted only with length 0.
+/// A borrowed byte buffer. NULL is accepted only with length 0.
 ///
 /// # Safety
-/// `data` is NULL or points to `len` readable bytes.
-pub(crate) unsafe fn bytes_arg(data: *const c_void, len: usize, name: &str) -> Result<Bytes> {
+/// `data` is NULL or points to `len` readable bytes that stay valid and unchanged for `'a`.
+pub(crate) unsafe fn bytes_arg<'a>(data: *const c_void, len: usize, name: &str) -> Result<&'a [u8]> {
     if data.is_null() {
         return if len == 0 {
-            Ok(Bytes::new())
+            Ok(&[])
         } else {
             Err(Error::new(ErrorKind::NullParameter, format!("{name} is NULL but its length is {len}")))
         };
     }
-    Ok(Bytes::copy_from_slice(std::slice::from_raw_parts(data.cast::<u8>(), len)))
+    if isize::try_from(len).is_err() {
+        return Err(Error::new(ErrorKind::InvalidArgument, format!("{name} length {len} is larger than any buffer")));
+    }
+    Ok(std::slice::from_raw_parts(data.cast::<u8>(), len))
 }
 
 /// A mutable handle that must not be NULL.

@@ -40,10 +40,7 @@ pub unsafe extern "C" fn oss_content_md5(
     md5_out_len: usize,
     error_out: *mut *mut oss_error,
 ) -> oss_result {
-    call(error_out, || {
-        let bytes = bytes_arg(data, len, "data")?;
-        write_md5(&content_md5(&bytes), md5_out, md5_out_len)
-    })
+    call(error_out, || write_md5(&content_md5(bytes_arg(data, len, "data")?), md5_out, md5_out_len))
 }
 
 /// Writes the Content-MD5 of the file range `[offset, offset + length)` of `path` into `md5_out`, reading it in

@@ -36,6 +36,16 @@ impl BufferPool {
         PooledBuf { buf, len, pool: Arc::clone(self) }
     }
 
+    /// A copy of `data` in a pooled buffer (no buffer at all for no data).
+    pub fn copy_of(self: &Arc<Self>, data: &[u8]) -> Bytes {
+        if data.is_empty() {
+            return Bytes::new();
+        }
+        let mut pooled = self.take(data.len());
+        pooled.buf[..data.len()].copy_from_slice(data);
+        Bytes::from_owner(pooled)
+    }
+
     /// Reads `len` bytes of `file` at `offset` into a pooled buffer. A file shorter than the range is an error.
     pub fn read_range(self: &Arc<Self>, file: &std::fs::File, path: &Path, offset: u64, len: usize) -> Result<Bytes> {
         self.read_range_holding(file, path, offset, len, ())
@@ -183,5 +193,17 @@ mod tests {
         drop(big);
         assert!(pool.idle_count() <= 4, "idle memory stays under {MAX_IDLE_BYTES} bytes");
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn copies_go_into_reused_buffers_and_hold_exactly_the_data() {
+        let pool = Arc::new(BufferPool::default());
+        let a = pool.copy_of(b"first body");
+        let ptr = a.as_ptr();
+        drop(a);
+        let b = pool.copy_of(b"second");
+        assert_eq!((&b[..], b.as_ptr()), (&b"second"[..], ptr), "the returned buffer holds the next copy");
+        assert!(pool.copy_of(b"").is_empty());
+        assert_eq!(pool.idle_count(), 0, "no buffer is taken for an empty body");
     }
 }
