@@ -162,10 +162,12 @@ def check_w1(key, run):
 
 
 def w2_commands(b, server, count, tag=""):
-    """The W2 clients (C, PHP FFI, oss2) sending `count` PutObjects to `server`: [(name, command, environment)]."""
+    """The W2 clients (C, PHP FFI, the bare FFI loop, oss2) sending `count` PutObjects to `server`:
+    [(name, command, environment)]."""
     return [
         ("c", [str(b.client_exe), "put", str(count), str(W2_SIZE)], b.env_for(server, "w2/c" + tag)),
         ("php", PHP + [str(BENCH / "w2_put.php"), str(count), str(W2_SIZE)], b.php_env(server, "w2/php" + tag)),
+        ("ffi", PHP + [str(BENCH / "w2_ffi.php"), str(count), str(W2_SIZE)], b.php_env(server, "w2/ffi" + tag)),
         ("oss2", [OSS2_PYTHON, str(BENCH / "oss2_client.py"), "put", str(count), str(W2_SIZE)],
          b.env_for(server, "w2/oss2" + tag)),
     ]
