@@ -147,12 +147,6 @@ impl Client {
         self.callbacks.encode(callback, callback_var)
     }
 
-    /// A copy of `data` to send as a request body, in one of the client's pooled buffers (returned to the pool
-    /// when the transport drops it), so that sending bodies from memory does not allocate a buffer each time.
-    pub fn body_copy(&self, data: &[u8]) -> bytes::Bytes {
-        self.transport.buffers().copy_of(data)
-    }
-
     /// The body buffers shared by this client's requests.
     pub(crate) fn buffers(&self) -> &std::sync::Arc<super::http::BufferPool> {
         self.transport.buffers()

@@ -80,7 +80,7 @@ pub unsafe extern "C" fn oss_client_call(
         })?;
         let bucket = opt_str_arg(bucket, "bucket")?.unwrap_or("");
         let object = opt_str_arg(object, "object")?.unwrap_or("");
-        let body = client.core().body_copy(bytes_arg(body, body_len, "body")?);
+        let body = client.core().buffers().copy_of(bytes_arg(body, body_len, "body")?);
         let opts = options.as_ref().map_or_else(|| Cow::Owned(RequestOptions::default()), oss_options::for_call);
         let result = client.core().call(op, bucket, object, body, &opts)?;
         write_out(response_out, oss_response::from_call(result));

@@ -79,7 +79,7 @@ pub unsafe extern "C" fn oss_upload_part(
         let client = lookup(client)?;
         let (bucket, object) = (str_arg(bucket, "bucket")?, str_arg(object, "object")?);
         let upload_id = str_arg(upload_id, "upload_id")?;
-        let data = client.core().body_copy(bytes_arg(data, len, "data")?);
+        let data = client.core().buffers().copy_of(bytes_arg(data, len, "data")?);
         let md5 = opt_str_arg(content_md5, "content_md5")?;
         let resp =
             with_options(options, |o| client.core().upload_part(bucket, object, upload_id, part_number, data, md5, o))?;

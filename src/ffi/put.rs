@@ -45,7 +45,7 @@ pub unsafe extern "C" fn oss_put_object_with_callback(
     call(error_out, || {
         let client = lookup(client)?;
         let (bucket, object) = (str_arg(bucket, "bucket")?, str_arg(object, "object")?);
-        let data = client.core().body_copy(bytes_arg(data, len, "data")?);
+        let data = client.core().buffers().copy_of(bytes_arg(data, len, "data")?);
         let (cb, var) = (opt_str_arg(callback, "callback")?, opt_str_arg(callback_var, "callback_var")?);
         let resp = with_options(options, |o| client.core().put_object(bucket, object, data, cb, var, o))?;
         write_out(response_out, oss_response::new(resp));

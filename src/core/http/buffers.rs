@@ -36,7 +36,8 @@ impl BufferPool {
         PooledBuf { buf, len, pool: Arc::clone(self) }
     }
 
-    /// A copy of `data` in a pooled buffer (no buffer at all for no data).
+    /// A copy of `data` in a pooled buffer (no buffer at all for no data): a request body from memory, which
+    /// returns to the pool when the transport drops it instead of being allocated anew for every request.
     pub fn copy_of(self: &Arc<Self>, data: &[u8]) -> Bytes {
         if data.is_empty() {
             return Bytes::new();
