@@ -94,12 +94,14 @@ fn put_object_with_callback_then_failed_callback() {
 
 #[test]
 fn callback_reply_failures() {
-    let emu =
-        Emulator::start(EmulatorConfig { callback_timeout: Duration::from_millis(400), ..Default::default() }).unwrap();
+    // The timeout leaves room for the receiver's first public-key fetch and RSA check in a debug build on a busy
+    // machine (400 ms once was not enough); the slow receiver stays well past it.
+    let emu = Emulator::start(EmulatorConfig { callback_timeout: Duration::from_millis(1500), ..Default::default() })
+        .unwrap();
     let cases = [
         (ReceiverConfig { reply_status: 502, ..Default::default() }, "Error status : 502."),
         (ReceiverConfig { reply_body: "OK".into(), ..Default::default() }, "Response body is not valid json format."),
-        (ReceiverConfig { delay: Duration::from_millis(1200), ..Default::default() }, "timeout: 400 MS"),
+        (ReceiverConfig { delay: Duration::from_millis(3000), ..Default::default() }, "timeout: 1500 MS"),
     ];
     for (cfg, expected) in cases {
         let rx = receiver(cfg);
