@@ -14,14 +14,7 @@ use OSS\OssClient;
 use OSS\Core\OssException;
 
 [$file, $parallelism, $partSize] = [$argv[1], (int) $argv[2], (int) $argv[3]];
-$callback =
-    '{
-        "callbackUrl":"' . getenv("OSS_CALLBACK_URL") . '",
-        "callbackHost":"' . getenv("OSS_CALLBACK_HOST") . '",
-        "callbackBody":"{\"mimeType\":${mimeType},\"size\":${size},\"x:var1\":${x:var1},\"x:var2\":${x:var2}}",
-        "callbackBodyType":"application/json"
-    }';
-$var = '{"x:var1":"value1","x:var2":"值2"}';
+[$callback, $var] = require __DIR__ . '/seed_callback.php';
 $client = new OssClient(getenv('OSS_ACCESS_KEY_ID'), getenv('OSS_ACCESS_KEY_SECRET'), getenv('OSS_ENDPOINT'));
 $t0 = hrtime(true);
 try {

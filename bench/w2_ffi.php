@@ -17,18 +17,7 @@ $count = (int) ($argv[1] ?? 2000);
 $size = (int) ($argv[2] ?? 4096);
 $bucket = getenv('OSS_BUCKET');
 $object = getenv('OSS_OBJECT');
-$callback =
-    '{
-        "callbackUrl":"' . getenv("OSS_CALLBACK_URL") . '",
-        "callbackHost":"' . getenv("OSS_CALLBACK_HOST") . '",
-        "callbackBody":"{\"mimeType\":${mimeType},\"size\":${size},\"x:var1\":${x:var1},\"x:var2\":${x:var2}}",
-        "callbackBodyType":"application/json"
-    }';
-$var =
-    '{
-        "x:var1":"value1",
-        "x:var2":"值2"
-    }';
+[$callback, $var] = require __DIR__ . '/seed_callback.php';
 
 $ffi = Library::ffi();
 $error = $ffi->new('oss_error*');

@@ -18,19 +18,7 @@ $size = (int) ($argv[2] ?? 4096);
 $bucket = getenv('OSS_BUCKET');
 $object = getenv('OSS_OBJECT');
 
-// The JSON callback of php-example/samples/multipart_callback.php.
-$callback =
-    '{
-        "callbackUrl":"' . getenv("OSS_CALLBACK_URL") . '",
-        "callbackHost":"' . getenv("OSS_CALLBACK_HOST") . '",
-        "callbackBody":"{\"mimeType\":${mimeType},\"size\":${size},\"x:var1\":${x:var1},\"x:var2\":${x:var2}}",
-        "callbackBodyType":"application/json"
-    }';
-$var =
-    '{
-        "x:var1":"value1",
-        "x:var2":"值2"
-    }';
+[$callback, $var] = require __DIR__ . '/seed_callback.php';
 $options = array(OssClient::OSS_CALLBACK => $callback, OssClient::OSS_CALLBACK_VAR => $var);
 
 $client = new OssClient(getenv('OSS_ACCESS_KEY_ID'), getenv('OSS_ACCESS_KEY_SECRET'), getenv('OSS_ENDPOINT'));
