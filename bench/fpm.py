@@ -3,9 +3,13 @@ php.ini.in), so that the benchmark measures the production setup the tests check
 master (8 static workers, recycled every 500 requests) with one nginx in front serving bench/w4_app.php.
 
   ossrs   the production settings of bindings/php/README.md: ffi.enable=preload, ffi.preload, OPcache preloading
-          bindings/php/preload.php (as nobody when we are root); HTTPS trusts the sink's CA through SSL_CERT_FILE
+          bindings/php/preload.php (as nobody when we are root); over HTTPS SSL_CERT_FILE is the trust store
   sdk     the official aliyun-oss-php-sdk from OSS_PHP_SDK_DIR (an extracted copy, never part of this repository):
-          no preloading (both define OSS\\OssClient), OPcache on; curl trusts the sink's CA through curl.cainfo
+          no preloading (both define OSS\\OssClient), OPcache on; over HTTPS curl.cainfo is the trust store
+
+The trust store is the sink's trust.pem: the system's CA bundle with the sink's CA appended, as in production,
+where the root of OSS's certificate is one of the system's (curl parses it for each new handle, libossrs once
+per process).
 """
 
 import grp
@@ -30,7 +34,7 @@ def render(name, out_dir, values):
     return path
 
 
-def start_pool(kind, parent, sink_endpoint, tls_endpoint, ca_file, callback_url):
+def start_pool(kind, parent, sink_endpoint, tls_endpoint, trust_file, callback_url):
     """Starts pool `kind` ("ossrs" or "sdk") and its nginx in a new directory under `parent` (made traversable for
     the pool user); returns (the nginx port serving /app.php, the pids of the FPM master and of nginx's master)."""
     os.chmod(parent, 0o755)
@@ -45,13 +49,13 @@ def start_pool(kind, parent, sink_endpoint, tls_endpoint, ca_file, callback_url)
                        check=True, capture_output=True, timeout=60)
         ini = {"HEADER": str(header), "PRELOAD": str(ROOT / "bindings/php/preload.php"), "LIB": str(LIB),
                "PRELOAD_USER": "opcache.preload_user = nobody" if as_root else ""}
-        env.update(W4_AUTOLOAD=str(ROOT / "bindings/php/autoload.php"), SSL_CERT_FILE=str(ca_file))
+        env.update(W4_AUTOLOAD=str(ROOT / "bindings/php/autoload.php"), SSL_CERT_FILE=str(trust_file))
         admin = {}
     else:
         sdk = Path(os.environ["OSS_PHP_SDK_DIR"]).resolve()
         ini = {"HEADER": "", "PRELOAD": "", "LIB": str(LIB), "PRELOAD_USER": ""}
         env.update(W4_AUTOLOAD=str(sdk / "autoload.php"))
-        admin = {"curl.cainfo": str(ca_file)}
+        admin = {"curl.cainfo": str(trust_file)}
     extra = "".join("env[%s] = %s\n" % kv for kv in env.items())
     extra += "".join("php_admin_value[%s] = %s\n" % kv for kv in admin.items())
     php_ini = render("php.ini.in", work, ini)

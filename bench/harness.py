@@ -12,6 +12,7 @@ import re
 import resource
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -305,11 +306,13 @@ def measure(name, cmd, env, timeout, stdout_path):
 
 class Server:
     """A server the workloads talk to: its endpoint, the pids whose CPU is its CPU and, for the sink, the port of
-    nginx's counters (stub_status) and, over TLS, the CA that signed its certificate."""
+    nginx's counters (stub_status) and, over TLS, the CA that signed its certificate and the trust store of the
+    clients that know no extra CA (`trust_file`: the system's CA bundle with that CA appended)."""
 
     def __init__(self, name, port, pids, ca_file=None, status_port=None):
         self.name, self.port, self.pids = name, port, pids
         self.ca_file, self.status_port = ca_file, status_port
+        self.trust_file = ca_file.with_name("trust.pem") if ca_file else None
         self.endpoint = "%s://127.0.0.1:%d" % ("https" if ca_file else "http", port)
 
     def accepted(self):
@@ -378,7 +381,8 @@ def start_with_port_line(name, cmd, work):
 
 def make_certificates(tls_dir):
     """A CA and a server certificate for 127.0.0.1 signed by it (RSA 2048, valid 2 days), made with openssl for
-    this run only. Returns (ca.pem, server.pem, server.key)."""
+    this run only, and trust.pem: the system's CA bundle with that CA appended, the trust store a production client
+    has when OSS's root is one of the system's roots. Returns (ca.pem, server.pem, server.key)."""
     tls_dir.mkdir()
     ca, ca_key = tls_dir / "ca.pem", tls_dir / "ca.key"
     cert, key, csr, ext = tls_dir / "server.pem", tls_dir / "server.key", tls_dir / "server.csr", tls_dir / "ext.cnf"
@@ -397,6 +401,10 @@ def make_certificates(tls_dir):
         p = subprocess.run(["openssl"] + [str(a) for a in args], capture_output=True, text=True, timeout=60)
         if p.returncode != 0:
             raise BenchError("openssl %s failed: %s" % (args[0], p.stderr[-1000:]))
+    system = Path(ssl.get_default_verify_paths().openssl_cafile or "")
+    if not system.is_file():
+        raise BenchError("the system's CA bundle (%s) is missing: apt-get install -y ca-certificates" % system)
+    (tls_dir / "trust.pem").write_bytes(system.read_bytes().rstrip(b"\n") + b"\n" + ca.read_bytes())
     return ca, cert, key
 
 

@@ -256,9 +256,12 @@ def setup_section(w, b):
       "replay it with bare reqwest (`bench/transport-floor`)." % (W2_COUNT, W2_SIZE, b.extra.get("wrk_cmd", "wrk")))
     w("- **W2 over HTTPS**: the same clients against the TLS port of the same nginx (`ssl_protocols TLSv1.2 "
       "TLSv1.3`), with a CA and a server certificate for IP 127.0.0.1 (RSA 2048) made with `openssl` in the run's "
-      "temp dir. Trust: C sets the client setting `ca_cert_file` (`OSS_CA_CERT_FILE` in `bench_client.c`); PHP's "
-      "`OssClient` has no CA-file option, so `w2_put.php` runs with `SSL_CERT_FILE` set, which replaces libossrs's "
-      "system store; oss2 gets `REQUESTS_CA_BUNDLE`; wrk does not verify. The bare reqwest floors are not run over "
+      "temp dir. Trust as in production, where the root of OSS's certificate is one of the system's: C adds the CA "
+      "to the system store with the client setting `ca_cert_file` (`OSS_CA_CERT_FILE` in `bench_client.c`); the "
+      "others get the system's CA bundle with the CA appended (`trust.pem`): PHP's `OssClient` has no CA-file "
+      "option, so the PHP clients run with `SSL_CERT_FILE` (it replaces libossrs's system store), oss2 with "
+      "`REQUESTS_CA_BUNDLE`, and in W4 the official SDK's curl with `curl.cainfo`; wrk does not verify. The bare "
+      "reqwest floors are not run over "
       "HTTPS. *connections* (sink only) is the number of connections nginx accepted during each run (its "
       "stub_status counter, read before and after; wrk opens one more to probe the server before its run).")
     w("- **Measurement**: each client is a child process; wall time from its start to its exit, peak RSS = "

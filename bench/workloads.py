@@ -74,20 +74,21 @@ class Bench:
 
     def env_for(self, server, obj):
         """A client's environment for `server`. For the TLS sink the CA goes to bench_client (OSS_CA_CERT_FILE ->
-        the ca_cert_file setting) and to oss2 (REQUESTS_CA_BUNDLE); the PHP items add SSL_CERT_FILE themselves."""
+        the ca_cert_file setting, added to the system store) and oss2 gets the system bundle with the CA appended
+        (REQUESTS_CA_BUNDLE); the PHP items add SSL_CERT_FILE themselves."""
         env = base_env()
         env.update(OSS_ENDPOINT=server.endpoint, OSS_OBJECT=obj, OSS_CALLBACK_URL=self.callback_url,
                    OSS_CALLBACK_HOST="127.0.0.1")
         if server.ca_file:
-            env.update(OSS_CA_CERT_FILE=str(server.ca_file), REQUESTS_CA_BUNDLE=str(server.ca_file))
+            env.update(OSS_CA_CERT_FILE=str(server.ca_file), REQUESTS_CA_BUNDLE=str(server.trust_file))
         return env
 
     def php_env(self, server, obj):
-        """As env_for; PHP's OssClient has no CA-file option, so over TLS it trusts the CA through libossrs's system
-        store, which SSL_CERT_FILE replaces."""
+        """As env_for; PHP's OssClient has no CA-file option, so over TLS libossrs's system store is replaced by the
+        system bundle with the CA appended (SSL_CERT_FILE)."""
         env = self.env_for(server, obj)
         if server.ca_file:
-            env["SSL_CERT_FILE"] = str(server.ca_file)
+            env["SSL_CERT_FILE"] = str(server.trust_file)
         return env
 
     def repeat(self, server, prefix, items, rounds, finish):
@@ -330,7 +331,7 @@ def w4(b, sink):
         W4_SECONDS, ", ".join(kinds)))
     ports = {}
     for kind in kinds:
-        ports[kind], roots = fpm.start_pool(kind, b.work, sink.endpoint, tls.endpoint, tls.ca_file, b.callback_url)
+        ports[kind], roots = fpm.start_pool(kind, b.work, sink.endpoint, tls.endpoint, tls.trust_file, b.callback_url)
         PROCS.cpu_trees += roots  # the pools are part of what W4 measures, not "other processes"
         for flag in ("0", "1"):  # one request answered 200 before measuring, then one second of warm-up
             url = "http://127.0.0.1:%d/app.php?tls=%s" % (ports[kind], flag)
