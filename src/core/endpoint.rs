@@ -76,35 +76,37 @@ impl Endpoint {
         Ok(Endpoint { https, host: host.to_string(), host_type })
     }
 
-    /// The `Host` value for a request on `bucket` (empty bucket = service request).
-    pub fn host_for(&self, bucket: &str) -> String {
-        if self.host_type == HostType::Normal && !bucket.is_empty() {
-            format!("{bucket}.{}", self.host)
-        } else {
-            self.host.clone()
-        }
-    }
-
     /// The URL path for `bucket` / `key` (`key` may be empty for bucket-level requests).
     pub fn path_for(&self, bucket: &str, key: &str) -> String {
-        let mut path = String::from("/");
-        if matches!(self.host_type, HostType::Ip | HostType::PathStyle) && !bucket.is_empty() {
-            path.push_str(bucket);
-            path.push('/');
-        }
-        path.push_str(&encode_path(key));
+        let mut path = String::with_capacity(bucket.len() + key.len() + 2);
+        self.push_path(&mut path, bucket, key);
         path
     }
 
     /// The full URL, `query` already encoded (see [`query_string`]).
     pub fn url_for(&self, bucket: &str, key: &str, query: &str) -> String {
-        let scheme = if self.https { "https" } else { "http" };
-        let mut url = format!("{scheme}://{}{}", self.host_for(bucket), self.path_for(bucket, key));
+        let mut url = String::with_capacity(16 + self.host.len() + 2 * bucket.len() + key.len() + query.len());
+        url.push_str(if self.https { "https://" } else { "http://" });
+        if self.host_type == HostType::Normal && !bucket.is_empty() {
+            url.push_str(bucket);
+            url.push('.');
+        }
+        url.push_str(&self.host);
+        self.push_path(&mut url, bucket, key);
         if !query.is_empty() {
             url.push('?');
             url.push_str(query);
         }
         url
+    }
+
+    fn push_path(&self, out: &mut String, bucket: &str, key: &str) {
+        out.push('/');
+        if matches!(self.host_type, HostType::Ip | HostType::PathStyle) && !bucket.is_empty() {
+            out.push_str(bucket);
+            out.push('/');
+        }
+        push_encoded(out, key, true);
     }
 }
 
@@ -122,19 +124,27 @@ fn valid_host_port(s: &str) -> bool {
 /// PHP `rawurlencode`: every byte except `A-Za-z0-9-_.~` becomes `%XX` (upper-case hex).
 pub fn rawurlencode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for &b in s.as_bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
+    push_encoded(&mut out, s, false);
     out
 }
 
 /// Object keys in paths: `rawurlencode` with `/` kept.
 pub fn encode_path(key: &str) -> String {
-    rawurlencode(key).replace("%2F", "/")
+    let mut out = String::with_capacity(key.len());
+    push_encoded(&mut out, key, true);
+    out
+}
+
+/// Appends `s` rawurlencoded to `out`, `/` kept as it is when `keep_slash`.
+fn push_encoded(out: &mut String, s: &str, keep_slash: bool) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    for &b in s.as_bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') || (keep_slash && b == b'/') {
+            out.push(b as char);
+        } else {
+            out.extend(['%', HEX[usize::from(b >> 4)] as char, HEX[usize::from(b & 15)] as char]);
+        }
+    }
 }
 
 /// The URL query string: keys sorted with PHP's `strnatcasecmp`, keys and values rawurlencoded,
