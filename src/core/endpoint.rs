@@ -85,7 +85,7 @@ impl Endpoint {
 
     /// The full URL, `query` already encoded (see [`query_string`]).
     pub fn url_for(&self, bucket: &str, key: &str, query: &str) -> String {
-        let mut url = String::with_capacity(16 + self.host.len() + 2 * bucket.len() + key.len() + query.len());
+        let mut url = String::with_capacity(16 + self.host.len() + bucket.len() + key.len() + query.len());
         url.push_str(if self.https { "https://" } else { "http://" });
         if self.host_type == HostType::Normal && !bucket.is_empty() {
             url.push_str(bucket);
