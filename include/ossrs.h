@@ -178,8 +178,8 @@ typedef struct oss_post_form oss_post_form;
 // `oss_response_total_time_us`, `oss_response_bytes_sent`, `oss_response_upload_id`,
 // `oss_response_part_count`, `oss_response_part_number`, `oss_response_part_etag`, `oss_response_part_size`,
 // `oss_response_part_last_modified`, `oss_response_max_parts`,
-// `oss_response_parts_truncated`, `oss_response_next_part_number_marker`, `oss_response_json`,
-// `oss_response_free`.
+// `oss_response_parts_truncated`, `oss_response_next_part_number_marker`, `oss_response_head`,
+// `oss_response_json`, `oss_response_free`.
 //
 // Ownership: caller owns, free with `oss_response_free`. Read-only accessors may run on any thread.
 typedef struct oss_response oss_response;
@@ -975,6 +975,14 @@ enum oss_result oss_put_object_from_file_with_callback(const struct oss_client *
                                                        const struct oss_options *options,
                                                        struct oss_response **response_out,
                                                        struct oss_error **error_out);
+
+// The answer's head as text, one field per line, each line ending in `\n`: the status, `url`, `method`,
+// `total_time_us`, `bytes_sent`, `body_len`, `recovered` (`1` or `0`) and `attempts`, then each header's name
+// (lower case) and value on two lines, in server order. What `oss_response_json` holds but `result`, in a
+// form a binding splits with one string function (PHP's `explode`) instead of a JSON parser; 8 + 2 × headers
+// lines. Built on the first call. NULL for a NULL response.
+// Ownership: valid until `oss_response_free(response)`. Thread safety: read-only.
+const char *oss_response_head(const struct oss_response *response);
 
 // The answer as one JSON object, everything but the body: `status`, `headers` (`[[name, value], …]`, names
 // lower case, server order), `url`, `method`, `total_time_us`, `bytes_sent`, `body_len`, `recovered`,

@@ -132,12 +132,14 @@ unsafe fn bytes(p: *const u8, len: usize) -> Vec<u8> {
 /// Copies a response (does not free it).
 pub unsafe fn copy_response(r: *const oss_response) -> Resp {
     let n = oss_response_header_count(r);
-    let headers =
+    let headers: Vec<(String, String)> =
         (0..n).map(|i| (text(oss_response_header_name(r, i)), text(oss_response_header_value(r, i)))).collect();
     let uid = oss_response_upload_id(r);
     let parts = (0..oss_response_part_count(r))
         .map(|i| (oss_response_part_number(r, i), text(oss_response_part_etag(r, i)), oss_response_part_size(r, i)))
         .collect();
+    let json = serde_json::from_str(&text(oss_response_json(r))).expect("oss_response_json is JSON");
+    check_head(r, &headers, &json);
     Resp {
         status: oss_response_status(r),
         headers,
@@ -148,9 +150,28 @@ pub unsafe fn copy_response(r: *const oss_response) -> Resp {
             .collect(),
         max_parts: oss_response_max_parts(r),
         recovered: oss_response_recovered(r),
-        json: serde_json::from_str(&text(oss_response_json(r))).expect("oss_response_json is JSON"),
+        json,
         parts,
     }
+}
+
+/// `oss_response_head` says what the single accessors and the JSON document say: 8 fields, then each header's name and value.
+unsafe fn check_head(r: *const oss_response, headers: &[(String, String)], json: &serde_json::Value) {
+    let head = text(oss_response_head(r));
+    let lines: Vec<&str> = head.strip_suffix('\n').expect("the head ends with a line feed").split('\n').collect();
+    let fields = [
+        oss_response_status(r).to_string(),
+        text(oss_response_url(r)),
+        text(oss_response_method(r)),
+        oss_response_total_time_us(r).to_string(),
+        oss_response_bytes_sent(r).to_string(),
+        oss_response_body_len(r).to_string(),
+        u8::from(oss_response_recovered(r)).to_string(),
+        json["attempts"].to_string(),
+    ];
+    assert_eq!(lines[..8], fields.iter().map(String::as_str).collect::<Vec<_>>()[..], "{head}");
+    let pairs: Vec<(String, String)> = lines[8..].chunks(2).map(|p| (p[0].to_string(), p[1].to_string())).collect();
+    assert_eq!(pairs, headers, "{head}");
 }
 
 /// Copies and frees an error.

@@ -373,6 +373,8 @@ enum oss_result oss_put_object_from_file_with_callback(const struct oss_client *
                                                        struct oss_response **response_out,
                                                        struct oss_error **error_out);
 
+const char *oss_response_head(const struct oss_response *response);
+
 const char *oss_response_json(const struct oss_response *response);
 
 uint16_t oss_response_status(const struct oss_response *response);

@@ -454,7 +454,7 @@ final class NativeClient
                     $error
                 );
             },
-            fn (NativeResponse $response): array => [$response->document()['result'], $response->toResultArray()]
+            fn (NativeResponse $response): array => [$response->result(), $response->toResultArray()]
         );
         if ($request->bodyStream === null) {
             return $run();
