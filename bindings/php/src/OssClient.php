@@ -12,6 +12,7 @@ use OSS\Core\OssException;
 use OSS\Core\OssUtil;
 use OSS\Core\RequestOptions;
 use OSS\Core\UnsupportedMethods;
+use OSS\Credentials\Credentials;
 use OSS\Credentials\CredentialsProvider;
 use OSS\Credentials\StaticCredentialsProvider;
 use OSS\Model\BucketInfo;
@@ -210,6 +211,11 @@ class OssClient
     private ClientSettings $settings;
     private CredentialsProvider $provider;
     private ?NativeClient $native = null;
+    /**
+     * The Credentials that $native was last checked against, while no setting changed since (see
+     * settingsChanged()); null when the next request must check again.
+     */
+    private ?Credentials $checkedCredentials = null;
 
     /**
      * Either the positional form ($accessKeyId, $accessKeySecret, $endpoint, $isCName = false,
@@ -1768,6 +1774,7 @@ class OssClient
     public function setMaxTries($maxRetries = 3)
     {
         $this->settings->maxRetries = ArgumentCheck::integer($maxRetries, 'maxRetries', 0);
+        $this->settingsChanged();
     }
 
     /** @return int */
@@ -1786,6 +1793,7 @@ class OssClient
     public function setTimeout($timeout)
     {
         $this->settings->timeout = self::seconds($timeout, 'timeout');
+        $this->settingsChanged();
     }
 
     /**
@@ -1796,6 +1804,7 @@ class OssClient
     public function setConnectTimeout($connectTimeout)
     {
         $this->settings->connectTimeout = self::seconds($connectTimeout, 'connect timeout');
+        $this->settingsChanged();
     }
 
     /**
@@ -1806,6 +1815,7 @@ class OssClient
     public function setUseSSL($useSSL)
     {
         $this->settings->useSsl = (bool) $useSSL;
+        $this->settingsChanged();
     }
 
     /** @return bool */
@@ -1836,6 +1846,7 @@ class OssClient
     public function ossrsSetLimits($limits): void
     {
         $this->settings->setLimits($limits);
+        $this->settingsChanged();
     }
 
     /**
@@ -2105,7 +2116,8 @@ class OssClient
     /**
      * The native client for the current credentials and settings, after the SDK's last checks (the ACL header).
      * getCredentials() is called on every request; the native client, with its keep-alive connections, is
-     * rebuilt only when the credentials or settings changed, or in a forked child.
+     * rebuilt only when the credentials or settings changed, or in a forked child. The same Credentials object
+     * returned again, with no setting changed, is taken as checked (its strings cannot change).
      *
      * @param array<mixed> $options
      * @throws OssException
@@ -2114,6 +2126,11 @@ class OssClient
     {
         ArgumentCheck::acl($options);
         $credentials = $this->provider->getCredentials();
+        if ($this->checkedCredentials !== null && $credentials === $this->checkedCredentials
+            && $this->native !== null && $this->native->inCreatingProcess()) {
+            return $this->native;
+        }
+        $this->checkedCredentials = null;
         if (!is_object($credentials)) {
             throw new OssException(
                 'the credentials provider returned ' . get_debug_type($credentials) . ' instead of Credentials'
@@ -2124,7 +2141,17 @@ class OssClient
             $this->native = null;
             $this->native = NativeClient::create($config);
         }
+        // A Credentials itself (not a subclass) never changes what its getters return (a token object could).
+        if (get_class($credentials) === Credentials::class && !is_object($credentials->getSecurityToken())) {
+            $this->checkedCredentials = $credentials;
+        }
         return $this->native;
+    }
+
+    /** After a setting changed: the next request builds its configuration again. */
+    private function settingsChanged(): void
+    {
+        $this->checkedCredentials = null;
     }
 
     /**

@@ -14,12 +14,16 @@ namespace OSS\Core;
  */
 final class OptionsMapper
 {
-    /** Top-level option keys that the SDK sends as query parameters (partNumber and uploadId are arguments here). */
+    /**
+     * Top-level option keys that the SDK sends as query parameters, in its order (partNumber and uploadId are
+     * arguments here); keys of a set, so that map() finds the given ones with one array_intersect_key().
+     */
     private const QUERY_KEYS = [
-        'response-content-type', 'response-content-language', 'response-cache-control',
-        'response-content-encoding', 'response-expires', 'response-content-disposition', 'comp', 'status',
-        'startTime', 'endTime', 'x-oss-process', 'position', 'symlink', 'restore', 'tagging', 'wormId',
-        'x-oss-traffic-limit', 'versionId', 'continuation-token', 'cname',
+        'response-content-type' => true, 'response-content-language' => true, 'response-cache-control' => true,
+        'response-content-encoding' => true, 'response-expires' => true, 'response-content-disposition' => true,
+        'comp' => true, 'status' => true, 'startTime' => true, 'endTime' => true, 'x-oss-process' => true,
+        'position' => true, 'symlink' => true, 'restore' => true, 'tagging' => true, 'wormId' => true,
+        'x-oss-traffic-limit' => true, 'versionId' => true, 'continuation-token' => true, 'cname' => true,
     ];
 
     private function __construct()
@@ -59,10 +63,12 @@ final class OptionsMapper
             }
             self::addHeader($request, $name, $value);
         }
-        foreach (array_merge(self::QUERY_KEYS, $extraQueryKeys) as $key) {
-            if (array_key_exists($key, $options)) {
-                self::addQuery($request, $key, $options[$key]);
-            }
+        $queryKeys = self::QUERY_KEYS;
+        if ($extraQueryKeys !== []) {
+            $queryKeys += array_fill_keys($extraQueryKeys, true);
+        }
+        foreach (array_intersect_key($queryKeys, $options) as $key => $_) {
+            self::addQuery($request, $key, $options[$key]);
         }
         if ($userQuery && isset($options['query_string'])) {
             if (!is_array($options['query_string'])) {

@@ -74,7 +74,13 @@ final class NativeClient
      */
     public function isReusableFor(array $config): bool
     {
-        return $this->handle !== null && $this->config === $config && $this->pid === getmypid();
+        return $this->config === $config && $this->inCreatingProcess();
+    }
+
+    /** Whether this is the process that built the client (not a child forked since). */
+    public function inCreatingProcess(): bool
+    {
+        return $this->handle !== null && $this->pid === getmypid();
     }
 
     /** The id of the libossrs client (connection pool) behind this handle (`oss_client_id`). */

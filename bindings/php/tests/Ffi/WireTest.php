@@ -390,6 +390,65 @@ final class WireTest extends TestCase
         self::assertNotSame($second, $native->getValue($client), 'new settings: a new client');
     }
 
+    public function testEverySetterReachesTheNextRequestOfAClientWithFixedCredentials(): void
+    {
+        $client = new OssClient('AKIDEXAMPLE', 'SECRETEXAMPLE', self::$recorder->endpoint());
+        $native = new \ReflectionProperty(OssClient::class, 'native');
+        $native->setAccessible(true);
+        $client->putObject('bkt', 'a.txt', 'x');
+        $before = $native->getValue($client);
+        $client->putObject('bkt', 'a.txt', 'x');
+        self::assertSame($before, $native->getValue($client), 'nothing changed: the same client');
+        $setters = [
+            'setMaxTries' => fn () => $client->setMaxTries(1),
+            'setTimeout' => fn () => $client->setTimeout(30),
+            'setConnectTimeout' => fn () => $client->setConnectTimeout(5),
+            'ossrsSetLimits' => fn () => $client->ossrsSetLimits(['max_response_bytes' => 1 << 20]),
+            'setUseSSL' => fn () => $client->setUseSSL(true),
+        ];
+        foreach ($setters as $setter => $set) {
+            $set();
+            try {
+                $client->putObject('bkt', 'a.txt', 'x');
+            } catch (OssException $e) {
+                self::assertSame('setUseSSL', $setter, $e->getMessage()); // the recorder speaks no TLS
+            }
+            self::assertNotSame($before, $native->getValue($client), $setter . ' changes the next request\'s client');
+            $before = $native->getValue($client);
+        }
+    }
+
+    public function testCredentialsOfASubclassAreCheckedOnEveryRequest(): void
+    {
+        $credentials = new class ('AKIDEXAMPLE', 'SECRETEXAMPLE') extends \OSS\Credentials\Credentials {
+            public string $secret = 'SECRETEXAMPLE';
+
+            public function getSecretKey()
+            {
+                return $this->secret;
+            }
+        };
+        $provider = new class ($credentials) implements \OSS\Credentials\CredentialsProvider {
+            private \OSS\Credentials\Credentials $credentials;
+
+            public function __construct(\OSS\Credentials\Credentials $credentials)
+            {
+                $this->credentials = $credentials;
+            }
+
+            public function getCredentials()
+            {
+                return $this->credentials;
+            }
+        };
+        $client = new OssClient(['endpoint' => self::$recorder->endpoint(), 'provider' => $provider]);
+        $client->putObject('bkt', 'a.txt', 'x');
+        $signed = Recorder::header(self::$recorder->last(), 'Authorization');
+        $credentials->secret = 'ROTATED';
+        $client->putObject('bkt', 'a.txt', 'x');
+        self::assertNotSame($signed, Recorder::header(self::$recorder->last(), 'Authorization'), 'signed with the new secret');
+    }
+
     public function testTransportFailuresReadLikeRequestCoreExceptions(): void
     {
         $client = new OssClient('AKIDEXAMPLE', 'SECRETEXAMPLE', 'http://127.0.0.1:1');
