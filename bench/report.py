@@ -14,7 +14,7 @@ W1_ROWS = [("w1a", "(a) PHP FFI, seed sample unchanged"), ("w1b1", "(b) C `oss_u
            ("w1e", "(e) PHP FFI `multiuploadFile`, parallelism 2"), ("w1c", "(c) oss2"),
            ("w1d", "(d) md5sum (limit)")]
 W2_ROWS = [("c", "C `oss_put_object_with_callback`"), ("php", "PHP FFI `OssClient::putObject`"),
-           ("ffi", "bare PHP FFI loop: the same C call, answer read with `oss_response_json`"),
+           ("ffi", "bare PHP FFI loop: the same C call, answer read with `oss_response_head`"),
            ("oss2", "oss2 `put_object`"), ("rqblocking", "bare `reqwest::blocking` replay (transport floor)"),
            ("rqasync", "bare reqwest async on the calling thread (replay)"), ("wrk", "wrk -t1 -c1 (limit)")]
 W3_ROWS = [("w1a", "PHP running the seed sample (a)", "< 50 MiB"), ("w1b1", "C, parallelism 1", "≤ 42 MiB"),
@@ -250,8 +250,8 @@ def setup_section(w, b):
     w("- **W2**: %d sequential PutObject with the same JSON callback, %d random bytes each, one client and one "
       "keep-alive connection: C (`bench_client put`), PHP FFI (`bench/w2_put.php`: `OssClient::putObject` with "
       "`OSS_CALLBACK`/`OSS_CALLBACK_VAR`), the bare PHP FFI loop (`bench/w2_ffi.php`: the `oss_put_object_with_callback` "
-      "call `putObject` makes, straight through FFI without `OssClient`, each answer read with `oss_response_json` + "
-      "`json_decode` as `OssClient` reads it), oss2 (`put_object` with the callback headers and Content-MD5). The limit "
+      "call `putObject` makes, straight through FFI without `OssClient`, each answer read with `oss_response_head` + "
+      "`explode` as `OssClient` reads it), oss2 (`put_object` with the callback headers and Content-MD5). The limit "
       "is `%s` replaying the request libossrs sends (captured once: same headers, signature and body); the floors "
       "replay it with bare reqwest (`bench/transport-floor`)." % (W2_COUNT, W2_SIZE, b.extra.get("wrk_cmd", "wrk")))
     w("- **W2 over HTTPS**: the same clients against the TLS port of the same nginx (`ssl_protocols TLSv1.2 "
