@@ -307,7 +307,7 @@ impl Req {
     fn headers(&self) -> Headers {
         let mut h = Headers::new();
         for (n, v) in &self.headers {
-            h.set(n, v.clone());
+            h.set(n.clone(), v.clone());
         }
         h
     }

@@ -103,7 +103,7 @@ fn every_captured_signature_is_re_derived() {
         let mut headers = Headers::new();
         for (n, v) in &req.headers {
             if !skip.contains(&n.to_ascii_lowercase().as_str()) {
-                headers.set(n, v.clone());
+                headers.set(n.clone(), v.clone());
             }
         }
         let creds = Credentials::new("AKIDEXAMPLE", "SECRETEXAMPLE", req.header("x-oss-security-token")).unwrap();

@@ -104,7 +104,7 @@ impl RequestOptions {
             }
             let value = value.trim();
             if !value.is_empty() {
-                h.set(name, value);
+                h.set(name.clone(), value);
             }
         }
         Ok(h)
@@ -188,7 +188,11 @@ impl Client {
 
     /// As [`Client::execute`], the body of a 2xx answer streamed into `sink` when given (a transfer that has
     /// started is never repeated).
-    pub(crate) fn execute_with(&self, req: OssRequest<'_>, mut sink: Option<&mut dyn BodySink>) -> Result<Response> {
+    pub(crate) fn execute_with(
+        &self,
+        mut req: OssRequest<'_>,
+        mut sink: Option<&mut dyn BodySink>,
+    ) -> Result<Response> {
         self.check_process()?;
         let url = self.config.endpoint.url_for(req.bucket, req.key, &query_string(&req.query));
         let repeatable = req.op.retry == Retry::Safe && !req.carries_callback && req.body.is_replayable();
@@ -201,7 +205,10 @@ impl Client {
             attempts += 1;
             let attempt_end = self.config.transport.attempt_timeout.map(|t| Instant::now() + t);
             let reading = Reading { answer: req.op.answer, deadline: earliest(deadline, attempt_end) };
-            let e = match self.attempt(&req, &url, reading, sink.as_mut().map(|s| &mut **s as &mut dyn BodySink)) {
+            // A request that is never repeated gives its headers to its only attempt; the others copy them.
+            let headers = if repeatable { req.headers.clone() } else { std::mem::take(&mut req.headers) };
+            let sink = sink.as_mut().map(|s| &mut **s as &mut dyn BodySink);
+            let e = match self.attempt(&req, headers, &url, reading, sink) {
                 Ok(mut resp) => {
                     resp.attempts = attempts;
                     return Ok(resp);
@@ -239,15 +246,16 @@ impl Client {
         }
     }
 
-    /// One signed attempt (the caller's headers are copied, so each attempt gets a fresh Date and signature).
+    /// One attempt of `req`, sent with `headers` (a copy of the request's, or the request's own for its only
+    /// attempt) once signed: each attempt gets a fresh Date and signature.
     fn attempt(
         &self,
         req: &OssRequest<'_>,
+        mut headers: Headers,
         url: &str,
         reading: Reading,
         sink: Option<&mut dyn BodySink>,
     ) -> Result<Response> {
-        let mut headers = req.headers.clone();
         let mut signable = SignableRequest {
             method: req.op.method,
             bucket: req.bucket,

@@ -382,14 +382,14 @@ impl<'a> Request<'a> {
     }
 
     /// Sets a header (replacing one of the same name).
-    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
         self.headers.set(name, value.into());
         self
     }
 
     /// Sets every header of `headers`.
-    pub fn headers(mut self, headers: &Headers) -> Self {
-        for (n, v) in headers.iter() {
+    pub fn headers(mut self, headers: Headers) -> Self {
+        for (n, v) in headers {
             self.headers.set(n, v);
         }
         self

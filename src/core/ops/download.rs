@@ -50,7 +50,7 @@ impl Client {
         sink: &mut dyn BodySink,
     ) -> Result<Response> {
         let headers = opts.checked_headers()?;
-        let req = self.request(&GET_OBJECT).bucket(bucket).key(key).options(opts)?.headers(&headers).build()?;
+        let req = self.request(&GET_OBJECT).bucket(bucket).key(key).options(opts)?.headers(headers).build()?;
         let mut checked = Checked { inner: sink, crc: crc64fast::Digest::new(), len: 0 };
         let response = self.execute_with(req, Some(&mut checked))?;
         let expected = response.header("x-oss-hash-crc64ecma").and_then(|v| v.trim().parse::<u64>().ok());

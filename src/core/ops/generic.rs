@@ -40,7 +40,7 @@ impl Client {
                 format!("{} has its own function (oss_complete_multipart_upload), which checks a lost answer", op.name),
             );
         }
-        let mut req = self.request(op).bucket(bucket).key(key).options(opts)?.headers(&opts.checked_headers()?);
+        let mut req = self.request(op).bucket(bucket).key(key).options(opts)?.headers(opts.checked_headers()?);
         let body = match (&opts.body_file, &opts.body_stream) {
             (Some(_), Some(_)) => {
                 return fail(ErrorKind::InvalidArgument, "both a body file and a body stream were given")

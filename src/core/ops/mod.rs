@@ -36,7 +36,7 @@ fn upload_headers(key: &str, opts: &RequestOptions, infer: bool) -> Result<Heade
         "Content-Type",
         if ct == "application/x-www-form-urlencoded" { mime::DEFAULT_CONTENT_TYPE.to_string() } else { ct },
     );
-    for (n, v) in user.iter() {
+    for (n, v) in user {
         if !n.eq_ignore_ascii_case("Content-Type") {
             h.set(n, v);
         }

@@ -78,7 +78,7 @@ impl Client {
             .bucket(bucket)
             .key(key)
             .options(opts)?
-            .headers(&headers)
+            .headers(headers)
             .header("Content-Md5", content_md5(b""))
             .send()?;
         let upload_id = xml::parse(&response.body)
@@ -151,7 +151,7 @@ impl Client {
             .options(opts)?
             .query("partNumber", part_number.to_string())
             .query("uploadId", upload_id)
-            .headers(&headers)
+            .headers(headers)
             .body(body)
             .send()?;
         if response.etag().is_none() {
@@ -186,7 +186,7 @@ impl Client {
             .key(key)
             .options(opts)?
             .query("uploadId", upload_id)
-            .headers(&opts.checked_headers()?)
+            .headers(opts.checked_headers()?)
             .header("Content-Type", "application/xml")
             .header("Content-Md5", content_md5(&body))
             .callback(cb.as_ref())
@@ -215,7 +215,7 @@ impl Client {
             .key(key)
             .options(opts)?
             .query("uploadId", upload_id)
-            .headers(&opts.checked_headers()?)
+            .headers(opts.checked_headers()?)
             .send()
     }
 
@@ -234,7 +234,7 @@ impl Client {
             .key(key)
             .options(opts)?
             .query("uploadId", upload_id)
-            .headers(&opts.checked_headers()?)
+            .headers(opts.checked_headers()?)
             .send()?;
         let Some(root) = xml::parse(&response.body).filter(|r| r.name == "ListPartsResult") else {
             return fail(ErrorKind::InvalidResponse, "ListParts answer is not a ListPartsResult document");

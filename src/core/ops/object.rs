@@ -29,6 +29,6 @@ impl Client {
         key: &str,
         opts: &RequestOptions,
     ) -> Result<Response> {
-        self.request(op).bucket(bucket).key(key).options(opts)?.headers(&opts.checked_headers()?).send()
+        self.request(op).bucket(bucket).key(key).options(opts)?.headers(opts.checked_headers()?).send()
     }
 }

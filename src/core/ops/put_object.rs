@@ -68,7 +68,7 @@ impl Client {
             .bucket(bucket)
             .key(key)
             .options(opts)?
-            .headers(&headers)
+            .headers(headers)
             .callback(cb.as_ref())
             .body(body)
             .send()

@@ -13,10 +13,10 @@ fn creds(token: Option<&str>) -> Credentials {
     Credentials::new("AKIDEXAMPLE", "SECRETEXAMPLE", token).unwrap()
 }
 
-fn headers(pairs: &[(&str, &str)]) -> Headers {
+fn headers(pairs: &[(&'static str, &str)]) -> Headers {
     let mut h = Headers::new();
     for (n, v) in pairs {
-        h.set(n, *v);
+        h.set(*n, *v);
     }
     h
 }
