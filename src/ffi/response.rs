@@ -124,7 +124,7 @@ impl oss_response {
                 headers: &r.headers,
                 url: &r.url,
                 method: &r.method,
-                total_time_us: u64::try_from(r.total_time.as_micros()).unwrap_or(u64::MAX),
+                total_time_us: r.total_time_us(),
                 bytes_sent: r.bytes_sent,
                 body_len: r.body.len(),
                 recovered: r.recovered,
@@ -149,7 +149,7 @@ impl oss_response {
             let _ = writeln!(
                 text,
                 "{}\n{}\n{}\n{}\n{}",
-                u64::try_from(r.total_time.as_micros()).unwrap_or(u64::MAX),
+                r.total_time_us(),
                 r.bytes_sent,
                 r.body.len(),
                 u8::from(r.recovered),
@@ -307,7 +307,7 @@ pub extern "C" fn oss_response_method(response: *const oss_response) -> *const c
 /// Ownership: borrows for the duration of the call and keeps no pointer.
 #[no_mangle]
 pub extern "C" fn oss_response_total_time_us(response: *const oss_response) -> u64 {
-    read(response, 0, |r| u64::try_from(r.inner.total_time.as_micros()).unwrap_or(u64::MAX))
+    read(response, 0, |r| r.inner.total_time_us())
 }
 
 /// Request body bytes sent.

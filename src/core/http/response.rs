@@ -32,6 +32,11 @@ impl Response {
         self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
     }
 
+    /// [`Response::total_time`] in whole microseconds (u64::MAX beyond that).
+    pub fn total_time_us(&self) -> u64 {
+        u64::try_from(self.total_time.as_micros()).unwrap_or(u64::MAX)
+    }
+
     /// The `x-oss-request-id` header.
     pub fn request_id(&self) -> Option<&str> {
         self.header("x-oss-request-id")
