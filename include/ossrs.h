@@ -131,7 +131,8 @@ typedef struct oss_client oss_client;
 // `oss_get_object`). An answer over its limit fails with `OSS_RESULT_INVALID_RESPONSE` without being read further.
 //
 // Methods: `oss_config_builder_new`, `oss_config_builder_set`, `oss_config_builder_build`,
-// `oss_config_builder_free`.
+// `oss_config_builder_build_shared`, `oss_config_builder_free`; `oss_client_build_shared` takes all the settings in
+// one call.
 //
 // Ownership: caller owns, free with `oss_config_builder_free` (also after building). Not to be used from two
 // threads at once.
@@ -389,6 +390,26 @@ enum oss_result oss_config_builder_build(struct oss_config_builder *builder,
 enum oss_result oss_config_builder_build_shared(struct oss_config_builder *builder,
                                                 const struct oss_client **client_out,
                                                 struct oss_error **error_out);
+
+// `oss_config_builder_build_shared` in one call, for hosts where each foreign call is expensive (PHP FFI makes
+// this the only call a PHP-FPM request needs to get its client): `settings` holds `settings_len` bytes of keys
+// and values in order, each followed by one NUL byte: `"endpoint\0https://...\0access_key_id\0...\0"`. The
+// keys and values mean what they mean to `oss_config_builder_set`, and the cache is the same: a handle built
+// here and one built with the builder from the same pairs share a client.
+//
+// Errors: `OSS_RESULT_NULL_PARAMETER` (`settings` NULL with a length, `client_out` NULL),
+// `OSS_RESULT_INVALID_ARGUMENT` (not pairs of NUL-terminated fields, or a key that is not a configuration key),
+// `OSS_RESULT_INVALID_UTF8`, and those of `oss_config_builder_build`. Messages count pairs and name known keys,
+// never a value.
+// Ownership: borrows `settings` for the call; `*client_out` as for `oss_config_builder_build`.
+//
+// # Safety
+// `settings` is NULL or points to `settings_len` readable bytes; `client_out` and `error_out` are NULL or
+// writable.
+enum oss_result oss_client_build_shared(const char *settings,
+                                        size_t settings_len,
+                                        const struct oss_client **client_out,
+                                        struct oss_error **error_out);
 
 // Frees a builder (built or not). NULL is a no-op.
 //

@@ -1,5 +1,6 @@
-//! `oss_config_builder_build_shared`: handles built from the same settings share one client, so its
-//! keep-alive connection outlives the handle that opened it (a PHP request); other settings get their own.
+//! `oss_config_builder_build_shared` and `oss_client_build_shared`: handles built from the same settings share
+//! one client, so its keep-alive connection outlives the handle that opened it (a PHP request); other settings
+//! get their own.
 
 mod common;
 
@@ -50,6 +51,33 @@ fn a_later_handle_with_the_same_settings_reuses_the_connection() {
         ]
     );
     assert_eq!(rec.requests()[2].header("x-oss-security-token"), Some("T2"));
+}
+
+#[test]
+fn settings_in_one_buffer_share_the_client_of_the_same_settings_set_one_by_one() {
+    let rec = ok_server();
+    let endpoint = rec.endpoint();
+    let built = Client::shared(&settings(&endpoint, "P1")).unwrap();
+    built.put("bkt", "one", b"1", None, None, None).unwrap();
+    let packed = Client::shared_packed(&settings(&endpoint, "P1")).unwrap();
+    assert_eq!(packed.id(), built.id(), "the same settings, however given, are the same client");
+    packed.put("bkt", "two", b"2", None, None, None).unwrap();
+    let other = Client::shared_packed(&settings(&endpoint, "P2")).unwrap();
+    assert_ne!(other.id(), built.id());
+    other.put("bkt", "three", b"3", None, None, None).unwrap();
+
+    let seen: Vec<(String, usize)> = rec.requests().iter().map(|r| (r.request_line.clone(), r.connection)).collect();
+    assert_eq!(
+        seen,
+        [
+            ("PUT /bkt/one HTTP/1.1".to_string(), 0),
+            ("PUT /bkt/two HTTP/1.1".to_string(), 0),
+            ("PUT /bkt/three HTTP/1.1".to_string(), 1),
+        ]
+    );
+    assert_eq!(rec.requests()[2].header("x-oss-security-token"), Some("P2"));
+    let e = Client::shared_packed(&[("endpoint", &endpoint), ("access_key_id", KEY_ID)]).err().unwrap();
+    assert!(e.message.contains("secret"), "checked like the builder's settings: {}", e.message);
 }
 
 #[test]

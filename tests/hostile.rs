@@ -1008,6 +1008,95 @@ fn config_cases(env: &Env) -> Vec<Case<'_>> {
         "already built",
         move || used_twice(true),
     ));
+    // oss_client_build_shared: the settings in one buffer of NUL-terminated fields.
+    let packed = |settings: Option<&[u8]>, len: usize, null_out: bool| -> Outcome {
+        unsafe {
+            let mut client: *const oss_client = ptr::null();
+            let out: *mut *const oss_client = if null_out { ptr::null_mut() } else { &mut client };
+            let mut err = ptr::null_mut();
+            let data = settings.map_or(ptr::null(), |s| s.as_ptr().cast::<c_char>());
+            let rc = oss_client_build_shared(data, len, out, &mut err);
+            assert!(client.is_null());
+            finish(rc, ptr::null_mut(), err)
+        }
+    };
+    let ok_settings =
+        format!("endpoint\0{}\0access_key_id\0{KEY_ID}\0access_key_secret\0{KEY_SECRET}\0", env.emulator.endpoint());
+    type PackedCase<'v> = (&'v str, &'v str, Vec<u8>, oss_result, &'v str);
+    let packed_cases: Vec<PackedCase> = vec![
+        (
+            "no final NUL",
+            "settings not NUL-terminated",
+            b"endpoint\0http://127.0.0.1:9".to_vec(),
+            oss_result::InvalidArgument,
+            "must end with a NUL byte",
+        ),
+        (
+            "a key without value",
+            "setting without value",
+            format!("access_key_id\0{KEY_ID}\0endpoint\0").into_bytes(),
+            oss_result::InvalidArgument,
+            "setting 2 (endpoint) has no value",
+        ),
+        (
+            "an empty key",
+            "setting key unknown",
+            b"\0x\0".to_vec(),
+            oss_result::InvalidArgument,
+            "the key of setting 1 is not a configuration key",
+        ),
+        // One field too many shifts a secret into a key's place: the message must not show it.
+        (
+            "a secret where a key belongs",
+            "setting key unknown",
+            format!("endpoint\0h\0x\0{KEY_SECRET}\0access_key_id\0").into_bytes(),
+            oss_result::InvalidArgument,
+            "the key of setting 2 is not a configuration key",
+        ),
+        (
+            "a key not UTF-8",
+            "setting key unknown",
+            b"\xff\xfe\0x\0".to_vec(),
+            oss_result::InvalidArgument,
+            "the key of setting 1 is not a configuration key",
+        ),
+        (
+            "a value not UTF-8",
+            "setting value not UTF-8",
+            b"access_key_secret\0\xff\xfe\0".to_vec(),
+            oss_result::InvalidUtf8,
+            "the value of setting 1 (access_key_secret) is not valid UTF-8",
+        ),
+        (
+            "no endpoint",
+            "empty endpoint",
+            format!("access_key_id\0{KEY_ID}\0").into_bytes(),
+            oss_result::InvalidConfig,
+            "endpoint is empty",
+        ),
+    ];
+    for (name, reason, bytes, code, fragment) in packed_cases {
+        cases.push(Case::new(format!("client_build_shared: {name}"), reason, code, fragment, move || {
+            let outcome = packed(Some(&bytes), bytes.len(), false);
+            let message = outcome.1.as_ref().map(|e| e.message.clone()).unwrap_or_default();
+            assert!(!message.contains(KEY_SECRET), "the secret shows in {message:?}");
+            outcome
+        }));
+    }
+    cases.push(Case::new(
+        "client_build_shared: NULL settings with a length",
+        "NULL settings",
+        oss_result::NullParameter,
+        "settings is NULL but its length is 5",
+        move || packed(None, 5, false),
+    ));
+    cases.push(Case::new(
+        "client_build_shared: NULL client_out",
+        "NULL client_out",
+        oss_result::NullParameter,
+        "client_out is NULL",
+        move || packed(Some(ok_settings.as_bytes()), ok_settings.len(), true),
+    ));
     let secret = ("access_key_secret", KEY_SECRET.to_string());
     type BadValue<'v> = (&'v str, Vec<(&'v str, String)>, oss_result, &'v str);
     let bad_values: Vec<BadValue> = vec![

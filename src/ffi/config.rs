@@ -4,11 +4,12 @@ use std::ffi::c_char;
 use std::ptr;
 use std::sync::Arc;
 
-use super::cast::{free_box, handle_mut_arg, str_arg};
+use super::cast::{bytes_arg, free_box, handle_mut_arg, str_arg};
 use super::client::{oss_client, register};
 use super::error::oss_error;
 use super::panic::{call, guard};
 use super::result::oss_result;
+use crate::core::config::ConfigKey;
 use crate::core::{client_cache, Client, ConfigBuilder, Error, ErrorKind, Result};
 
 /// Client settings as `key = value` strings, checked all at once by `oss_config_builder_build`.
@@ -26,7 +27,8 @@ use crate::core::{client_cache, Client, ConfigBuilder, Error, ErrorKind, Result}
 /// `oss_get_object`). An answer over its limit fails with `OSS_RESULT_INVALID_RESPONSE` without being read further.
 ///
 /// Methods: `oss_config_builder_new`, `oss_config_builder_set`, `oss_config_builder_build`,
-/// `oss_config_builder_free`.
+/// `oss_config_builder_build_shared`, `oss_config_builder_free`; `oss_client_build_shared` takes all the settings in
+/// one call.
 ///
 /// Ownership: caller owns, free with `oss_config_builder_free` (also after building). Not to be used from two
 /// threads at once.
@@ -103,6 +105,66 @@ pub unsafe extern "C" fn oss_config_builder_build_shared(
     error_out: *mut *mut oss_error,
 ) -> oss_result {
     build_with(builder, client_out, error_out, |settings| client_cache::shared_client(&settings))
+}
+
+/// `oss_config_builder_build_shared` in one call, for hosts where each foreign call is expensive (PHP FFI makes
+/// this the only call a PHP-FPM request needs to get its client): `settings` holds `settings_len` bytes of keys
+/// and values in order, each followed by one NUL byte: `"endpoint\0https://...\0access_key_id\0...\0"`. The
+/// keys and values mean what they mean to `oss_config_builder_set`, and the cache is the same: a handle built
+/// here and one built with the builder from the same pairs share a client.
+///
+/// Errors: `OSS_RESULT_NULL_PARAMETER` (`settings` NULL with a length, `client_out` NULL),
+/// `OSS_RESULT_INVALID_ARGUMENT` (not pairs of NUL-terminated fields, or a key that is not a configuration key),
+/// `OSS_RESULT_INVALID_UTF8`, and those of `oss_config_builder_build`. Messages count pairs and name known keys,
+/// never a value.
+/// Ownership: borrows `settings` for the call; `*client_out` as for `oss_config_builder_build`.
+///
+/// # Safety
+/// `settings` is NULL or points to `settings_len` readable bytes; `client_out` and `error_out` are NULL or
+/// writable.
+#[no_mangle]
+pub unsafe extern "C" fn oss_client_build_shared(
+    settings: *const c_char,
+    settings_len: usize,
+    client_out: *mut *const oss_client,
+    error_out: *mut *mut oss_error,
+) -> oss_result {
+    if !client_out.is_null() {
+        *client_out = ptr::null();
+    }
+    call(error_out, || {
+        let builder = packed_settings(bytes_arg(settings.cast(), settings_len, "settings")?)?;
+        if client_out.is_null() {
+            return Err(Error::new(ErrorKind::NullParameter, "client_out is NULL"));
+        }
+        *client_out = register(client_cache::shared_client(&builder)?);
+        Ok(())
+    })
+}
+
+/// The builder for `key\0value\0` pairs (see `oss_client_build_shared`). A field out of place could be a
+/// secret, so errors count pairs and name only known keys.
+fn packed_settings(bytes: &[u8]) -> Result<ConfigBuilder> {
+    let invalid = |message: String| Error::new(ErrorKind::InvalidArgument, message);
+    let Some(fields) = bytes.strip_suffix(b"\0") else {
+        return Err(invalid("settings must end with a NUL byte".into()));
+    };
+    let mut builder = ConfigBuilder::new();
+    let mut fields = fields.split(|&b| b == 0);
+    let mut pair = 0;
+    while let Some(key) = fields.next() {
+        pair += 1;
+        let key = std::str::from_utf8(key)
+            .ok()
+            .filter(|key| ConfigKey::parse(key).is_some())
+            .ok_or_else(|| invalid(format!("the key of setting {pair} is not a configuration key")))?;
+        let value = fields.next().ok_or_else(|| invalid(format!("setting {pair} ({key}) has no value")))?;
+        let value = std::str::from_utf8(value).map_err(|_| {
+            Error::new(ErrorKind::InvalidUtf8, format!("the value of setting {pair} ({key}) is not valid UTF-8"))
+        })?;
+        builder.set(key, value);
+    }
+    Ok(builder)
 }
 
 /// Consumes the builder's settings, checks them and registers the client `make` returns.

@@ -298,6 +298,22 @@ impl Client {
         Client::build_with(pairs, oss_config_builder_build_shared)
     }
 
+    /// The same shared client in one call (`oss_client_build_shared`, the pairs as `key\0value\0` fields).
+    pub fn shared_packed(pairs: &[(&str, &str)]) -> Result<Client, Err> {
+        let packed: String = pairs.iter().map(|(k, v)| format!("{k}\0{v}\0")).collect();
+        unsafe {
+            let mut client: *const oss_client = ptr::null();
+            let mut err = ptr::null_mut();
+            match oss_client_build_shared(packed.as_ptr().cast(), packed.len(), &mut client, &mut err) {
+                oss_result::Ok => Ok(Client(client)),
+                _ => {
+                    assert!(client.is_null());
+                    Err(take_error(err))
+                }
+            }
+        }
+    }
+
     fn build_with(
         pairs: &[(&str, &str)],
         build: unsafe extern "C" fn(*mut oss_config_builder, *mut *const oss_client, *mut *mut oss_error) -> oss_result,

@@ -121,6 +121,11 @@ enum oss_result oss_config_builder_build_shared(struct oss_config_builder *build
                                                 const struct oss_client **client_out,
                                                 struct oss_error **error_out);
 
+enum oss_result oss_client_build_shared(const char *settings,
+                                        size_t settings_len,
+                                        const struct oss_client **client_out,
+                                        struct oss_error **error_out);
+
 void oss_config_builder_free(struct oss_config_builder *builder);
 
 enum oss_result oss_content_md5(const void *data,

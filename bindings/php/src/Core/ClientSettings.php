@@ -6,7 +6,7 @@ namespace OSS\Core;
 
 /**
  * Everything an OssClient was configured with except the credentials, and how it becomes the
- * `oss_config_builder_set` keys of libossrs.
+ * settings of libossrs (`oss_client_build_shared`).
  */
 final class ClientSettings
 {

@@ -15,7 +15,7 @@ use OSS\Model\ListPartsInfo;
  * made on it. Each call borrows PHP strings directly (zero-copy for bodies), and frees every native object it
  * gets back (response, error, options) on every path.
  *
- * The native client comes from libossrs's per-process cache (`oss_config_builder_build_shared`): an OssClient
+ * The native client comes from libossrs's per-process cache (`oss_client_build_shared`): an OssClient
  * built in a later request of the same PHP worker with the same settings reuses the connection pool and TLS
  * sessions of the earlier one. A client belongs to the process that created it: after fork() the owner must
  * build a new one (see isReusableFor()).
@@ -38,32 +38,24 @@ final class NativeClient
     }
 
     /**
-     * The process's shared client for `oss_config_builder_set` keys and values.
+     * The process's shared client for these libossrs settings (`oss_client_build_shared`: one FFI call, the
+     * settings packed as "key\0value\0" fields, which is why no value may hold a NUL byte).
      *
      * @param array<string, string> $config
-     * @throws OssException when libossrs refuses the configuration
+     * @throws OssException when a value holds a NUL byte or libossrs refuses the configuration
      */
     public static function create(array $config): self
     {
-        $ffi = Library::ffi();
-        $builder = $ffi->oss_config_builder_new();
-        try {
-            foreach ($config as $key => $value) {
-                CString::check($value, 'setting ' . $key);
-                // Without an error object first: this runs in every PHP-FPM request, and fails only on bad input.
-                if ($ffi->oss_config_builder_set($builder, $key, $value, null) !== $ffi->OSS_RESULT_OK) {
-                    $error = $ffi->new('oss_error*');
-                    $result = $ffi->oss_config_builder_set($builder, $key, $value, FFI::addr($error));
-                    NativeError::check($ffi, $result, $error);
-                }
-            }
-            $client = $ffi->new('oss_client*');
-            $error = $ffi->new('oss_error*');
-            $result = $ffi->oss_config_builder_build_shared($builder, FFI::addr($client), FFI::addr($error));
-            NativeError::check($ffi, $result, $error);
-        } finally {
-            $ffi->oss_config_builder_free($builder);
+        $packed = '';
+        foreach ($config as $key => $value) {
+            CString::check($value, 'setting ' . $key);
+            $packed .= $key . "\0" . $value . "\0";
         }
+        $ffi = Library::ffi();
+        $client = $ffi->new('oss_client*');
+        $error = $ffi->new('oss_error*');
+        $result = $ffi->oss_client_build_shared($packed, strlen($packed), FFI::addr($client), FFI::addr($error));
+        NativeError::check($ffi, $result, $error);
         return new self($ffi, $client, $config);
     }
 
