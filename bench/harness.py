@@ -46,8 +46,12 @@ REPEAT = max(1, env_int("BENCH_REPEAT", 3))
 # W1 against the emulator writes every byte to disk twice (parts, then the assembled object): once by default.
 EMU_W1_REPEAT = max(1, env_int("BENCH_EMULATOR_W1_REPEAT", 1))
 W2_COUNT = env_int("BENCH_W2_COUNT", 2000)
+# W2 against the sink: a run takes half a second, and consecutive seconds on a shared VM differ by up to 2 x,
+# so more rounds than BENCH_REPEAT (the emulator's W2 runs take BENCH_REPEAT).
+W2_SINK_REPEAT = max(1, env_int("BENCH_W2_SINK_REPEAT", 7))
 WRK_SECONDS = env_int("BENCH_WRK_SECONDS", 5)
 W4_SECONDS = env_int("BENCH_W4_SECONDS", 5)
+W4_REPEAT = max(1, env_int("BENCH_W4_REPEAT", 2))
 W4_CONCURRENCY = (1, 8, 32)
 STREAM_MB = env_int("BENCH_STREAM_MB", 1024)
 PROFILE = env_int("BENCH_PROFILE", 1)

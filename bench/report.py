@@ -3,8 +3,8 @@ missed targets. Figures only: every number comes from this run's Bench and profi
 
 from collections import namedtuple
 
-from harness import (BUSY_OTHERS, EMU_W1_REPEAT, FILE_MB, MIB, PART_SIZE, REPEAT, STREAM_MB, W2_COUNT, W2_SIZE,
-                     W4_CONCURRENCY, W4_SECONDS, WRK_SECONDS, busiest)
+from harness import (BUSY_OTHERS, EMU_W1_REPEAT, FILE_MB, MIB, PART_SIZE, REPEAT, STREAM_MB, W2_COUNT,
+                     W2_SINK_REPEAT, W2_SIZE, W4_CONCURRENCY, W4_REPEAT, W4_SECONDS, WRK_SECONDS, busiest)
 from profiling import shorten
 
 Target = namedtuple("Target", "text ok measured key")  # key: profiling.PROFILE_PLAN
@@ -80,19 +80,34 @@ def judge(b):
             ours, sdk = (w4_run(b, server, kind, c) for kind in ("ossrs", "sdk"))
             if ours and sdk:
                 t.append(Target("W4 PHP-FPM over %s, concurrency %d: ≥ %g × the official PHP SDK's requests/s" % (
-                    proto, c, factor), ours.rps >= factor * sdk.rps, "%.0f vs %.0f requests/s = %.1f ×" % (
+                    proto, c, factor), ours.rps >= factor * sdk.rps, "%.0f vs %.0f requests/s = %.2f ×" % (
                     ours.rps, sdk.rps, ours.rps / sdk.rps), None))
     return t
 
 
-def w4_run(b, server, kind, c):
-    """W4's run of `kind` (noop, ossrs, sdk, oss2, wrk) at concurrency c against `server` (sink or sink-tls); the
-    empty endpoint talks to no sink and is shown in both tables."""
-    if kind == "noop":
-        server = "sink"
+def w4_key(server, kind, c):
+    """(server, item) of W4's runs of `kind` (noop, ossrs, sdk, oss2, wrk) at concurrency c against `server` (sink
+    or sink-tls); the empty endpoint talks to no sink and is shown in both tables."""
     proto = "https" if server == "sink-tls" else "http"
-    runs = b.runs(server, "w4%s-%s-c%d" % (kind, proto, c))
-    return runs[-1] if runs else None
+    return ("sink" if kind == "noop" else server), "w4%s-%s-c%d" % (kind, "http" if kind == "noop" else proto, c)
+
+
+def w4_run(b, server, kind, c):
+    """The best (most requests/s) of W4's runs of `kind` at concurrency c against `server`."""
+    runs = b.eligible(*w4_key(server, kind, c))
+    return max(runs, key=lambda r: r.rps) if runs else None
+
+
+def median(values):
+    values = sorted(values)
+    n = len(values)
+    return (values[n // 2] + values[(n - 1) // 2]) / 2 if n else None
+
+
+def round_ratio(b, server, item, base):
+    """The median over the rounds of item's requests/s / base's in the same round (W2 runs interleaved)."""
+    pairs = list(zip(b.runs(server, "w2" + item), b.runs(server, "w2" + base)))
+    return median([ours.rps / theirs.rps for ours, theirs in pairs])
 
 
 W4_ROWS = [("noop", "empty endpoint: nginx + FPM, no upload (ceiling)"),
@@ -122,7 +137,7 @@ def w4_section(w, b):
         for c in W4_CONCURRENCY:
             ours, sdk, oss2, noop = (w4_run(b, server, kind, c) for kind in ("ossrs", "sdk", "oss2", "noop"))
             if ours and sdk:
-                ratios.append("c=%d ossrs / SDK = %.1f ×" % (c, ours.rps / sdk.rps))
+                ratios.append("c=%d ossrs / SDK = %.2f ×" % (c, ours.rps / sdk.rps))
             if noop and sdk:
                 ratios.append("c=%d ceiling / SDK = %.1f ×" % (c, noop.rps / sdk.rps))
             if noop and ours:
@@ -132,6 +147,11 @@ def w4_section(w, b):
         w("")
         if ratios:
             w("Ratios over %s: %s." % (proto, "; ".join(ratios)))
+            w("")
+        if W4_REPEAT > 1:
+            w("All runs over %s, requests/s: %s." % (proto, "; ".join(
+                "%s c=%d %s" % (kind, c, b.all_runs(*w4_key(server, kind, c), lambda x: "%.0f" % x.rps))
+                for c in W4_CONCURRENCY for kind in ("ossrs", "sdk") if b.runs(*w4_key(server, kind, c)))))
             w("")
 
 
@@ -155,8 +175,9 @@ def render(b, desc, targets, profiles, started, elapsed, load_before, loadavg_be
     w("")
     w("Written by `make bench` (bench/run.sh → bench/run.py) on %s UTC, in %.0f s; every figure below comes from "
       "that run. Settings: BENCH_FILE_MB=%d BENCH_REPEAT=%d BENCH_EMULATOR_W1_REPEAT=%d BENCH_W2_COUNT=%d "
-      "BENCH_WRK_SECONDS=%d." % (started.strftime("%Y-%m-%d %H:%M"), elapsed, FILE_MB, REPEAT, EMU_W1_REPEAT,
-                                 W2_COUNT, WRK_SECONDS))
+      "BENCH_W2_SINK_REPEAT=%d BENCH_WRK_SECONDS=%d BENCH_W4_SECONDS=%d BENCH_W4_REPEAT=%d." % (
+          started.strftime("%Y-%m-%d %H:%M"), elapsed, FILE_MB, REPEAT, EMU_W1_REPEAT, W2_COUNT, W2_SINK_REPEAT,
+          WRK_SECONDS, W4_SECONDS, W4_REPEAT))
     w("")
     machine_section(w, b, desc, load_before, loadavg_before, load_after)
     setup_section(w, b)
@@ -268,14 +289,15 @@ def setup_section(w, b):
       "`ru_maxrss` and CPU = user+system time of the client process, both from the rusage that GNU time (`/usr/bin/time`) gets "
       "from `wait4` (the client runs under it, so the figures are not inflated by this Python driver's own "
       "memory, which Linux carries across exec). Each item runs %d times (interleaved; W1 against the emulator "
-      "%d time%s); the tables show the best wall time (W2: best requests/s) and the largest peak RSS, and list "
-      "every run. A run during which other processes used more than %.2f cores (*others*; and more than 50 ms of "
+      "%d time%s; W2 against the sink %d times, since one of its runs takes half a second and the rate of "
+      "consecutive runs on this shared machine differs by up to 2 ×; W4 %d times); the tables show the best wall "
+      "time (W2 and W4: best requests/s) and the largest peak RSS, and list every run. A run during which other processes used more than %.2f cores (*others*; and more than 50 ms of "
       "CPU in all) is marked `*` and is not taken as the best unless every run of that item was disturbed. *upload s* is the time the client measured "
       "around its uploads only (no interpreter start, no imports); W2 requests/s use that time; *CPU µs/request* "
       "divides the client's whole CPU time (start-up included) by its requests. *server* is the "
       "CPU of the server processes (nginx master+worker, or emulator+callback receiver) during the run and *others* "
       "that of every other user-space process on the machine, both in cores. MB/s = 10^6 bytes per second." % (
-          REPEAT, EMU_W1_REPEAT, "" if EMU_W1_REPEAT == 1 else "s", BUSY_OTHERS))
+          REPEAT, EMU_W1_REPEAT, "" if EMU_W1_REPEAT == 1 else "s", W2_SINK_REPEAT, W4_REPEAT, BUSY_OTHERS))
     w("")
 
 
@@ -341,8 +363,10 @@ def w2_table(w, b, server):
         parts.append("C / wrk = %.0f %%, PHP FFI / wrk = %.0f %%" % (100 * c.rps / wrk.rps, 100 * p.rps / wrk.rps))
     floor = b.best_rps(server, "rqblocking")
     if floor:
-        parts.append("C / reqwest::blocking floor = %.0f %%, PHP FFI / floor = %.0f %%" % (
-            100 * c.rps / floor.rps, 100 * p.rps / floor.rps))
+        parts.append("C / reqwest::blocking floor = %.0f %%, PHP FFI / floor = %.0f %% (median of the rounds' own "
+                     "ratios: %.0f %% and %.0f %%)" % (100 * c.rps / floor.rps, 100 * p.rps / floor.rps,
+                                                      100 * round_ratio(b, server, "c", "rqblocking"),
+                                                      100 * round_ratio(b, server, "php", "rqblocking")))
     bare = b.best_rps(server, "ffi")
     if bare:
         parts.append("bare PHP FFI loop / C = %.0f %%, PHP FFI / bare PHP FFI loop = %.0f %%" % (

@@ -28,8 +28,8 @@ import threading
 
 import fpm
 from harness import (BENCH, EMU_W1_REPEAT, FILE_MB, OSS2_PYTHON, PART_SIZE, REPEAT, STREAM_MB, TRANSPORT_FLOOR,
-                     W2_COUNT, W2_SIZE, W4_CONCURRENCY, W4_SECONDS, WRK_SECONDS, PROCS, BenchError, base_env, log,
-                     measure)
+                     W2_COUNT, W2_SINK_REPEAT, W2_SIZE, W4_CONCURRENCY, W4_REPEAT, W4_SECONDS, WRK_SECONDS, PROCS,
+                     BenchError, base_env, log, measure)
 
 PHP = ["php", "-d", "ffi.enable=1"]
 
@@ -189,7 +189,8 @@ def wrk_rate(out):
 
 def w2(b, server):
     """W2 against `server`; over TLS without the bare reqwest floors (they know no CA)."""
-    log("== W2 against the %s (%d x %d B, best of %d)" % (server.name, W2_COUNT, W2_SIZE, REPEAT))
+    rounds = W2_SINK_REPEAT if server.status_port else REPEAT
+    log("== W2 against the %s (%d x %d B, best of %d)" % (server.name, W2_COUNT, W2_SIZE, rounds))
     items = [(key, cmd, env, 300) for key, cmd, env in w2_commands(b, server, W2_COUNT)]
     method, path, headers, body = capture_put(b.client_exe, b.work, b.callback_url)
     status = replay_once(server, method, path, headers, body)
@@ -219,7 +220,7 @@ def w2(b, server):
             run.rps, run.requests = W2_COUNT / run.elapsed, W2_COUNT
         return "%9.0f requests/s" % run.rps + (", %d connection(s)" % run.connections if server.status_port else "")
 
-    b.repeat(server, "w2", items, REPEAT, finish)
+    b.repeat(server, "w2", items, rounds, finish)
 
 
 def capture_put(client_exe, work, callback_url):
@@ -327,8 +328,8 @@ def w4(b, sink):
     kinds = ["ossrs"] + (["sdk"] if os.environ.get("OSS_PHP_SDK_DIR") else [])
     if len(kinds) == 1:
         b.notes.append("W4: OSS_PHP_SDK_DIR is not set, so the official PHP SDK was not measured.")
-    log("== W4: PHP-FPM (8 workers) behind nginx, a new OssClient per request, %d s per run (%s)" % (
-        W4_SECONDS, ", ".join(kinds)))
+    log("== W4: PHP-FPM (8 workers) behind nginx, a new OssClient per request, %d s per run, best of %d (%s)" % (
+        W4_SECONDS, W4_REPEAT, ", ".join(kinds)))
     ports = {}
     for kind in kinds:
         ports[kind], roots = fpm.start_pool(kind, b.work, sink.endpoint, tls.endpoint, tls.trust_file, b.callback_url)
@@ -378,7 +379,7 @@ def w4(b, sink):
                 run.p50, run.p99 = wrk_latency(run.out)
             return "%8.0f requests/s, p50 %.2f ms, p99 %.2f ms" % (run.rps, run.p50, run.p99)
 
-        b.repeat(server, "w4", items, 1, finish)
+        b.repeat(server, "w4", items, W4_REPEAT, finish)
     PROCS.cpu_trees = []
 
 

@@ -112,8 +112,9 @@ typedef struct oss_callback_verifier oss_callback_verifier;
 //
 // Ownership: caller owns, free with `oss_client_free`. Thread safety: one client may be used from many
 // threads at once. A client is bound to the process that created it: after `fork()` the child must create its
-// own (calls fail with `OSS_RESULT_WRONG_PROCESS`). Handles from `oss_config_builder_build_shared` may share
-// one connection pool with other handles of the process (`oss_client_id` tells).
+// own (calls fail with `OSS_RESULT_WRONG_PROCESS`). Handles from `oss_config_builder_build_shared` and
+// `oss_client_build_shared` may share one connection pool with other handles of the process (`oss_client_id`
+// tells).
 typedef struct oss_client oss_client;
 
 // Client settings as `key = value` strings, checked all at once by `oss_config_builder_build`.
@@ -337,7 +338,8 @@ void oss_callback_verifier_free(struct oss_callback_verifier *verifier);
 void oss_client_free(const struct oss_client *client);
 
 // The id of the connection pool behind `client`: equal for handles that share one (from
-// `oss_config_builder_build_shared` with the same settings in one process), different for any other client
+// `oss_config_builder_build_shared` or `oss_client_build_shared` with the same settings in one process),
+// different for any other client
 // of the process. 0 when `client` is NULL or not live.
 //
 // # Safety
