@@ -390,6 +390,29 @@ final class WireTest extends TestCase
         self::assertNotSame($second, $native->getValue($client), 'new settings: a new client');
     }
 
+    public function testANulByteInASettingCannotSmuggleInAnotherSetting(): void
+    {
+        // The settings reach libossrs as "key\0value\0" fields: a NUL in a value would start a new setting.
+        $before = count(self::$recorder->requests());
+        $cases = [
+            'setting access_key_secret' => new OssClient('AKIDEXAMPLE', "SECRET\0endpoint\0http://127.0.0.1:9", self::$recorder->endpoint()),
+            'setting access_key_id' => new OssClient("AK\0proxy\0http://127.0.0.1:9", 'SECRETEXAMPLE', self::$recorder->endpoint()),
+            'setting security_token' => new OssClient('AKIDEXAMPLE', 'SECRETEXAMPLE', self::$recorder->endpoint(), false, "T\0region\0x"),
+            'setting region' => new OssClient(['endpoint' => self::$recorder->endpoint(), 'region' => "cn\0cname\0true",
+                'provider' => new StaticCredentialsProvider('AKIDEXAMPLE', 'SECRETEXAMPLE')]),
+        ];
+        foreach ($cases as $needle => $client) {
+            try {
+                $client->putObject('bkt', 'a.txt', 'x');
+                self::fail('no exception: ' . $needle);
+            } catch (OssException $e) {
+                self::assertStringContainsString($needle . ' contains a NUL byte', $e->getMessage());
+                self::assertStringNotContainsString('SECRET', $e->getMessage());
+            }
+        }
+        self::assertCount($before, self::$recorder->requests(), 'refused before any request');
+    }
+
     public function testEverySetterReachesTheNextRequestOfAClientWithFixedCredentials(): void
     {
         $client = new OssClient('AKIDEXAMPLE', 'SECRETEXAMPLE', self::$recorder->endpoint());
