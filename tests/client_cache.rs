@@ -11,6 +11,11 @@ fn ok_server() -> Recorder {
     Recorder::start(|_| http_response("200 OK", &[("x-oss-request-id", "R"), ("ETag", "\"E\"")], ""))
 }
 
+/// Each request's line and the number of the connection it came on.
+fn lines_and_connections(rec: &Recorder) -> Vec<(String, usize)> {
+    rec.requests().iter().map(|r| (r.request_line.clone(), r.connection)).collect()
+}
+
 fn settings<'a>(endpoint: &'a str, token: &'a str) -> Vec<(&'a str, &'a str)> {
     vec![
         ("endpoint", endpoint),
@@ -40,9 +45,8 @@ fn a_later_handle_with_the_same_settings_reuses_the_connection() {
     assert_ne!(unshared.id(), first_id, "oss_config_builder_build never shares");
     unshared.put("bkt", "four", b"4", None, None, None).unwrap();
 
-    let seen: Vec<(String, usize)> = rec.requests().iter().map(|r| (r.request_line.clone(), r.connection)).collect();
     assert_eq!(
-        seen,
+        lines_and_connections(&rec),
         [
             ("PUT /bkt/one HTTP/1.1".to_string(), 0),
             ("PUT /bkt/two HTTP/1.1".to_string(), 0),
@@ -66,9 +70,8 @@ fn settings_in_one_buffer_share_the_client_of_the_same_settings_set_one_by_one()
     assert_ne!(other.id(), built.id());
     other.put("bkt", "three", b"3", None, None, None).unwrap();
 
-    let seen: Vec<(String, usize)> = rec.requests().iter().map(|r| (r.request_line.clone(), r.connection)).collect();
     assert_eq!(
-        seen,
+        lines_and_connections(&rec),
         [
             ("PUT /bkt/one HTTP/1.1".to_string(), 0),
             ("PUT /bkt/two HTTP/1.1".to_string(), 0),
